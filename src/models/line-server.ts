@@ -1,0 +1,157 @@
+// What every concurrency model shares: the listening socket, the service and its hub, the live
+// connections, and an orderly shutdown. A model decides only what happens to an accepted socket.
+import { createServer, type Server, type Socket } from "node:net";
+import type { Logger } from "pino";
+import type { LogOptions } from "../log.js";
+import { createService, type ServiceConfig } from "../services/index.js";
+import { SHUTDOWN_REPLY } from "../services/line-rules.js";
+import type { ConsoleIO } from "../services/operator.js";
+import type { Hub, HubLink, Service } from "../services/service.js";
+import type { LineConnection } from "../transport/line-connection.js";
+import { type ConnectionLimits, TcpLineConnection } from "../transport/tcp-line-connection.js";
+
+export const BUSY_POLICIES = ["queue", "reply", "refuse"] as const;
+export type BusyPolicy = (typeof BUSY_POLICIES)[number];
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  service: ServiceConfig;
+  limits: ConnectionLimits;
+  /** `single`: what happens to clients while one is served. */
+  busy: BusyPolicy;
+  /** `threaded`: sessions at once; beyond it, the busy reply. */
+  maxThreads: number;
+  /** `threaded`: prefix replies with the worker's thread id. */
+  showThread: boolean;
+  /** Pending connections the kernel holds for us (and, under `single --busy queue`, clients waiting). */
+  backlog: number;
+  log: Logger;
+  /** Workers build their own logger from this. */
+  logOptions: LogOptions;
+  console: ConsoleIO | null;
+}
+
+export interface RunningServer {
+  readonly host: string;
+  readonly port: number;
+  /** Resolves once the server has shut down, whoever asked (a signal, KILL_SERVICE). */
+  readonly stopped: Promise<void>;
+  /** Stop accepting, tell every client, close them, resolve when all are gone (or the grace ran out). */
+  shutdown(): Promise<void>;
+}
+
+export abstract class LineServer implements RunningServer {
+  protected server: Server;
+  protected readonly service: Service;
+  protected readonly hub: Hub | null;
+  protected readonly live = new Set<TcpLineConnection>();
+  protected readonly log: Logger;
+  private boundPort = 0;
+  private stopping = false;
+  private markStopped: () => void = () => {};
+  readonly stopped = new Promise<void>((resolve) => {
+    this.markStopped = resolve;
+  });
+
+  constructor(protected readonly config: ServerConfig) {
+    this.log = config.log;
+    this.service = createService(config.service, { log: config.log, console: config.console });
+    this.hub = this.service.createHub?.({ stopServer: () => void this.shutdown() }) ?? null;
+    this.server = this.newListener();
+  }
+
+  get host(): string {
+    return this.config.host;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  /** A model's answer to one accepted socket. */
+  protected abstract accept(socket: Socket): void;
+
+  /** Options for the listening socket; `single` holds queued clients without reading them. */
+  protected pauseOnConnect(): boolean {
+    return false;
+  }
+
+  async listen(): Promise<void> {
+    await this.listenOn(this.config.port);
+  }
+
+  protected newListener(): Server {
+    const server = createServer(
+      { allowHalfOpen: true, noDelay: true, pauseOnConnect: this.pauseOnConnect() },
+      (socket) => {
+        if (this.stopping) socket.destroy();
+        else this.accept(socket);
+      },
+    );
+    server.on("error", (err) => this.log.error({ err }, "listener error"));
+    return server;
+  }
+
+  protected listenOn(port: number): Promise<void> {
+    const server = this.server;
+    return new Promise((resolve, reject) => {
+      const fail = (err: Error) => reject(err);
+      server.once("error", fail);
+      server.listen({ host: this.config.host, port, backlog: this.config.backlog }, () => {
+        server.off("error", fail);
+        const address = server.address();
+        if (address && typeof address === "object") this.boundPort = address.port;
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Wrap a socket, attach it to the hub, track it until it closes. `onSessionEnd` runs as soon as either
+   * side starts closing, so that a model can take the next client while the last bytes are flushed.
+   */
+  protected connect(socket: Socket, onSessionEnd?: () => void): TcpLineConnection {
+    const conn = new TcpLineConnection(socket, this.config.limits, this.log);
+    this.live.add(conn);
+    this.log.debug({ conn: conn.id, peer: `${conn.peer.address}:${conn.peer.port}` }, "connected");
+    this.hub?.attach(conn);
+    if (onSessionEnd) conn.onClosing = onSessionEnd;
+    socket.once("close", () => {
+      this.live.delete(conn);
+      this.hub?.detach(conn);
+      this.log.debug({ conn: conn.id }, "disconnected");
+    });
+    return conn;
+  }
+
+  /** Run the session in this thread (the `single` and `evented` models). */
+  protected serveHere(socket: Socket, onSessionEnd?: () => void): TcpLineConnection {
+    const conn = this.connect(socket, onSessionEnd);
+    conn.start(this.service.open(conn, this.hubLink(conn)));
+    return conn;
+  }
+
+  protected hubLink(conn: LineConnection): HubLink | null {
+    const hub = this.hub;
+    return hub ? { post: (message) => hub.message(conn, message) } : null;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.server.close();
+    // The hub says goodbye in its own protocol first; close() below is then a no-op for those.
+    this.hub?.close();
+    const gone = [...this.live].map(
+      (conn) => new Promise<void>((resolve) => conn.socket.once("close", () => resolve())),
+    );
+    for (const conn of this.live) conn.close(SHUTDOWN_REPLY);
+    await Promise.all(gone);
+    this.markStopped();
+  }
+}

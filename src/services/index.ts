@@ -1,0 +1,56 @@
+// Every service by name, built from plain data so that a worker thread can build the same one.
+import type { Logger } from "pino";
+import type { CalcLimits } from "../protocol/calc/index.js";
+import { calcService } from "./calc.js";
+import { echoService } from "./echo.js";
+import { DEFAULT_GREETING, type GreetThen, greetService } from "./greet.js";
+import { type ConsoleIO, operatorService } from "./operator.js";
+import { defaultRoomsConfig, type RoomsConfig } from "./rooms/config.js";
+import { roomsService } from "./rooms/index.js";
+import type { Service } from "./service.js";
+import { upperService } from "./upper.js";
+
+export const SERVICE_NAMES = ["echo", "upper", "calc", "greet", "operator", "rooms"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** What a service is configured with: structured-cloneable, it is posted to workers as it is. */
+export interface ServiceConfig {
+  name: ServiceName;
+  greeting: string;
+  greetThen: GreetThen;
+  calcLimits: Partial<CalcLimits>;
+  rooms: RoomsConfig;
+}
+
+export const DEFAULT_SERVICE_CONFIG: Omit<ServiceConfig, "name"> = {
+  greeting: DEFAULT_GREETING,
+  greetThen: "close",
+  calcLimits: {},
+  rooms: defaultRoomsConfig(),
+};
+
+export interface ServiceEnv {
+  log: Logger;
+  /** The server's console; only the main thread has one. */
+  console: ConsoleIO | null;
+  /** Put before each reply of the line services (`--show-thread`). */
+  replyPrefix?: string;
+}
+
+export function createService(config: ServiceConfig, env: ServiceEnv): Service {
+  const prefix = env.replyPrefix;
+  switch (config.name) {
+    case "echo":
+      return echoService({ prefix });
+    case "upper":
+      return upperService({ prefix });
+    case "calc":
+      return calcService({ prefix, limits: config.calcLimits });
+    case "greet":
+      return greetService({ greeting: config.greeting, afterGreeting: config.greetThen, log: env.log });
+    case "operator":
+      return operatorService(env.console);
+    case "rooms":
+      return roomsService(config.rooms, env);
+  }
+}

@@ -1,0 +1,48 @@
+// A service decides what a session does with the lines it receives. It knows nothing of sockets or of the
+// concurrency model: the model hands it a LineConnection and feeds it lines.
+import type { LineError } from "../protocol/line-framer.js";
+import type { LineConnection } from "../transport/line-connection.js";
+
+/** One client's conversation with a service. Every callback runs in the session's own thread. */
+export interface Session {
+  /** A complete line from the client, without its terminator. */
+  line(text: string): void;
+  /** A line that could not be delivered (too long, not UTF-8). The connection stays up. */
+  lineError(error: LineError): void;
+  /** The client's input ended (half-close); every line it sent has been delivered. */
+  end(): void;
+  /** The connection is gone, for whatever reason. Release timers and shared state. */
+  closed(): void;
+}
+
+/**
+ * State shared by every session of one server, owned by the main thread (the operator's console, the
+ * rooms). Sessions reach it through a HubLink; the hub answers through the connections it is given, which
+ * are always the main thread's real ones.
+ */
+export interface Hub {
+  attach(conn: LineConnection): void;
+  message(conn: LineConnection, message: unknown): void;
+  detach(conn: LineConnection): void;
+  /** The server is shutting down. */
+  close(): void;
+}
+
+/** A session's way to its hub: a direct call in one thread, a MessagePort hop from a worker. */
+export interface HubLink {
+  post(message: unknown): void;
+}
+
+/** What a hub may ask of the server that runs it. */
+export interface HubEnv {
+  /** Shut the whole server down (the rooms protocol's KILL_SERVICE). */
+  stopServer(): void;
+}
+
+export interface Service {
+  readonly name: string;
+  /** Called once per server, in the main thread, for services with shared state. */
+  createHub?(env: HubEnv): Hub;
+  /** Called once per connection, in the thread that runs the session. */
+  open(conn: LineConnection, hub: HubLink | null): Session;
+}

@@ -1,0 +1,101 @@
+// Every line service under every model: the same behaviour, whatever runs the sessions.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { MODEL_NAMES, type RunningServer } from "../../src/models/index.js";
+import type { ServiceName } from "../../src/services/index.js";
+import { LineClient } from "../support/line-client.js";
+import { startTestServer } from "../support/servers.js";
+
+const REPLY_SERVICES: Array<{ service: ServiceName; ask: string; answer: string }> = [
+  { service: "echo", ask: "Hello, wörld ✓", answer: "Hello, wörld ✓" },
+  { service: "upper", ask: "straße ǆ ﬁ", answer: "STRASSE Ǆ FI" },
+  { service: "calc", ask: "2**100 // 3", answer: "422550200076076467165567735125" },
+];
+const MAX_LINE = 64;
+
+for (const model of MODEL_NAMES) {
+  for (const { service, ask, answer } of REPLY_SERVICES) {
+    describe(`${service} under ${model}`, { timeout: 30_000 }, () => {
+      let server: RunningServer;
+      const clients: LineClient[] = [];
+      const client = async () => {
+        const c = await LineClient.connect(server.port);
+        clients.push(c);
+        return c;
+      };
+
+      before(async () => {
+        server = await startTestServer(model, service, { busy: "queue", limits: { maxLineBytes: MAX_LINE } });
+      });
+      after(async () => {
+        for (const c of clients) c.destroy();
+        await server.shutdown();
+      });
+
+      it("answers a line", async () => {
+        const c = await client();
+        assert.equal(await c.send1(ask), answer);
+        assert.equal(await c.send1(ask), answer);
+        c.send("bye");
+        assert.deepEqual(await c.linesUntilClose(), ["Bye"]);
+      });
+
+      it("ends on bye, exit or quit in any case, with spaces, with CRLF", async () => {
+        for (const word of ["  EXIT  ", "Quit\r", "bYe"]) {
+          const c = await client();
+          c.send(word);
+          assert.deepEqual(await c.linesUntilClose(), ["Bye"]);
+        }
+      });
+
+      it("answers many lines sent in one packet, in order, and stops at bye", async () => {
+        const c = await client();
+        c.write(`${ask}\n${ask}\r\n${ask}\nbye\n${ask}\n`);
+        assert.deepEqual(await c.linesUntilClose(), [answer, answer, answer, "Bye"]);
+      });
+
+      it("answers a line cut into single bytes", async () => {
+        const c = await client();
+        const bytes = Buffer.from(`${ask}\n`);
+        for (const byte of bytes) c.write(Buffer.from([byte]));
+        assert.equal(await c.nextLine(), answer);
+        c.send("bye");
+        await c.linesUntilClose();
+      });
+
+      it("rejects an overlong line and invalid UTF-8, and stays up", async () => {
+        const c = await client();
+        c.write(`${"x".repeat(MAX_LINE + 1)}\n`);
+        assert.equal(await c.nextLine(), "ERROR line too long");
+        c.write(`${"y".repeat(MAX_LINE * 100)}`); // no LF yet: reported at once
+        assert.equal(await c.nextLine(), "ERROR line too long");
+        c.write(`${"y".repeat(MAX_LINE)}\n`); // the rest of that line is dropped
+        c.write(Buffer.from([0x41, 0xc3, 0x28, 0x0a]));
+        assert.equal(await c.nextLine(), "ERROR invalid UTF-8");
+        c.write(Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x0a]));
+        assert.equal(await c.nextLine(), "ERROR invalid UTF-8");
+        assert.equal(await c.send1(ask), answer);
+        c.send("bye");
+        assert.deepEqual(await c.linesUntilClose(), ["Bye"]);
+      });
+
+      it("answers every line received before a half-close, including an unterminated last one, then closes", async () => {
+        const c = await client();
+        c.write(`${ask}\n${ask}\n${ask}`);
+        c.end();
+        assert.deepEqual(await c.linesUntilClose(), [answer, answer, answer]);
+      });
+
+      it("carries on for others when a client vanishes mid-line", async () => {
+        const gone = await client();
+        gone.write("2+2 and then noth");
+        gone.socket.resetAndDestroy();
+        await gone.closed;
+        const c = await client();
+        assert.equal(await c.send1(ask), answer);
+        c.send("bye");
+        await c.linesUntilClose();
+      });
+    });
+  }
+}

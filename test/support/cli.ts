@@ -1,0 +1,91 @@
+// Run the `tcpchat` command as a child process, from source, and watch what it prints.
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_WAIT_MS } from "./line-client.js";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
+
+export class CliRun {
+  stdout = "";
+  stderr = "";
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly waiters: Array<() => void> = [];
+  private done = false;
+
+  constructor(readonly child: ChildProcess) {
+    child.stdout?.setEncoding("utf8").on("data", (text: string) => {
+      this.stdout += text;
+      this.wake();
+    });
+    child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+      this.stderr += text;
+      this.wake();
+    });
+    this.exited = new Promise((resolve) =>
+      child.once("close", (code, signal) => {
+        this.done = true;
+        this.wake();
+        resolve({ code, signal });
+      }),
+    );
+  }
+
+  /** Resolves with the first match of `pattern` in stdout (or stderr), waiting for it to appear. */
+  async waitFor(
+    pattern: RegExp,
+    stream: "stdout" | "stderr" = "stdout",
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<RegExpExecArray> {
+    const match = () => pattern.exec(this[stream]);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new Error(
+            `timed out waiting for ${pattern} on ${stream}; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
+          ),
+        );
+      }, timeoutMs);
+      const check = () => {
+        const m = match();
+        if (m) {
+          clearTimeout(timer);
+          resolve(m);
+        } else if (this.done) {
+          clearTimeout(timer);
+          reject(
+            new Error(
+              `exited before ${pattern} appeared on ${stream}; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
+            ),
+          );
+        } else {
+          this.waiters.push(check);
+        }
+      };
+      check();
+    });
+  }
+
+  /** For servers: the port from the `listening on <host>:<port>` line. */
+  async listening(timeoutMs = 15_000): Promise<number> {
+    const m = await this.waitFor(/^listening on (\S+):(\d+)\n/m, "stdout", timeoutMs);
+    return Number(m[2]);
+  }
+
+  kill(signal: NodeJS.Signals = "SIGKILL"): void {
+    if (!this.done) this.child.kill(signal);
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+}
+
+export function runCli(args: string[], options: { stdin?: "pipe" | "ignore" } = {}): CliRun {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    cwd: ROOT,
+    stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return new CliRun(child);
+}

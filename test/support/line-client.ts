@@ -1,0 +1,116 @@
+// A test client over a real TCP socket: send raw bytes or lines, await lines and the close.
+import { connect, type Socket } from "node:net";
+
+export const DEFAULT_WAIT_MS = 5000;
+
+export class LineClient {
+  readonly lines: string[] = [];
+  private buffered = "";
+  private readonly waiters: Array<() => void> = [];
+  private ended = false;
+  readonly closed: Promise<void>;
+  /** Set when the connection ended with an error (a reset, say). */
+  error: NodeJS.ErrnoException | null = null;
+
+  private constructor(readonly socket: Socket) {
+    socket.setEncoding("utf8");
+    socket.on("data", (text: string) => {
+      this.buffered += text;
+      let lf = this.buffered.indexOf("\n");
+      while (lf !== -1) {
+        this.lines.push(this.buffered.slice(0, lf));
+        this.buffered = this.buffered.slice(lf + 1);
+        lf = this.buffered.indexOf("\n");
+      }
+      this.wake();
+    });
+    socket.on("error", (err) => {
+      this.error = err;
+    });
+    this.closed = new Promise((resolve) =>
+      socket.once("close", () => {
+        this.ended = true;
+        this.wake();
+        resolve();
+      }),
+    );
+  }
+
+  static connect(port: number, host = "127.0.0.1"): Promise<LineClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ port, host });
+      socket.once("connect", () => {
+        socket.off("error", reject);
+        resolve(new LineClient(socket));
+      });
+      socket.once("error", reject);
+    });
+  }
+
+  /** Write raw text or bytes, exactly as given. */
+  write(data: string | Uint8Array): void {
+    this.socket.write(data);
+  }
+
+  send(line: string): void {
+    this.socket.write(`${line}\n`);
+  }
+
+  /** Half-close: no more input from us, the server may still answer. */
+  end(): void {
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  /** Whatever arrived after the last LF (a reply without its terminator). */
+  get partial(): string {
+    return this.buffered;
+  }
+
+  /** The next unread line; rejects if the connection closes first or nothing comes in time. */
+  async nextLine(timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+    await this.waitFor(() => this.lines.length > 0 || this.ended, timeoutMs, "a line");
+    const line = this.lines.shift();
+    if (line === undefined)
+      throw new Error(`connection closed before a line arrived (partial: ${JSON.stringify(this.buffered)})`);
+    return line;
+  }
+
+  /** Every line until the server closes the connection. */
+  async linesUntilClose(timeoutMs = DEFAULT_WAIT_MS): Promise<string[]> {
+    await this.waitFor(() => this.ended, timeoutMs, "the connection to close");
+    return this.lines.splice(0);
+  }
+
+  async send1(line: string, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+    this.send(line);
+    return this.nextLine(timeoutMs);
+  }
+
+  private waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${JSON.stringify(this.lines)}`),
+        );
+      }, timeoutMs);
+      const check = () => {
+        if (!done()) {
+          this.waiters.push(check);
+          return;
+        }
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.push(check);
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+}
