@@ -1,0 +1,63 @@
+// Everything the rooms server is configured with. Plain data: it is posted to worker threads as it is.
+import { hostname } from "node:os";
+import { DEFAULT_ROOM_LIMITS, type RoomLimits } from "./registry.js";
+
+export interface OperCredential {
+  name: string;
+  password: string;
+}
+
+export interface FloodConfig {
+  enabled: boolean;
+  /** Lines a client may send at once before it is slowed down. */
+  burst: number;
+  /** Lines per second it may send over time. */
+  perSecond: number;
+}
+
+export interface RoomsConfig {
+  /** The IRC server name, and the name in replies. */
+  serverName: string;
+  /** ISUPPORT NETWORK. */
+  network: string;
+  /** The seed protocol's HELO StudentID. */
+  studentId: string;
+  /** Whether the seed protocol's KILL_SERVICE may stop the server. */
+  allowKill: boolean;
+  /** IRC connection password (PASS); null for none. */
+  password: string | null;
+  /** Who may become an IRC operator with OPER. */
+  opers: OperCredential[];
+  /** Message of the day, one entry a line; null sends ERR_NOMOTD. */
+  motd: string[] | null;
+  limits: RoomLimits;
+  /** Connections at once from one IP address. */
+  maxClientsPerIp: number;
+  /** Loopback is exempt from the per-IP limit unless this is set (a local gateway or benchmark). */
+  limitLoopback: boolean;
+  flood: FloodConfig;
+  /** Idle IRC clients are sent PING after this long, and closed if no reply comes within it again. */
+  pingIntervalMs: number;
+  /** Start the server console (operator commands on stdin). */
+  console: boolean;
+}
+
+export const DEFAULT_ROOMS_PORT = 6667;
+
+export function defaultRoomsConfig(): RoomsConfig {
+  return {
+    serverName: hostname() || "tcpchat",
+    network: "tcpchat",
+    studentId: "tcpchat",
+    allowKill: false,
+    password: null,
+    opers: [],
+    motd: null,
+    limits: { ...DEFAULT_ROOM_LIMITS },
+    maxClientsPerIp: 10,
+    limitLoopback: false,
+    flood: { enabled: true, burst: 10, perSecond: 2 },
+    pingIntervalMs: 120_000,
+    console: false,
+  };
+}

@@ -1,0 +1,152 @@
+// The rooms server's console: the person at the server has the seed's "authority to add a client to several
+// rooms", and an IRC operator's other powers, whichever protocol the user speaks.
+import { createInterface, type Interface } from "node:readline";
+import type { ConsoleIO } from "../operator.js";
+import type { RoomsContext } from "./hub.js";
+import type { RoomError } from "./registry.js";
+import type { User } from "./user.js";
+
+export const ROOMS_CONSOLE_HELP = [
+  "/rooms                      list the rooms: members and topic",
+  "/who [room]                 list the users, or a room's members",
+  "/join <nick> <room>         put a user into a room",
+  "/part <nick> <room>         take a user out of a room",
+  "/kick <room> <nick> [why]   kick a user out of a room, telling the room",
+  "/kill <nick> [why]          disconnect a user",
+  "/say <room> <text>          speak in a room as the server",
+  "/topic <room> [text]        set (or clear) a room's topic",
+  "/help                       this list",
+];
+
+export class RoomsConsole {
+  private readonly input: Interface;
+
+  constructor(
+    private readonly context: RoomsContext,
+    private readonly io: ConsoleIO,
+  ) {
+    this.input = createInterface({ input: io.input, terminal: false });
+    this.input.on("line", (line) => this.command(line));
+  }
+
+  close(): void {
+    this.input.close();
+  }
+
+  /** Run one console line, and print what it did or why not. */
+  command(line: string): void {
+    for (const out of this.run(line.trim())) this.io.print(out);
+  }
+
+  private run(text: string): string[] {
+    if (text === "") return [];
+    const words = text.split(/\s+/);
+    const [name = "", first, second] = words;
+    const rest = (n: number) => words.slice(n + 1).join(" ");
+    const registry = this.context.registry;
+    switch (name) {
+      case "/rooms":
+        return this.rooms();
+      case "/who":
+        return first === undefined ? this.users() : this.members(first);
+      case "/join": {
+        if (!first || !second) return ["usage: /join <nick> <room>"];
+        const user = registry.findUser(first);
+        if (!user) return [noUser(first)];
+        const result = registry.join(user, roomName(second), { force: true });
+        return [outcome("error" in result ? result.error : null, `${user.nick} joined ${roomName(second)}`)];
+      }
+      case "/part": {
+        if (!first || !second) return ["usage: /part <nick> <room>"];
+        const user = registry.findUser(first);
+        const room = registry.findRoom(roomName(second));
+        if (!user) return [noUser(first)];
+        if (!room) return [noRoom(second)];
+        return [
+          outcome(registry.part(user, room, "Removed by the server"), `${user.nick} left ${room.name}`),
+        ];
+      }
+      case "/kick": {
+        if (!first || !second) return ["usage: /kick <room> <nick> [reason]"];
+        const room = registry.findRoom(roomName(first));
+        const user = registry.findUser(second);
+        if (!room) return [noRoom(first)];
+        if (!user) return [noUser(second)];
+        const error = registry.kick(null, room, user, rest(2) || "Kicked by the server");
+        return [outcome(error, `kicked ${user.nick} out of ${room.name}`)];
+      }
+      case "/kill": {
+        if (!first) return ["usage: /kill <nick> [reason]"];
+        const user = registry.findUser(first);
+        if (!user) return [noUser(first)];
+        const reason = `Killed by the server (${rest(1) || "no reason"})`;
+        user.frontend.disconnect?.(user, reason);
+        registry.remove(user, reason);
+        return [`* disconnected ${user.nick}`];
+      }
+      case "/say": {
+        if (!first || rest(1) === "") return ["usage: /say <room> <text>"];
+        const room = registry.findRoom(roomName(first));
+        if (!room) return [noRoom(first)];
+        const error = registry.message(null, room, rest(1), "privmsg");
+        return error ? [outcome(error, "")] : [];
+      }
+      case "/topic": {
+        if (!first) return ["usage: /topic <room> [text]"];
+        const room = registry.findRoom(roomName(first));
+        if (!room) return [noRoom(first)];
+        return [outcome(registry.setTopic(null, room, rest(1)), `topic of ${room.name} set`)];
+      }
+      case "/help":
+        return ROOMS_CONSOLE_HELP;
+      default:
+        return [`unknown command ${name}; /help lists them`];
+    }
+  }
+
+  private rooms(): string[] {
+    const rooms = [...this.context.registry.rooms.values()];
+    if (rooms.length === 0) return ["* no rooms"];
+    return rooms.map((room) => {
+      const topic = room.topic ? `: ${room.topic.text}` : "";
+      return `* ${room.name} (ref ${room.ref}) ${room.members.size} member(s)${topic}`;
+    });
+  }
+
+  private users(): string[] {
+    const users = [...this.context.registry.users.values()];
+    if (users.length === 0) return ["* no users"];
+    return users.map((user) => {
+      const rooms = [...user.rooms].map((room) => room.name).join(" ");
+      return `* ${user.nick} ${describe(user)}${rooms ? ` in ${rooms}` : ""}`;
+    });
+  }
+
+  private members(name: string): string[] {
+    const room = this.context.registry.findRoom(roomName(name));
+    if (!room) return [noRoom(name)];
+    return [...room.members.keys()].map((user) => `* ${room.prefixed(user)} ${describe(user)}`);
+  }
+}
+
+function outcome(error: RoomError | null, success: string): string {
+  return error ? `* failed: ${error}` : `* ${success}`;
+}
+
+function noUser(nick: string): string {
+  return `* no user ${nick}; /who lists them`;
+}
+
+function noRoom(name: string): string {
+  return `* no room ${roomName(name)}; /rooms lists them`;
+}
+
+/** Rooms are named as either protocol writes them: "lobby" is "#lobby". */
+function roomName(name: string): string {
+  return name.startsWith("#") ? name : `#${name}`;
+}
+
+function describe(user: User): string {
+  const oper = user.oper ? ", operator" : "";
+  return `(${user.protocol}, ${user.hostname}${oper}${user.away !== null ? ", away" : ""})`;
+}

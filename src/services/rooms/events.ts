@@ -1,0 +1,55 @@
+// What happens in the rooms, as the core tells the front-ends. Each front-end turns an event into its own
+// wire format once and writes it to every recipient it serves.
+import type { Room, Topic } from "./room.js";
+import type { User } from "./user.js";
+
+/** Who did it: a user, or the server itself (its console, an operator's SAJOIN). */
+export type Source = User | null;
+
+export interface ModeChange {
+  /** "+" or "-" */
+  sign: "+" | "-";
+  /** One of o v b i k l m n s t. */
+  mode: string;
+  param?: string;
+}
+
+export type RoomEvent =
+  | { type: "join"; room: Room; user: User }
+  | { type: "part"; room: Room; user: User; reason: string }
+  | { type: "kick"; room: Room; by: Source; user: User; reason: string }
+  /** `rooms`: the rooms the user was in, for front-ends that tell each room apart. */
+  | { type: "quit"; user: User; reason: string; rooms: readonly Room[] }
+  | { type: "nick"; user: User; old: string }
+  | {
+      type: "message";
+      kind: "privmsg" | "notice";
+      from: Source;
+      /** The room, or null for a message to one user (`to`). */
+      room: Room | null;
+      to: User | null;
+      text: string;
+      time: number;
+      /** IRC client-only tags (`+typing=active`), for front-ends that carry them; absent for none. */
+      tags?: Readonly<Record<string, string>>;
+    }
+  | { type: "topic"; room: Room; by: Source; topic: Topic | null }
+  | { type: "mode"; room: Room; by: Source; changes: ModeChange[] }
+  | { type: "invite"; room: Room; by: Source; user: User }
+  | { type: "away"; user: User };
+
+export interface Frontend {
+  /** False when this front-end's users cannot receive messages sent to them alone. */
+  readonly privateMessages?: boolean;
+  /**
+   * Write `event` to `recipients`, all of them this front-end's users. The core includes a message's
+   * sender among the recipients; the front-end decides whether the sender sees it (seed: always; IRC: with
+   * echo-message).
+   */
+  deliver(event: RoomEvent, recipients: readonly User[]): void;
+  /**
+   * Close `user`'s connection, saying `reason` in the protocol's words (an IRC operator's KILL). The caller
+   * then removes the user from the registry. Optional: without it the user only leaves the rooms.
+   */
+  disconnect?(user: User, reason: string): void;
+}

@@ -1,0 +1,170 @@
+// The rooms' owner in the main thread. Sessions (in this thread or in workers) post what their clients
+// said, already parsed; the hub hands it to the client's front-end, which acts on the registry. Flood
+// control and the per-IP limit live here, once for both protocols.
+import type { Logger } from "pino";
+import type { LineError } from "../../protocol/line-framer.js";
+import type { LineConnection } from "../../transport/line-connection.js";
+import type { Hub } from "../service.js";
+import type { RoomsConfig } from "./config.js";
+import type { Frontend } from "./events.js";
+import { TokenBucket } from "./flood.js";
+import type { RoomRegistry } from "./registry.js";
+import type { RoomsInput } from "./session.js";
+
+/** One connection as its front-end sees it. */
+export interface RoomsClient {
+  /** Something the client sent, parsed by its session. */
+  input(input: RoomsInput): void;
+  /** A line that could not be read (too long for the framer, not UTF-8). */
+  lineError(error: LineError): void;
+  /** The client's input ended. */
+  end(): void;
+  /** The connection is gone: leave every room. */
+  closed(): void;
+  /** The server is stopping: say goodbye in the protocol's words and close. */
+  shutdown(): void;
+  /** Close the connection for `reason` (a flood), told in the protocol's words; the user leaves at once. */
+  drop(reason: string): void;
+}
+
+export interface RoomsFrontend extends Frontend {
+  open(conn: LineConnection): RoomsClient;
+}
+
+/** What front-ends get from the hub. */
+export interface RoomsContext {
+  readonly registry: RoomRegistry;
+  readonly config: RoomsConfig;
+  readonly log: Logger;
+  /** KILL_SERVICE: stop the whole server. */
+  stopServer(reason: string): void;
+}
+
+export type FrontendFactories = Record<"seed" | "irc", (context: RoomsContext) => RoomsFrontend>;
+
+/** Lines a flooding client may have waiting before it is dropped. */
+const MAX_FLOOD_BACKLOG = 100;
+
+interface Slot {
+  conn: LineConnection;
+  client: RoomsClient | null;
+  bucket: TokenBucket | null;
+  backlog: RoomsInput[];
+  timer: NodeJS.Timeout | null;
+}
+
+export class RoomsHub implements Hub {
+  private readonly slots = new Map<LineConnection, Slot>();
+  private readonly perIp = new Map<string, number>();
+  private readonly frontends = new Map<"seed" | "irc", RoomsFrontend>();
+
+  constructor(
+    private readonly context: RoomsContext,
+    private readonly factories: FrontendFactories,
+  ) {}
+
+  attach(conn: LineConnection): void {
+    const { config } = this.context;
+    const ip = conn.peer.address;
+    const count = (this.perIp.get(ip) ?? 0) + 1;
+    this.perIp.set(ip, count);
+    const { flood } = config;
+    this.slots.set(conn, {
+      conn,
+      client: null,
+      bucket: flood.enabled ? new TokenBucket(flood.burst, flood.perSecond) : null,
+      backlog: [],
+      timer: null,
+    });
+    if (count > config.maxClientsPerIp && (config.limitLoopback || !isLoopback(ip))) {
+      this.context.log.info({ conn: conn.id, ip }, "too many connections from %s", ip);
+      conn.close("ERROR :Too many connections from your IP address");
+    }
+  }
+
+  message(conn: LineConnection, message: unknown): void {
+    const slot = this.slots.get(conn);
+    if (!slot) return;
+    const post = message as RoomsPost;
+    switch (post.t) {
+      case "input":
+        this.input(slot, post.input);
+        return;
+      case "line-error":
+        this.clientOf(slot, "irc").lineError(post.error);
+        return;
+    }
+  }
+
+  detach(conn: LineConnection): void {
+    const slot = this.slots.get(conn);
+    if (!slot) return;
+    this.slots.delete(conn);
+    if (slot.timer) clearTimeout(slot.timer);
+    const ip = conn.peer.address;
+    const count = (this.perIp.get(ip) ?? 1) - 1;
+    if (count <= 0) this.perIp.delete(ip);
+    else this.perIp.set(ip, count);
+    slot.client?.closed();
+  }
+
+  close(): void {
+    for (const slot of this.slots.values()) {
+      if (slot.client) slot.client.shutdown();
+      else slot.conn.close("ERROR :Server shutting down");
+    }
+  }
+
+  private input(slot: Slot, input: RoomsInput): void {
+    if (slot.backlog.length > 0 || (slot.bucket && !slot.bucket.take())) {
+      if (slot.backlog.length >= MAX_FLOOD_BACKLOG) {
+        this.context.log.info({ conn: slot.conn.id }, "excess flood, closing");
+        if (slot.client) slot.client.drop("Excess Flood");
+        else slot.conn.close("ERROR :Excess Flood\r");
+        return;
+      }
+      slot.backlog.push(input);
+      this.schedule(slot);
+      return;
+    }
+    this.dispatch(slot, input);
+  }
+
+  private dispatch(slot: Slot, input: RoomsInput): void {
+    // The end of input waits behind a flood backlog like any line, so nothing is answered out of order.
+    if (input.protocol === "end") this.clientOf(slot, "irc").end();
+    else this.clientOf(slot, input.protocol).input(input);
+  }
+
+  private schedule(slot: Slot): void {
+    if (slot.timer || !slot.bucket) return;
+    slot.timer = setTimeout(() => {
+      slot.timer = null;
+      while (slot.backlog.length > 0 && slot.bucket?.take()) {
+        const next = slot.backlog.shift();
+        if (next) this.dispatch(slot, next);
+      }
+      if (slot.backlog.length > 0) this.schedule(slot);
+    }, slot.bucket.wait());
+  }
+
+  /** The client's front-end is chosen by the first thing it says; before that, errors are IRC's. */
+  private clientOf(slot: Slot, protocol: "seed" | "irc"): RoomsClient {
+    if (!slot.client) {
+      let frontend = this.frontends.get(protocol);
+      if (!frontend) {
+        frontend = this.factories[protocol](this.context);
+        this.frontends.set(protocol, frontend);
+      }
+      slot.client = frontend.open(slot.conn);
+    }
+    return slot.client;
+  }
+}
+
+/** What a rooms session posts to the hub. Plain data: it may cross a MessagePort. */
+export type RoomsPost = { t: "input"; input: RoomsInput } | { t: "line-error"; error: LineError };
+
+export function isLoopback(address: string): boolean {
+  return address.startsWith("127.") || address === "::1" || address.startsWith("::ffff:127.");
+}
