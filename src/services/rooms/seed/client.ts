@@ -1,0 +1,270 @@
+// One seed-protocol connection: the requests of ROOMS-PROTOCOL.md turned into room operations. Replies that
+// depend on the room's state (JOINED_CHATROOM, LEFT_CHATROOM) are written when the room's event arrives, so
+// they come before any chat of that room, in the order the room saw things.
+
+import { LineError } from "../../../protocol/line-framer.js";
+import { errorReply, heloReply, leftReply, SeedError, type SeedInput } from "../../../protocol/seed-rooms.js";
+import type { Endpoint, LineConnection } from "../../../transport/line-connection.js";
+import { fold } from "../casemap.js";
+import type { RoomsClient } from "../hub.js";
+import { RoomError, type RoomRegistry } from "../registry.js";
+import type { Room } from "../room.js";
+import type { RoomsInput } from "../session.js";
+import { User } from "../user.js";
+import type { SeedFrontend } from "./frontend.js";
+
+export class SeedUser extends User {
+  constructor(
+    readonly client: SeedClient,
+    id: number,
+    frontend: SeedFrontend,
+    hostname: string,
+  ) {
+    super(id, "seed", frontend, "", hostname);
+    this.realname = "seed rooms protocol client";
+  }
+}
+
+/** Why a join was refused, for ERROR_DESCRIPTION. */
+const JOIN_REFUSALS: Partial<Record<RoomError, string>> = {
+  [RoomError.TooManyRooms]: "too many rooms: leave one first",
+  [RoomError.RoomFull]: "the room is full",
+  [RoomError.InviteOnly]: "the room is invitation only",
+  [RoomError.Banned]: "you are banned from the room",
+  [RoomError.BadKey]: "the room needs a key (join it over IRC)",
+};
+
+export class SeedClient implements RoomsClient {
+  readonly user: SeedUser;
+  /** Has a name in the registry (from its first JOIN_CHATROOM). */
+  registered = false;
+  closing = false;
+  /** The room name as this client wrote it in the join being answered, for JOINED_CHATROOM. */
+  joiningAs: string | null = null;
+
+  constructor(
+    readonly frontend: SeedFrontend,
+    readonly conn: LineConnection,
+  ) {
+    this.user = new SeedUser(this, conn.id, frontend, unmapped(conn.peer.address));
+    conn.onOverflow = () => {
+      this.leave("SendQ exceeded", true);
+      return block(errorReply(SeedError.SendQueueExceeded, "send queue exceeded: the client is not reading"));
+    };
+  }
+
+  get registry(): RoomRegistry {
+    return this.frontend.context.registry;
+  }
+
+  /** The address and port the client reached, as HELO and JOINED_CHATROOM report them. */
+  get server(): Endpoint {
+    return { address: unmapped(this.conn.local.address), port: this.conn.local.port };
+  }
+
+  send(lines: string[]): void {
+    this.conn.send(block(lines));
+  }
+
+  error(code: SeedError, description: string): void {
+    this.send(errorReply(code, description));
+  }
+
+  // ---- RoomsClient
+
+  input(input: RoomsInput): void {
+    if (this.closing || input.protocol !== "seed") return;
+    this.handle(input.request);
+  }
+
+  lineError(error: LineError): void {
+    if (this.closing) return;
+    if (error === LineError.TooLong) this.error(SeedError.LineTooLong, "line too long");
+    else this.error(SeedError.InvalidUtf8, "invalid UTF-8: lines must be UTF-8 text");
+  }
+
+  end(): void {
+    // Every request before the end has been answered: leave, then close.
+    this.leave("Client closed the connection", false);
+    this.conn.close();
+  }
+
+  closed(): void {
+    this.leave("Connection lost", false);
+  }
+
+  shutdown(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.conn.close(block(errorReply(SeedError.ServerShutdown, "server shutting down")));
+  }
+
+  drop(reason: string): void {
+    if (this.closing) return;
+    this.leave(reason, false);
+    this.conn.close(block(errorReply(SeedError.TooManyRequests, `${reason}: too many requests too fast`)));
+  }
+
+  /** Leave every room (the others are told) and the registry; once only. */
+  private leave(reason: string, later: boolean): void {
+    this.closing = true;
+    if (!this.registered) return;
+    this.registered = false;
+    // From inside a write (a send queue overflowing mid fan-out) the notices wait for that fan-out to end.
+    if (later) queueMicrotask(() => this.registry.remove(this.user, reason));
+    else this.registry.remove(this.user, reason);
+  }
+
+  // ---- requests
+
+  private handle(request: SeedInput): void {
+    switch (request.kind) {
+      case "helo":
+        this.send(heloReply(request.text, this.server, this.frontend.context.config.studentId));
+        return;
+      case "join":
+        this.join(request.room, request.name);
+        return;
+      case "leave":
+        this.leaveRoom(request.roomRef, request.joinId, request.name);
+        return;
+      case "chat":
+        this.chat(request.roomRef, request.joinId, request.name, request.message);
+        return;
+      case "disconnect":
+        this.leave("Disconnected", false);
+        this.conn.close();
+        return;
+      case "kill":
+        this.kill();
+        return;
+      case "error":
+        this.error(request.code, request.description);
+        return;
+    }
+  }
+
+  private join(written: string, name: string): void {
+    const seedName = written.startsWith("#") ? written.slice(1) : written;
+    const roomName = `#${seedName}`;
+    if (seedName === "" || !this.registry.isValidRoomName(roomName)) {
+      const max = this.registry.limits.roomNameLength - 1;
+      this.error(
+        SeedError.InvalidName,
+        `invalid room name ${JSON.stringify(written)}: 1 to ${max} characters, no spaces, commas or colons`,
+      );
+      return;
+    }
+    if (!this.claimName(name)) return;
+    const existing = this.registry.findRoom(roomName);
+    if (existing?.members.has(this.user)) {
+      // Joined already: the same answer again, and no second notice.
+      this.send(this.frontend.joinedLines(seedName, existing, this.user, this.server));
+      return;
+    }
+    this.joiningAs = seedName;
+    const result = this.registry.join(this.user, roomName);
+    this.joiningAs = null;
+    if ("error" in result) {
+      const refusal = JOIN_REFUSALS[result.error];
+      this.error(SeedError.CannotJoin, `cannot join ${seedName}: ${refusal ?? result.error}`);
+    }
+  }
+
+  /** The first join names the connection; later requests must use the same name. */
+  private claimName(name: string): boolean {
+    if (this.registered) return this.checkName(name);
+    if (!this.registry.isValidNick(name)) {
+      this.error(
+        SeedError.InvalidName,
+        `invalid CLIENT_NAME ${JSON.stringify(name)}: 1 to ${this.registry.limits.nickLength} letters, digits or -[]\\\`^{|}_, not starting with a digit or -`,
+      );
+      return false;
+    }
+    this.user.nick = name;
+    this.user.username = name;
+    const error = this.registry.add(this.user);
+    if (error === RoomError.NickInUse) {
+      this.user.nick = "";
+      this.error(SeedError.NameInUse, `the name ${name} is in use`);
+      return false;
+    }
+    this.registered = true;
+    return true;
+  }
+
+  private checkName(name: string): boolean {
+    if (fold(name) === fold(this.user.nick)) return true;
+    this.error(
+      SeedError.NameMismatch,
+      `CLIENT_NAME ${JSON.stringify(name)} is not this connection's name (${this.user.nick})`,
+    );
+    return false;
+  }
+
+  /** ROOM_REF and JOIN_ID checks shared by LEAVE_CHATROOM and CHAT; the ref as a number when they pass. */
+  private checkRequest(roomRef: string, joinId: string, name: string): number | null {
+    const ref = /^\d+$/.test(roomRef) ? Number(roomRef) : Number.NaN;
+    if (!this.registry.isKnownRef(ref)) {
+      this.error(SeedError.NoSuchRoom, `no chat room with ROOM_REF ${JSON.stringify(roomRef)}`);
+      return null;
+    }
+    if (!this.registered || joinId.trim() !== String(this.user.id)) {
+      const known = this.registered
+        ? ` (this connection's JOIN_ID is ${this.user.id})`
+        : "; join a room first";
+      this.error(SeedError.UnknownClient, `unknown client: JOIN_ID ${JSON.stringify(joinId)}${known}`);
+      return null;
+    }
+    return this.checkName(name) ? ref : null;
+  }
+
+  private leaveRoom(roomRef: string, joinId: string, name: string): void {
+    const ref = this.checkRequest(roomRef, joinId, name);
+    if (ref === null) return;
+    const room = this.registry.roomByRef(ref);
+    // LEFT_CHATROOM comes with the room's part event; a repeated leave gets the same answer at once.
+    if (room?.members.has(this.user)) this.registry.part(this.user, room, "");
+    else this.send(leftReply(ref, this.user.id));
+  }
+
+  private chat(roomRef: string, joinId: string, name: string, message: string): void {
+    const ref = this.checkRequest(roomRef, joinId, name);
+    if (ref === null) return;
+    const room = this.registry.roomByRef(ref);
+    if (!room?.members.has(this.user)) {
+      this.error(SeedError.NotInRoom, `not in the room with ROOM_REF ${ref}: join it first`);
+      return;
+    }
+    const error = this.registry.message(this.user, room, message, "privmsg");
+    if (error) this.error(SeedError.CannotSend, cannotSend(room));
+  }
+
+  private kill(): void {
+    const { config, log } = this.frontend.context;
+    if (!config.allowKill) {
+      this.error(
+        SeedError.KillDisabled,
+        "KILL_SERVICE is disabled on this server (it runs without --allow-kill)",
+      );
+      return;
+    }
+    log.warn({ conn: this.conn.id, peer: this.conn.peer }, "KILL_SERVICE received");
+    this.frontend.context.stopServer(`KILL_SERVICE from ${this.user.hostname}`);
+  }
+}
+
+function cannotSend(room: Room): string {
+  const why = room.modes.moderated ? "the room is moderated" : "you are banned from the room";
+  return `cannot send to ${room.name.slice(1)}: ${why}`;
+}
+
+/** A reply's lines as one write: the connection adds the last LF. */
+export function block(lines: readonly string[]): string {
+  return lines.join("\n");
+}
+
+/** IPv4 clients of a dual-stack listener appear as ::ffff:a.b.c.d; report the IPv4 address. */
+export function unmapped(address: string): string {
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}

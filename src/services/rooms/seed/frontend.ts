@@ -1,0 +1,138 @@
+// The seed front-end: opens a client per connection, and tells the rooms' events to its users in the seed
+// protocol. Each room's notice is built once and written to every recipient. What the protocol has no words
+// for (modes, invitations, away) is not told.
+import { chatReply, joinedNotice, joinedReply, leftNotice, leftReply } from "../../../protocol/seed-rooms.js";
+import type { Endpoint, LineConnection } from "../../../transport/line-connection.js";
+import type { RoomEvent } from "../events.js";
+import type { RoomsContext, RoomsFrontend } from "../hub.js";
+import type { Room } from "../room.js";
+import type { User } from "../user.js";
+import { block, SeedClient, type SeedUser } from "./client.js";
+
+const CTCP_ACTION = "\x01ACTION ";
+const CTCP_END = new RegExp(`${String.fromCharCode(1)}$`);
+
+export class SeedFrontend implements RoomsFrontend {
+  /** The seed protocol has no private messages: the core refuses them to its users. */
+  readonly privateMessages = false;
+
+  constructor(readonly context: RoomsContext) {}
+
+  open(conn: LineConnection): SeedClient {
+    return new SeedClient(this, conn);
+  }
+
+  joinedLines(seedName: string, room: Room, user: User, server: Endpoint): string[] {
+    return joinedReply(seedName, server, room.ref, user.id);
+  }
+
+  disconnect(user: User, reason: string): void {
+    const client = (user as SeedUser).client;
+    client.drop(reason);
+  }
+
+  deliver(event: RoomEvent, recipients: readonly User[]): void {
+    const users = recipients as readonly SeedUser[];
+    switch (event.type) {
+      case "join": {
+        const notice = this.notice(event.room, event.user.nick, joinedNotice(event.user.nick));
+        for (const user of users) {
+          const client = user.client;
+          if (user === event.user) {
+            const name = client.joiningAs ?? event.room.name.slice(1);
+            client.send(this.joinedLines(name, event.room, user, client.server));
+          }
+          client.conn.send(notice);
+        }
+        return;
+      }
+      case "part": {
+        const notice = this.notice(event.room, event.user.nick, leftNotice(event.user.nick));
+        for (const user of users) {
+          // The leaver gets LEFT_CHATROOM and, after it, nothing more of the room.
+          if (user === event.user) user.client.send(leftReply(event.room.ref, user.id));
+          else user.client.conn.send(notice);
+        }
+        return;
+      }
+      case "kick": {
+        const by = event.by ? event.by.nick : "the server";
+        const reason = event.reason && event.reason !== event.user.nick ? ` (${event.reason})` : "";
+        const text = `${event.user.nick} was removed from this chatroom by ${by}${reason}.`;
+        const notice = this.notice(event.room, event.user.nick, text);
+        for (const user of users) {
+          user.client.conn.send(notice);
+          if (user === event.user) user.client.send(leftReply(event.room.ref, user.id));
+        }
+        return;
+      }
+      case "quit": {
+        // One "has left" per room the quitter shared with each recipient.
+        const notices = new Map<Room, string>();
+        for (const user of users) {
+          for (const room of event.rooms) {
+            if (!room.members.has(user)) continue;
+            let notice = notices.get(room);
+            if (notice === undefined) {
+              notice = this.notice(room, event.user.nick, leftNotice(event.user.nick));
+              notices.set(room, notice);
+            }
+            user.client.conn.send(notice);
+          }
+        }
+        return;
+      }
+      case "nick": {
+        const text = `${event.old} is now known as ${event.user.nick}.`;
+        this.perRoom(users, event.user.rooms, (room) => this.notice(room, event.user.nick, text));
+        return;
+      }
+      case "message": {
+        const room = event.room;
+        if (!room) return; // refused by the core: the protocol has no private messages
+        const from = event.from ? event.from.nick : this.context.config.serverName;
+        const text = seedText(from, event.text);
+        if (text === null) return;
+        const line = this.notice(room, from, text);
+        for (const user of users) user.client.conn.send(line);
+        return;
+      }
+      case "topic": {
+        const by = event.by ? event.by.nick : this.context.config.serverName;
+        const text = event.topic ? `${by} set the topic: ${event.topic.text}` : `${by} cleared the topic.`;
+        const line = this.notice(event.room, by, text);
+        for (const user of users) user.client.conn.send(line);
+        return;
+      }
+      case "mode":
+      case "invite":
+      case "away":
+        return;
+    }
+  }
+
+  /** A CHAT block to a room, built once. */
+  private notice(room: Room, name: string, text: string): string {
+    return block(chatReply(room.ref, name, text));
+  }
+
+  /** Tell each recipient once per room it shares with the event's user. */
+  private perRoom(users: readonly SeedUser[], rooms: Iterable<Room>, build: (room: Room) => string): void {
+    for (const room of rooms) {
+      let line: string | null = null;
+      for (const user of users) {
+        if (!room.members.has(user)) continue;
+        line ??= build(room);
+        user.client.conn.send(line);
+      }
+    }
+  }
+}
+
+/** IRC text as the seed protocol shows it: `/me` as "* nick waves", other CTCP requests not at all. */
+function seedText(from: string, text: string): string | null {
+  if (text.charCodeAt(0) !== 1) return text;
+  if (text.startsWith(CTCP_ACTION))
+    return `* ${from} ${text.slice(CTCP_ACTION.length).replace(CTCP_END, "")}`;
+  return null;
+}
