@@ -1,0 +1,53 @@
+// RPL_ISUPPORT (005): what this server supports, as `KEY=value` tokens, a few to a line.
+import { CHANMODES, PREFIX_MODES, PREFIX_SYMBOLS } from "./modes.js";
+
+export interface IsupportValues {
+  network: string;
+  casemapping: string;
+  nickLength: number;
+  channelLength: number;
+  topicLength: number;
+  awayLength: number;
+  kickLength: number;
+  userLength: number;
+  maxChannels: number;
+  /** Parameter-taking channel modes in one MODE command. */
+  modes: number;
+  maxBans: number;
+  /** Targets per command (TARGMAX), by command. */
+  targmax: Readonly<Record<string, number>>;
+}
+
+/** Tokens per 005 line: 13 fit with room to spare (Modern IRC). */
+const TOKENS_PER_LINE = 13;
+
+export function isupportTokens(values: IsupportValues): string[] {
+  const targmax = Object.entries(values.targmax)
+    .map(([command, n]) => `${command}:${n}`)
+    .join(",");
+  return [
+    `AWAYLEN=${values.awayLength}`,
+    `CASEMAPPING=${values.casemapping}`,
+    `CHANLIMIT=#:${values.maxChannels}`,
+    `CHANMODES=${CHANMODES}`,
+    `CHANNELLEN=${values.channelLength}`,
+    "CHANTYPES=#",
+    `KICKLEN=${values.kickLength}`,
+    `MAXLIST=b:${values.maxBans}`,
+    `MODES=${values.modes}`,
+    `NETWORK=${values.network}`,
+    `NICKLEN=${values.nickLength}`,
+    `PREFIX=(${PREFIX_MODES})${PREFIX_SYMBOLS}`,
+    `TARGMAX=${targmax}`,
+    `TOPICLEN=${values.topicLength}`,
+    `USERLEN=${values.userLength}`,
+    "UTF8ONLY",
+  ];
+}
+
+/** The tokens in groups, one group per 005 line. */
+export function isupportLines(tokens: readonly string[]): string[][] {
+  const lines: string[][] = [];
+  for (let i = 0; i < tokens.length; i += TOKENS_PER_LINE) lines.push(tokens.slice(i, i + TOKENS_PER_LINE));
+  return lines;
+}

@@ -1,0 +1,402 @@
+// Channels: JOIN, PART, TOPIC, NAMES, LIST, KICK, INVITE, MODE (channel and user modes).
+
+import { lineSafe, MAX_BODY_BYTES, needsTrailing, utf8Length } from "../../../protocol/irc/message.js";
+import { formatModeChanges, parseChannelModes, parseUserModes } from "../../../protocol/irc/modes.js";
+import {
+  ERR_BADCHANMASK,
+  ERR_BADCHANNELKEY,
+  ERR_BANLISTFULL,
+  ERR_BANNEDFROMCHAN,
+  ERR_CHANNELISFULL,
+  ERR_CHANOPRIVSNEEDED,
+  ERR_INVALIDMODEPARAM,
+  ERR_INVITEONLYCHAN,
+  ERR_NEEDMOREPARAMS,
+  ERR_NOSUCHCHANNEL,
+  ERR_NOSUCHNICK,
+  ERR_NOTONCHANNEL,
+  ERR_TOOMANYCHANNELS,
+  ERR_UMODEUNKNOWNFLAG,
+  ERR_UNKNOWNMODE,
+  ERR_USERNOTINCHANNEL,
+  ERR_USERONCHANNEL,
+  ERR_USERSDONTMATCH,
+  RPL_AWAY,
+  RPL_BANLIST,
+  RPL_CHANNELMODEIS,
+  RPL_CREATIONTIME,
+  RPL_ENDOFBANLIST,
+  RPL_ENDOFNAMES,
+  RPL_INVITING,
+  RPL_LIST,
+  RPL_LISTEND,
+  RPL_LISTSTART,
+  RPL_NAMREPLY,
+  RPL_NOTOPIC,
+  RPL_TOPIC,
+  RPL_TOPICWHOTIME,
+  RPL_UMODEIS,
+} from "../../../protocol/irc/numerics.js";
+import { fold } from "../casemap.js";
+import type { ModeChange } from "../events.js";
+import { RoomError } from "../registry.js";
+import type { MemberStatus, Room } from "../room.js";
+import type { User } from "../user.js";
+import { Cap } from "./caps.js";
+import type { IrcClient } from "./client.js";
+import type { CommandTable } from "./commands.js";
+import { KICK_LENGTH, MAX_BANS, MAX_MODES, MAX_TARGETS } from "./limits.js";
+
+// JOIN <channel>{,<channel>} [<key>{,<key>}]  |  JOIN 0
+function join(client: IrcClient, params: string[]): void {
+  const { registry, user } = client;
+  if (params[0] === "0") {
+    for (const room of [...user.rooms]) registry.part(user, room, "Left all channels");
+    return;
+  }
+  const keys = (params[1] ?? "").split(",");
+  (params[0] as string).split(",").forEach((name, i) => {
+    if (name === "") return;
+    if (!checkRoomName(client, name)) return;
+    const result = registry.join(user, name, { key: keys[i] || undefined });
+    if ("room" in result) return; // the JOIN line, topic and names went out with the event
+    switch (result.error) {
+      case RoomError.TooManyRooms:
+        client.numeric(ERR_TOOMANYCHANNELS, name, "You have joined too many channels");
+        return;
+      case RoomError.RoomFull:
+        client.numeric(ERR_CHANNELISFULL, name, "Cannot join channel (+l)");
+        return;
+      case RoomError.InviteOnly:
+        client.numeric(ERR_INVITEONLYCHAN, name, "Cannot join channel (+i)");
+        return;
+      case RoomError.Banned:
+        client.numeric(ERR_BANNEDFROMCHAN, name, "Cannot join channel (+b)");
+        return;
+      case RoomError.BadKey:
+        client.numeric(ERR_BADCHANNELKEY, name, "Cannot join channel (+k)");
+        return;
+      case RoomError.AlreadyInRoom:
+        return; // as other servers: nothing to say
+      default:
+        client.numeric(ERR_NOSUCHCHANNEL, name, "No such channel");
+    }
+  });
+}
+
+/** A valid channel name, or 476 (it looks like a channel) / 403 (it does not); false then. */
+export function checkRoomName(client: IrcClient, name: string): boolean {
+  if (client.registry.isValidRoomName(name)) return true;
+  if (name.startsWith("#")) client.numeric(ERR_BADCHANMASK, name, "Bad Channel Mask");
+  else client.numeric(ERR_NOSUCHCHANNEL, name, "No such channel");
+  return false;
+}
+
+/** The room by name, or 403 and undefined. */
+export function roomOr403(client: IrcClient, name: string): Room | undefined {
+  const room = client.registry.findRoom(name);
+  if (!room) client.numeric(ERR_NOSUCHCHANNEL, name, "No such channel");
+  return room;
+}
+
+/** The user by nick, or 401 and undefined. */
+export function userOr401(client: IrcClient, nick: string): User | undefined {
+  const user = client.registry.findUser(nick);
+  if (!user) client.numeric(ERR_NOSUCHNICK, nick, "No such nick/channel");
+  return user;
+}
+
+// PART <channel>{,<channel>} [<reason>]
+function part(client: IrcClient, params: string[]): void {
+  const reason = params[1] ?? "";
+  for (const name of (params[0] as string).split(",")) {
+    if (name === "") continue;
+    const room = roomOr403(client, name);
+    if (!room) continue;
+    if (client.registry.part(client.user, room, reason) === RoomError.NotInRoom)
+      client.numeric(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
+  }
+}
+
+// TOPIC <channel> [<topic>]
+function topic(client: IrcClient, params: string[]): void {
+  const room = roomOr403(client, params[0] as string);
+  if (!room) return;
+  const text = params[1];
+  if (text === undefined) {
+    if (room.modes.secret && !room.members.has(client.user))
+      client.numeric(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
+    else sendTopic(client, room, true);
+    return;
+  }
+  const error = client.registry.setTopic(client.user, room, text);
+  if (error === RoomError.NotInRoom)
+    client.numeric(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
+  else if (error === RoomError.NotOperator)
+    client.numeric(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
+}
+
+/** 332 and 333 when there is a topic; 331 when there is none and `always`. */
+export function sendTopic(client: IrcClient, room: Room, always: boolean): void {
+  const topic = room.topic;
+  if (topic) {
+    client.numeric(RPL_TOPIC, room.name, lineSafe(topic.text));
+    client.numeric(RPL_TOPICWHOTIME, room.name, topic.setBy, String(Math.floor(topic.setAt / 1000)));
+  } else if (always) {
+    client.numeric(RPL_NOTOPIC, room.name, "No topic is set");
+  }
+}
+
+// NAMES [<channel>{,<channel>}]
+function names(client: IrcClient, params: string[]): void {
+  const list = params[0];
+  if (list === undefined || list === "") {
+    client.numeric(RPL_ENDOFNAMES, "*", "End of /NAMES list");
+    return;
+  }
+  for (const name of list.split(",").slice(0, MAX_TARGETS)) {
+    const room = client.registry.findRoom(name);
+    if (room && (!room.modes.secret || room.members.has(client.user))) sendNames(client, room);
+    else client.numeric(RPL_ENDOFNAMES, name, "End of /NAMES list");
+  }
+}
+
+/** 353 lines as full as 512 bytes allow, then 366. Non-members do not see invisible users. */
+export function sendNames(client: IrcClient, room: Room): void {
+  const member = room.members.has(client.user);
+  const all = client.has(Cap.MultiPrefix);
+  const masks = client.has(Cap.UserhostInNames);
+  const head = `:${client.frontend.serverName} ${RPL_NAMREPLY} ${client.name} ${room.modes.secret ? "@" : "="} ${room.name} :`;
+  const headBytes = utf8Length(head);
+  let line = head;
+  let bytes = headBytes;
+  for (const [user, status] of room.members) {
+    if (!member && user.invisible) continue;
+    const entry = prefixOf(status, all) + (masks ? user.mask : user.nick);
+    const size = utf8Length(entry);
+    if (bytes > headBytes && bytes + 1 + size > MAX_BODY_BYTES) {
+      client.send(line);
+      line = head;
+      bytes = headBytes;
+    }
+    if (bytes > headBytes) {
+      line += " ";
+      bytes += 1;
+    }
+    line += entry;
+    bytes += size;
+  }
+  if (bytes > headBytes) client.send(line);
+  client.numeric(RPL_ENDOFNAMES, room.name, "End of /NAMES list");
+}
+
+/** "@", "+", "" — or "@+" with multi-prefix. */
+export function prefixOf(status: MemberStatus, all: boolean): string {
+  if (all) return (status.op ? "@" : "") + (status.voice ? "+" : "");
+  return status.op ? "@" : status.voice ? "+" : "";
+}
+
+// LIST [<channel>{,<channel>}]
+function list(client: IrcClient, params: string[]): void {
+  const { registry, user } = client;
+  const wanted = params[0]?.startsWith("#") ? params[0].split(",") : null;
+  const rooms = wanted
+    ? wanted.map((name) => registry.findRoom(name)).filter((room) => room !== undefined)
+    : registry.rooms.values();
+  client.numeric(RPL_LISTSTART, "Channel", "Users  Name");
+  for (const room of rooms) {
+    if (room.modes.secret && !room.members.has(user)) continue;
+    client.numeric(RPL_LIST, room.name, String(room.members.size), lineSafe(room.topic?.text ?? ""));
+  }
+  client.numeric(RPL_LISTEND, "End of /LIST");
+}
+
+// KICK <channel> <user>{,<user>} [<comment>]
+function kick(client: IrcClient, params: string[]): void {
+  const room = roomOr403(client, params[0] as string);
+  if (!room) return;
+  const reason = (params[2] || client.user.nick).slice(0, KICK_LENGTH);
+  for (const nick of (params[1] as string).split(",").slice(0, MAX_TARGETS)) {
+    const target = userOr401(client, nick);
+    if (!target) continue;
+    const error = client.registry.kick(client.user, room, target, reason);
+    if (error === RoomError.NotInRoom) {
+      client.numeric(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
+      return;
+    }
+    if (error === RoomError.NotOperator) {
+      client.numeric(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
+      return;
+    }
+    if (error === RoomError.TargetNotInRoom)
+      client.numeric(ERR_USERNOTINCHANNEL, target.nick, room.name, "They aren't on that channel");
+  }
+}
+
+// INVITE <nickname> <channel>
+function invite(client: IrcClient, params: string[]): void {
+  const target = userOr401(client, params[0] as string);
+  if (!target) return;
+  const room = roomOr403(client, params[1] as string);
+  if (!room) return;
+  const error = client.registry.invite(client.user, room, target);
+  switch (error) {
+    case null:
+      client.numeric(RPL_INVITING, target.nick, room.name);
+      if (target.away !== null) client.numeric(RPL_AWAY, target.nick, lineSafe(target.away));
+      return;
+    case RoomError.NotInRoom:
+      client.numeric(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
+      return;
+    case RoomError.AlreadyInRoom:
+      client.numeric(ERR_USERONCHANNEL, target.nick, room.name, "is already on channel");
+      return;
+    default:
+      client.numeric(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
+  }
+}
+
+// MODE <target> [<modestring> [<mode arguments>...]]
+function mode(client: IrcClient, params: string[]): void {
+  const target = params[0] as string;
+  if (target.startsWith("#")) channelMode(client, target, params);
+  else userMode(client, target, params);
+}
+
+function channelMode(client: IrcClient, name: string, params: string[]): void {
+  const room = roomOr403(client, name);
+  if (!room) return;
+  const modestring = params[1];
+  if (modestring === undefined) {
+    client.numeric(RPL_CHANNELMODEIS, room.name, ...roomModes(room, room.members.has(client.user)));
+    client.numeric(RPL_CREATIONTIME, room.name, String(Math.floor(room.createdAt / 1000)));
+    return;
+  }
+  const { changes, unknown } = parseChannelModes(modestring, params.slice(2), MAX_MODES);
+  for (const letter of unknown) client.numeric(ERR_UNKNOWNMODE, letter, "is unknown mode char to me");
+  let listed = false;
+  let bans = room.bans.length;
+  const wanted: ModeChange[] = [];
+  for (const change of changes) {
+    if (change.mode === "b" && change.param === undefined) {
+      if (!listed) sendBanList(client, room);
+      listed = true;
+      continue;
+    }
+    const param = change.param;
+    if (param !== undefined && (change.mode === "k" || change.mode === "b") && !validModeParam(param)) {
+      client.numeric(
+        ERR_INVALIDMODEPARAM,
+        room.name,
+        change.mode,
+        param.replaceAll(" ", "_"),
+        "Invalid parameter",
+      );
+      continue;
+    }
+    if (change.mode === "b" && change.sign === "+") {
+      if (bans >= MAX_BANS) {
+        client.numeric(ERR_BANLISTFULL, room.name, param as string, "Channel ban list is full");
+        continue;
+      }
+      bans++;
+    }
+    wanted.push({ ...change });
+  }
+  if (wanted.length === 0) return;
+  let needMore = false;
+  for (const { change, error } of client.registry.setModes(client.user, room, wanted)) {
+    switch (error) {
+      case RoomError.NotOperator:
+      case RoomError.NotInRoom:
+        client.numeric(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
+        return;
+      case RoomError.NeedMoreParams:
+        if (!needMore) client.numeric(ERR_NEEDMOREPARAMS, "MODE", "Not enough parameters");
+        needMore = true;
+        break;
+      case RoomError.NoSuchNick:
+        client.numeric(ERR_NOSUCHNICK, change.param ?? "*", "No such nick/channel");
+        break;
+      case RoomError.TargetNotInRoom:
+        client.numeric(ERR_USERNOTINCHANNEL, change.param ?? "*", room.name, "They aren't on that channel");
+        break;
+      default:
+        client.numeric(ERR_UNKNOWNMODE, change.mode, "is unknown mode char to me");
+    }
+  }
+}
+
+/** A key or ban mask that fits in a MODE line as a middle parameter. */
+function validModeParam(param: string): boolean {
+  return !needsTrailing(param) && !param.includes(",") && param.length <= 100;
+}
+
+/** The room's modes as 324 writes them: `+iklmnst` then the key (members only) and the limit. */
+export function roomModes(room: Room, member: boolean): string[] {
+  const { modes } = room;
+  let letters = "+";
+  const args: string[] = [];
+  if (modes.inviteOnly) letters += "i";
+  if (modes.key !== null) {
+    letters += "k";
+    args.push(member ? modes.key : "*");
+  }
+  if (modes.limit !== null) {
+    letters += "l";
+    args.push(String(modes.limit));
+  }
+  if (modes.moderated) letters += "m";
+  if (modes.noExternal) letters += "n";
+  if (modes.secret) letters += "s";
+  if (modes.topicLocked) letters += "t";
+  return [letters, ...args];
+}
+
+function sendBanList(client: IrcClient, room: Room): void {
+  for (const ban of room.bans)
+    client.numeric(RPL_BANLIST, room.name, ban.mask, ban.setBy, String(Math.floor(ban.setAt / 1000)));
+  client.numeric(RPL_ENDOFBANLIST, room.name, "End of channel ban list");
+}
+
+function userMode(client: IrcClient, nick: string, params: string[]): void {
+  const { user } = client;
+  if (fold(nick) !== fold(user.nick)) {
+    if (userOr401(client, nick)) client.numeric(ERR_USERSDONTMATCH, "Cant change mode for other users");
+    return;
+  }
+  const modestring = params[1];
+  if (modestring === undefined) {
+    client.numeric(RPL_UMODEIS, userModes(client));
+    return;
+  }
+  const { changes, unknown } = parseUserModes(modestring);
+  if (unknown.length > 0) client.numeric(ERR_UMODEUNKNOWNFLAG, "Unknown MODE flag");
+  const applied: Array<{ sign: "+" | "-"; mode: string }> = [];
+  for (const change of changes) {
+    const on = change.sign === "+";
+    if (change.mode === "i" && user.invisible !== on) user.invisible = on;
+    else if (change.mode === "w" && client.wallops !== on) client.wallops = on;
+    else if (change.mode === "o" && !on && user.oper)
+      user.oper = false; // +o only through OPER
+    else continue;
+    applied.push(change);
+  }
+  if (applied.length > 0)
+    client.send(`:${user.mask} MODE ${user.nick} :${formatModeChanges(applied)[0] as string}`);
+}
+
+export function userModes(client: IrcClient): string {
+  return `+${client.user.invisible ? "i" : ""}${client.user.oper ? "o" : ""}${client.wallops ? "w" : ""}`;
+}
+
+export const channelCommands: CommandTable = {
+  INVITE: { handler: invite, beforeRegistration: false, minParams: 2 },
+  JOIN: { handler: join, beforeRegistration: false, minParams: 1 },
+  KICK: { handler: kick, beforeRegistration: false, minParams: 2 },
+  LIST: { handler: list, beforeRegistration: false, minParams: 0 },
+  MODE: { handler: mode, beforeRegistration: false, minParams: 1 },
+  NAMES: { handler: names, beforeRegistration: false, minParams: 0 },
+  PART: { handler: part, beforeRegistration: false, minParams: 1 },
+  TOPIC: { handler: topic, beforeRegistration: false, minParams: 1 },
+};

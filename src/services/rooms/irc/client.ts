@@ -1,0 +1,231 @@
+// One IRC connection: its registration state, capabilities, keepalive, and the dispatcher that runs the
+// command table. Handlers live in one file per command group; this file does the checks they share.
+
+import { type IrcInput, MAX_BODY_BYTES, MAX_CLIENT_TAG_BYTES } from "../../../protocol/irc/message.js";
+import {
+  ERR_INPUTTOOLONG,
+  ERR_NEEDMOREPARAMS,
+  ERR_NOTREGISTERED,
+  ERR_UNKNOWNCOMMAND,
+  ERR_UNKNOWNERROR,
+} from "../../../protocol/irc/numerics.js";
+import { LineError } from "../../../protocol/line-framer.js";
+import type { LineConnection } from "../../../transport/line-connection.js";
+import type { RoomsConfig } from "../config.js";
+import type { RoomsClient } from "../hub.js";
+import type { RoomRegistry } from "../registry.js";
+import type { RoomsInput } from "../session.js";
+import { User } from "../user.js";
+import { COMMANDS } from "./commands.js";
+import type { IrcFrontend } from "./frontend.js";
+
+/** A user of this front-end, who knows its connection. */
+export class IrcUser extends User {
+  constructor(
+    readonly client: IrcClient,
+    id: number,
+    frontend: IrcFrontend,
+    hostname: string,
+  ) {
+    super(id, "irc", frontend, "*", hostname);
+  }
+}
+
+export class IrcClient implements RoomsClient {
+  readonly user: IrcUser;
+  /** Enabled capabilities (Cap bits). */
+  caps = 0;
+  registered = false;
+  /** CAP LS or REQ was sent before registration and CAP END not yet: registration waits. */
+  capNegotiating = false;
+  /** The password given with PASS, checked when registration completes. */
+  password: string | null = null;
+  nickGiven = false;
+  userGiven = false;
+  /** +w: receives WALLOPS. */
+  wallops = false;
+  /** The connection is closing: nothing more is read or done. */
+  closing = false;
+  /** What others are told when this connection goes without a QUIT of its own. */
+  private quitReason = "Connection closed";
+  private lastSeen = Date.now();
+  private pingSent = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly frontend: IrcFrontend,
+    readonly conn: LineConnection,
+  ) {
+    this.user = new IrcUser(this, conn.id, frontend, ircHostname(conn.peer.address));
+    this.armTimer(frontend.context.config.pingIntervalMs);
+    conn.onOverflow = () => {
+      this.closing = true;
+      this.quitReason = "SendQ exceeded";
+      this.clearTimer();
+      // Called from inside a write, maybe mid fan-out: the QUIT goes out once that fan-out is done.
+      queueMicrotask(() => this.frontend.context.registry.remove(this.user, "SendQ exceeded"));
+      return "ERROR :SendQ exceeded\r";
+    };
+  }
+
+  get registry(): RoomRegistry {
+    return this.frontend.context.registry;
+  }
+
+  get config(): RoomsConfig {
+    return this.frontend.context.config;
+  }
+
+  /** How numerics address this client: its nick, or `*` before it has one. */
+  get name(): string {
+    return this.nickGiven || this.registered ? this.user.nick : "*";
+  }
+
+  has(cap: number): boolean {
+    return (this.caps & cap) !== 0;
+  }
+
+  /** One line, without CR LF. */
+  send(line: string): void {
+    this.conn.send(`${line}\r`);
+  }
+
+  /** A line already ending in CR (the fan-out builds it once for every recipient). */
+  sendRaw(lineWithCr: string): void {
+    this.conn.send(lineWithCr);
+  }
+
+  /** `:server <code> <nick> <params...>`, the last parameter as trailing. */
+  numeric(code: string, ...params: string[]): void {
+    let line = `:${this.frontend.serverName} ${code} ${this.name}`;
+    const last = params.length - 1;
+    for (let i = 0; i < last; i++) line += ` ${middle(params[i] as string)}`;
+    if (last >= 0) line += ` :${params[last]}`;
+    this.conn.send(`${line}\r`);
+  }
+
+  // ---- RoomsClient
+
+  input(input: RoomsInput): void {
+    if (this.closing || input.protocol !== "irc") return;
+    this.seen();
+    this.dispatch(input.message);
+  }
+
+  lineError(error: LineError): void {
+    if (this.closing) return;
+    this.seen();
+    if (error === LineError.TooLong) this.numeric(ERR_INPUTTOOLONG, "Input line was too long");
+    else
+      this.send(
+        `:${this.frontend.serverName} FAIL * INVALID_UTF8 :Message rejected, your IRC software MUST use UTF-8 encoding on this network`,
+      );
+  }
+
+  end(): void {
+    this.disconnect("Connection closed", `Closing Link: ${this.user.hostname} (Connection closed)`);
+  }
+
+  closed(): void {
+    this.closing = true;
+    this.clearTimer();
+    this.frontend.clients.delete(this);
+    if (this.registered) this.frontend.userLeft();
+    this.frontend.context.registry.remove(this.user, this.quitReason);
+  }
+
+  shutdown(): void {
+    this.disconnect("Server shutting down", "Server shutting down");
+  }
+
+  drop(reason: string): void {
+    this.disconnect(reason, reason);
+  }
+
+  /**
+   * Leave: everyone who shares a room is told `reason` now, the client gets `ERROR :<error>`, and the
+   * connection closes. Once only.
+   */
+  disconnect(reason: string, error: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.quitReason = reason;
+    this.clearTimer();
+    this.frontend.context.registry.remove(this.user, reason);
+    this.conn.close(`ERROR :${error}\r`);
+  }
+
+  // ---- dispatch
+
+  private dispatch(message: IrcInput): void {
+    if (message.bodyBytes > MAX_BODY_BYTES || message.tagBytes > MAX_CLIENT_TAG_BYTES) {
+      this.numeric(ERR_INPUTTOOLONG, "Input line was too long");
+      return;
+    }
+    const command = message.command;
+    if (command === "") return; // only tags or a source: nothing to do
+    if (message.forbidden) {
+      this.numeric(ERR_UNKNOWNERROR, command, "Messages may not contain NUL or CR");
+      return;
+    }
+    const spec = COMMANDS.get(command);
+    if (!spec) {
+      this.numeric(ERR_UNKNOWNCOMMAND, command, "Unknown command");
+      return;
+    }
+    if (!this.registered && !spec.beforeRegistration) {
+      this.numeric(ERR_NOTREGISTERED, "You have not registered");
+      return;
+    }
+    if (message.params.length < spec.minParams) {
+      this.numeric(ERR_NEEDMOREPARAMS, command, "Not enough parameters");
+      return;
+    }
+    spec.handler(this, message.params, message);
+  }
+
+  // ---- keepalive: one timer per connection, re-armed only when it fires; input just notes the time.
+
+  private seen(): void {
+    this.lastSeen = Date.now();
+    this.pingSent = false;
+  }
+
+  private armTimer(delay: number): void {
+    this.timer = setTimeout(() => this.onTimer(), delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private onTimer(): void {
+    this.timer = null;
+    if (this.closing) return;
+    const interval = this.frontend.context.config.pingIntervalMs;
+    const idle = Date.now() - this.lastSeen;
+    if (idle < interval) {
+      this.armTimer(interval - idle);
+    } else if (!this.pingSent) {
+      this.pingSent = true;
+      this.send(`PING :${this.frontend.serverName}`);
+      this.armTimer(interval);
+    } else {
+      this.disconnect("Ping timeout", "Ping timeout");
+    }
+  }
+}
+
+/** A parameter in a middle position: never empty, never with a space or a leading ':'. */
+function middle(param: string): string {
+  if (param === "") return "*";
+  if (param.charCodeAt(0) !== 0x3a && !param.includes(" ")) return param;
+  return param.replace(/^:/, "_").replaceAll(" ", "_");
+}
+
+/** The peer address as an IRC host: IPv4 in IPv6 unwrapped, and never starting with ':'. */
+export function ircHostname(address: string): string {
+  if (address.startsWith("::ffff:") && address.includes(".")) return address.slice(7);
+  return address.startsWith(":") ? `0${address}` : address;
+}

@@ -1,0 +1,31 @@
+// The command table: for each command its handler, whether it may come before registration, and how many
+// parameters it needs at least. The dispatcher (client.ts) checks the last two, so handlers never do.
+import type { IrcInput } from "../../../protocol/irc/message.js";
+import { channelCommands } from "./channels.js";
+import type { IrcClient } from "./client.js";
+import { messageCommands } from "./messages.js";
+import { operatorCommands } from "./operators.js";
+import { queryCommands } from "./queries.js";
+import { registrationCommands } from "./registration.js";
+
+export type Handler = (client: IrcClient, params: string[], message: IrcInput) => void;
+
+export interface CommandSpec {
+  handler: Handler;
+  /** Allowed before the client has registered (NICK, USER, CAP, PASS, PING, PONG, QUIT). */
+  beforeRegistration: boolean;
+  /** Fewer parameters than this get ERR_NEEDMOREPARAMS. */
+  minParams: number;
+}
+
+export type CommandTable = Record<string, CommandSpec>;
+
+export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
+  Object.entries({
+    ...registrationCommands,
+    ...channelCommands,
+    ...messageCommands,
+    ...queryCommands,
+    ...operatorCommands,
+  }),
+);

@@ -1,0 +1,89 @@
+// The IRC front-end: opens a client per connection, and writes the rooms' events to its users in IRC.
+import { type IsupportValues, isupportLines, isupportTokens } from "../../../protocol/irc/isupport.js";
+import type { LineConnection } from "../../../transport/line-connection.js";
+import { VERSION } from "../../../version.js";
+import { CASEMAPPING } from "../casemap.js";
+import type { RoomEvent } from "../events.js";
+import type { RoomsContext, RoomsFrontend } from "../hub.js";
+import type { User } from "../user.js";
+import { IrcClient, type IrcUser } from "./client.js";
+import { deliverEvent } from "./deliver.js";
+import { AWAY_LENGTH, KICK_LENGTH, MAX_BANS, MAX_MODES, MAX_TARGETS, USER_LENGTH } from "./limits.js";
+
+export class IrcFrontend implements RoomsFrontend {
+  /** Every open IRC connection, registered or not. */
+  readonly clients = new Set<IrcClient>();
+  readonly startedAt = new Date();
+  readonly version = `tcpchat-${VERSION}`;
+  /** The 005 lines' tokens, built once. */
+  readonly isupport: string[][];
+  /** Registered IRC users now, and the most at once (RPL_LOCALUSERS). */
+  localUsers = 0;
+  maxLocalUsers = 0;
+  /** The most users at once, both protocols (RPL_GLOBALUSERS). */
+  maxGlobalUsers = 0;
+
+  constructor(readonly context: RoomsContext) {
+    const { config } = context;
+    const values: IsupportValues = {
+      network: config.network.replaceAll(" ", "-"),
+      casemapping: CASEMAPPING,
+      nickLength: config.limits.nickLength,
+      channelLength: config.limits.roomNameLength,
+      topicLength: config.limits.topicLength,
+      awayLength: AWAY_LENGTH,
+      kickLength: KICK_LENGTH,
+      userLength: USER_LENGTH,
+      maxChannels: config.limits.maxRoomsPerUser,
+      modes: MAX_MODES,
+      maxBans: MAX_BANS,
+      targmax: {
+        JOIN: config.limits.maxRoomsPerUser,
+        KICK: MAX_TARGETS,
+        NAMES: MAX_TARGETS,
+        NOTICE: MAX_TARGETS,
+        PART: config.limits.maxRoomsPerUser,
+        PRIVMSG: MAX_TARGETS,
+        TAGMSG: MAX_TARGETS,
+        WHOIS: 1,
+      },
+    };
+    this.isupport = isupportLines(isupportTokens(values));
+  }
+
+  get serverName(): string {
+    return this.context.config.serverName;
+  }
+
+  open(conn: LineConnection): IrcClient {
+    const client = new IrcClient(this, conn);
+    this.clients.add(client);
+    return client;
+  }
+
+  deliver(event: RoomEvent, recipients: readonly User[]): void {
+    deliverEvent(this, event, recipients as readonly IrcUser[]);
+  }
+
+  disconnect(user: User, reason: string): void {
+    (user as IrcUser).client.disconnect(reason, reason);
+  }
+
+  /** A client has registered: count it for LUSERS. */
+  userRegistered(): void {
+    this.localUsers += 1;
+    this.maxLocalUsers = Math.max(this.maxLocalUsers, this.localUsers);
+    this.noteGlobalUsers();
+  }
+
+  userLeft(): void {
+    this.localUsers -= 1;
+  }
+
+  /** Seed users register elsewhere: the global high-water mark is also brought up to date when asked. */
+  noteGlobalUsers(): number {
+    const users = this.context.registry.users.size;
+    this.maxGlobalUsers = Math.max(this.maxGlobalUsers, users);
+    return users;
+  }
+}

@@ -1,0 +1,17 @@
+// The IRC front-end's own limits, advertised in ISUPPORT; the rooms' limits come from the config.
+
+/** Targets one PRIVMSG, NOTICE, TAGMSG, KICK or NAMES may name (TARGMAX). */
+export const MAX_TARGETS = 4;
+/** Parameter-taking channel modes in one MODE command (MODES). */
+export const MAX_MODES = 4;
+/** Bans per channel (MAXLIST). */
+export const MAX_BANS = 100;
+/** AWAYLEN, KICKLEN, and the longest QUIT reason passed on, in bytes. */
+export const AWAY_LENGTH = 390;
+export const KICK_LENGTH = 390;
+export const QUIT_LENGTH = 300;
+/** USERLEN: the username from USER is cut to this. */
+export const USER_LENGTH = 16;
+export const REALNAME_LENGTH = 100;
+/** Users one WHO with a mask lists at most. */
+export const MAX_WHO_REPLIES = 500;

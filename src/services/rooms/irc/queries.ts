@@ -1,0 +1,284 @@
+// Queries: WHO, WHOIS, WHOWAS, LUSERS, MOTD, VERSION, TIME, INFO, ISON, USERHOST.
+import { lineSafe, MAX_BODY_BYTES, truncateUtf8, utf8Length } from "../../../protocol/irc/message.js";
+import {
+  ERR_NOMOTD,
+  ERR_NOSUCHNICK,
+  ERR_WASNOSUCHNICK,
+  RPL_AWAY,
+  RPL_ENDOFINFO,
+  RPL_ENDOFMOTD,
+  RPL_ENDOFWHO,
+  RPL_ENDOFWHOIS,
+  RPL_ENDOFWHOWAS,
+  RPL_GLOBALUSERS,
+  RPL_INFO,
+  RPL_ISON,
+  RPL_LOCALUSERS,
+  RPL_LUSERCHANNELS,
+  RPL_LUSERCLIENT,
+  RPL_LUSERME,
+  RPL_LUSEROP,
+  RPL_LUSERUNKNOWN,
+  RPL_MOTD,
+  RPL_MOTDSTART,
+  RPL_TIME,
+  RPL_USERHOST,
+  RPL_VERSION,
+  RPL_WHOISCHANNELS,
+  RPL_WHOISIDLE,
+  RPL_WHOISOPERATOR,
+  RPL_WHOISSERVER,
+  RPL_WHOISUSER,
+  RPL_WHOREPLY,
+  RPL_WHOWASUSER,
+} from "../../../protocol/irc/numerics.js";
+import { fold } from "../casemap.js";
+import { globMatch } from "../registry.js";
+import type { Room } from "../room.js";
+import type { User } from "../user.js";
+import { Cap } from "./caps.js";
+import { prefixOf } from "./channels.js";
+import { type IrcClient, ircHostname } from "./client.js";
+import type { CommandTable } from "./commands.js";
+import { MAX_WHO_REPLIES } from "./limits.js";
+import { sendIsupport } from "./registration.js";
+
+/** A host as a parameter of its own: IPv6 must not start with ':'. */
+function host(user: User): string {
+  return ircHostname(user.hostname);
+}
+
+function username(user: User): string {
+  return user.username || user.nick;
+}
+
+function sharesRoom(a: User, b: User): boolean {
+  for (const room of a.rooms) if (room.members.has(b)) return true;
+  return false;
+}
+
+// WHO [<mask> [o]]
+function who(client: IrcClient, params: string[]): void {
+  const mask = params[0] ?? "*";
+  const opersOnly = params[1]?.includes("o") === true;
+  const me = client.user;
+  if (mask.startsWith("#")) {
+    const room = client.registry.findRoom(mask);
+    const member = room?.members.has(me) === true;
+    if (room && (member || !room.modes.secret)) {
+      for (const [user, status] of room.members) {
+        if (!member && user.invisible) continue;
+        if (opersOnly && !user.oper) continue;
+        whoReply(client, user, room, prefixOf(status, client.has(Cap.MultiPrefix)));
+      }
+    }
+  } else {
+    const pattern = fold(mask === "0" ? "*" : mask);
+    const server = fold(client.frontend.serverName);
+    let count = 0;
+    for (const user of client.registry.users.values()) {
+      if (count >= MAX_WHO_REPLIES) break;
+      if (opersOnly && !user.oper) continue;
+      if (user !== me && user.invisible && !sharesRoom(me, user)) continue;
+      const fields = [user.nick, username(user), user.hostname, user.realname, server];
+      if (!fields.some((field) => globMatch(pattern, fold(field)))) continue;
+      whoReply(client, user, null, "");
+      count++;
+    }
+  }
+  client.numeric(RPL_ENDOFWHO, mask, "End of WHO list");
+}
+
+function whoReply(client: IrcClient, user: User, room: Room | null, prefix: string): void {
+  const flags = `${user.away === null ? "H" : "G"}${user.oper ? "*" : ""}${prefix}`;
+  client.numeric(
+    RPL_WHOREPLY,
+    room ? room.name : "*",
+    username(user),
+    host(user),
+    client.frontend.serverName,
+    user.nick,
+    flags,
+    `0 ${lineSafe(user.realname)}`,
+  );
+}
+
+// WHOIS [<server>] <nick>
+function whois(client: IrcClient, params: string[]): void {
+  const nick = ((params.length > 1 ? params[1] : params[0]) as string).split(",")[0] as string;
+  const target = client.registry.findUser(nick);
+  if (!target) {
+    client.numeric(ERR_NOSUCHNICK, nick, "No such nick/channel");
+    client.numeric(RPL_ENDOFWHOIS, nick, "End of /WHOIS list");
+    return;
+  }
+  const me = client.user;
+  client.numeric(RPL_WHOISUSER, target.nick, username(target), host(target), "*", lineSafe(target.realname));
+  const all = client.has(Cap.MultiPrefix);
+  const rooms: string[] = [];
+  for (const room of target.rooms) {
+    const mine = room.members.has(me);
+    if (!mine && (room.modes.secret || target.invisible)) continue;
+    const status = room.members.get(target);
+    rooms.push(`${status ? prefixOf(status, all) : ""}${room.name}`);
+  }
+  sendWords(client, RPL_WHOISCHANNELS, [target.nick], rooms);
+  const where = target.protocol === "seed" ? "the seed rooms protocol" : client.config.network;
+  client.numeric(RPL_WHOISSERVER, target.nick, client.frontend.serverName, where);
+  if (target.away !== null) client.numeric(RPL_AWAY, target.nick, lineSafe(target.away));
+  if (target.oper) client.numeric(RPL_WHOISOPERATOR, target.nick, "is an IRC operator");
+  const idle = Math.max(0, Math.floor((Date.now() - target.lastActiveAt) / 1000));
+  const signon = Math.floor(target.connectedAt / 1000);
+  client.numeric(RPL_WHOISIDLE, target.nick, String(idle), String(signon), "seconds idle, signon time");
+  client.numeric(RPL_ENDOFWHOIS, target.nick, "End of /WHOIS list");
+}
+
+/** `numeric` with the words in its trailing parameter, as many lines as 512 bytes need; none for none. */
+function sendWords(client: IrcClient, numeric: string, params: string[], words: string[]): void {
+  const fixed = utf8Length(`:${client.frontend.serverName} ${numeric} ${client.name} ${params.join(" ")} :`);
+  let line: string[] = [];
+  let bytes = fixed;
+  for (const word of words) {
+    const size = utf8Length(word);
+    if (line.length > 0 && bytes + 1 + size > MAX_BODY_BYTES) {
+      client.numeric(numeric, ...params, line.join(" "));
+      line = [];
+      bytes = fixed;
+    }
+    if (line.length > 0) bytes += 1;
+    line.push(word);
+    bytes += size;
+  }
+  if (line.length > 0) client.numeric(numeric, ...params, line.join(" "));
+}
+
+// WHOWAS <nick> [<count>]
+function whowas(client: IrcClient, params: string[]): void {
+  const nick = params[0] as string;
+  const count = Number(params[1]);
+  let entries = client.registry.lookupWhowas(nick);
+  if (Number.isSafeInteger(count) && count > 0) entries = entries.slice(0, count);
+  if (entries.length === 0) client.numeric(ERR_WASNOSUCHNICK, nick, "There was no such nickname");
+  for (const entry of entries) {
+    client.numeric(
+      RPL_WHOWASUSER,
+      entry.nick,
+      entry.username || entry.nick,
+      ircHostname(entry.hostname),
+      "*",
+      lineSafe(entry.realname),
+    );
+    client.numeric(
+      RPL_WHOISSERVER,
+      entry.nick,
+      client.frontend.serverName,
+      new Date(entry.leftAt).toUTCString(),
+    );
+  }
+  client.numeric(RPL_ENDOFWHOWAS, nick, "End of WHOWAS");
+}
+
+// LUSERS
+export function sendLusers(client: IrcClient): void {
+  const { frontend, registry } = client;
+  let invisible = 0;
+  let opers = 0;
+  for (const user of registry.users.values()) {
+    if (user.invisible) invisible++;
+    if (user.oper) opers++;
+  }
+  const users = frontend.noteGlobalUsers();
+  const unknown = frontend.clients.size - frontend.localUsers;
+  client.numeric(
+    RPL_LUSERCLIENT,
+    `There are ${users - invisible} users and ${invisible} invisible on 1 servers`,
+  );
+  client.numeric(RPL_LUSEROP, String(opers), "operator(s) online");
+  client.numeric(RPL_LUSERUNKNOWN, String(Math.max(0, unknown)), "unknown connection(s)");
+  client.numeric(RPL_LUSERCHANNELS, String(registry.rooms.size), "channels formed");
+  client.numeric(RPL_LUSERME, `I have ${users} clients and 0 servers`);
+  client.numeric(
+    RPL_LOCALUSERS,
+    String(users),
+    String(frontend.maxGlobalUsers),
+    `Current local users ${users}, max ${frontend.maxGlobalUsers}`,
+  );
+  client.numeric(
+    RPL_GLOBALUSERS,
+    String(users),
+    String(frontend.maxGlobalUsers),
+    `Current global users ${users}, max ${frontend.maxGlobalUsers}`,
+  );
+}
+
+// MOTD
+export function sendMotd(client: IrcClient): void {
+  const motd = client.config.motd;
+  if (motd === null) {
+    client.numeric(ERR_NOMOTD, "MOTD File is missing");
+    return;
+  }
+  const server = client.frontend.serverName;
+  client.numeric(RPL_MOTDSTART, `- ${server} Message of the day - `);
+  for (const line of motd) client.numeric(RPL_MOTD, `- ${truncateUtf8(lineSafe(line), 400)}`);
+  client.numeric(RPL_ENDOFMOTD, "End of /MOTD command.");
+}
+
+// VERSION
+function version(client: IrcClient): void {
+  client.numeric(RPL_VERSION, client.frontend.version, client.frontend.serverName, "tcpchat rooms server");
+  sendIsupport(client);
+}
+
+// TIME
+function time(client: IrcClient): void {
+  client.numeric(RPL_TIME, client.frontend.serverName, new Date().toUTCString());
+}
+
+// INFO
+function info(client: IrcClient): void {
+  const { frontend } = client;
+  for (const line of [
+    `${frontend.version}: a chat-server toolkit`,
+    "Rooms shared by IRC and the seed rooms protocol: #lobby here is the seed room lobby.",
+    `Started ${frontend.startedAt.toUTCString()}`,
+  ])
+    client.numeric(RPL_INFO, line);
+  client.numeric(RPL_ENDOFINFO, "End of /INFO list");
+}
+
+// ISON <nickname>{ <nickname>}
+function ison(client: IrcClient, params: string[]): void {
+  const online: string[] = [];
+  for (const word of params.join(" ").split(" ")) {
+    const user = word === "" ? undefined : client.registry.findUser(word);
+    if (user) online.push(user.nick);
+  }
+  client.numeric(RPL_ISON, online.join(" "));
+}
+
+// USERHOST <nickname>{ <nickname>}
+function userhost(client: IrcClient, params: string[]): void {
+  const replies: string[] = [];
+  for (const nick of params.slice(0, 5)) {
+    const user = client.registry.findUser(nick);
+    if (!user) continue;
+    replies.push(
+      `${user.nick}${user.oper ? "*" : ""}=${user.away === null ? "+" : "-"}${username(user)}@${user.hostname}`,
+    );
+  }
+  client.numeric(RPL_USERHOST, replies.join(" "));
+}
+
+export const queryCommands: CommandTable = {
+  INFO: { handler: info, beforeRegistration: false, minParams: 0 },
+  ISON: { handler: ison, beforeRegistration: false, minParams: 1 },
+  LUSERS: { handler: sendLusers, beforeRegistration: false, minParams: 0 },
+  MOTD: { handler: sendMotd, beforeRegistration: false, minParams: 0 },
+  TIME: { handler: time, beforeRegistration: false, minParams: 0 },
+  USERHOST: { handler: userhost, beforeRegistration: false, minParams: 1 },
+  VERSION: { handler: version, beforeRegistration: false, minParams: 0 },
+  WHO: { handler: who, beforeRegistration: false, minParams: 0 },
+  WHOIS: { handler: whois, beforeRegistration: false, minParams: 1 },
+  WHOWAS: { handler: whowas, beforeRegistration: false, minParams: 1 },
+};

@@ -1,0 +1,203 @@
+// Registration and the connection itself: PASS, NICK, USER, CAP, QUIT, PING, PONG, and the welcome burst.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { truncateUtf8 } from "../../../protocol/irc/message.js";
+import { CHANMODES, PREFIX_MODES, USER_MODES } from "../../../protocol/irc/modes.js";
+import {
+  ERR_ALREADYREGISTERED,
+  ERR_ERRONEUSNICKNAME,
+  ERR_INVALIDCAPCMD,
+  ERR_NICKNAMEINUSE,
+  ERR_NONICKNAMEGIVEN,
+  ERR_PASSWDMISMATCH,
+  RPL_CREATED,
+  RPL_ISUPPORT,
+  RPL_MYINFO,
+  RPL_WELCOME,
+  RPL_YOURHOST,
+} from "../../../protocol/irc/numerics.js";
+import { RoomError } from "../registry.js";
+import { CAPABILITIES, capNames } from "./caps.js";
+import type { IrcClient } from "./client.js";
+import type { CommandTable } from "./commands.js";
+import { QUIT_LENGTH, REALNAME_LENGTH, USER_LENGTH } from "./limits.js";
+import { sendLusers, sendMotd } from "./queries.js";
+
+// PASS <password>
+function pass(client: IrcClient, params: string[]): void {
+  if (client.registered) {
+    client.numeric(ERR_ALREADYREGISTERED, "You may not reregister");
+    return;
+  }
+  client.password = params[0] as string;
+}
+
+// NICK <nickname>
+function nick(client: IrcClient, params: string[]): void {
+  const wanted = params[0] ?? "";
+  if (wanted === "") {
+    client.numeric(ERR_NONICKNAMEGIVEN, "No nickname given");
+    return;
+  }
+  const registry = client.registry;
+  if (!client.registered) {
+    if (!registry.isValidNick(wanted)) {
+      client.numeric(ERR_ERRONEUSNICKNAME, wanted, "Erroneous nickname");
+      return;
+    }
+    const holder = registry.findUser(wanted);
+    if (holder && holder !== client.user) {
+      client.numeric(ERR_NICKNAMEINUSE, wanted, "Nickname is already in use");
+      return;
+    }
+    client.user.nick = wanted;
+    client.nickGiven = true;
+    tryRegister(client);
+    return;
+  }
+  const error = registry.rename(client.user, wanted);
+  if (error === RoomError.InvalidNick) client.numeric(ERR_ERRONEUSNICKNAME, wanted, "Erroneous nickname");
+  else if (error === RoomError.NickInUse)
+    client.numeric(ERR_NICKNAMEINUSE, wanted, "Nickname is already in use");
+}
+
+// USER <username> <mode> <unused> :<realname>
+function user(client: IrcClient, params: string[]): void {
+  if (client.registered || client.userGiven) {
+    client.numeric(ERR_ALREADYREGISTERED, "You may not reregister");
+    return;
+  }
+  const [username, mode, , realname] = params as [string, string, string, string];
+  // Only characters that are safe in a mask; no ident lookup, so the name is the client's word.
+  client.user.username = username.replace(/[^A-Za-z0-9_.\-~^`|{}[\]]/g, "").slice(0, USER_LENGTH) || "user";
+  client.user.realname = truncateUtf8(realname, REALNAME_LENGTH);
+  // RFC 2812: bit 3 of the mode asks for +i.
+  if ((Number(mode) & 8) !== 0) client.user.invisible = true;
+  client.userGiven = true;
+  tryRegister(client);
+}
+
+// CAP LS [<version>] | CAP LIST | CAP REQ :<capabilities> | CAP END
+function cap(client: IrcClient, params: string[]): void {
+  const subcommand = (params[0] as string).toUpperCase();
+  const reply = (text: string) =>
+    client.send(`:${client.frontend.serverName} CAP ${client.name} ${subcommand} :${text}`);
+  switch (subcommand) {
+    case "LS":
+      if (!client.registered) client.capNegotiating = true;
+      reply([...CAPABILITIES.keys()].join(" "));
+      return;
+    case "LIST":
+      reply(capNames(client.caps));
+      return;
+    case "REQ": {
+      if (!client.registered) client.capNegotiating = true;
+      const asked = (params[1] ?? "").trim();
+      // A request is taken whole or refused whole.
+      let caps = client.caps;
+      for (const item of asked.split(/ +/)) {
+        if (item === "") continue;
+        const off = item.startsWith("-");
+        const bit = CAPABILITIES.get(off ? item.slice(1) : item);
+        if (bit === undefined) {
+          client.send(`:${client.frontend.serverName} CAP ${client.name} NAK :${asked}`);
+          return;
+        }
+        caps = off ? caps & ~bit : caps | bit;
+      }
+      client.caps = caps;
+      client.send(`:${client.frontend.serverName} CAP ${client.name} ACK :${asked}`);
+      return;
+    }
+    case "END":
+      if (client.registered || !client.capNegotiating) return;
+      client.capNegotiating = false;
+      tryRegister(client);
+      return;
+    default:
+      client.numeric(ERR_INVALIDCAPCMD, params[0] as string, "Invalid CAP command");
+  }
+}
+
+// QUIT [<reason>]
+function quit(client: IrcClient, params: string[]): void {
+  const text = params[0];
+  const reason = text ? `Quit: ${truncateUtf8(text, QUIT_LENGTH)}` : "Client Quit";
+  client.disconnect(reason, `Closing Link: ${client.user.hostname} (${reason})`);
+}
+
+// PING <token>
+function ping(client: IrcClient, params: string[]): void {
+  const server = client.frontend.serverName;
+  client.send(`:${server} PONG ${server} :${params[0]}`);
+}
+
+// PONG [<server>] <token>
+function pong(): void {
+  // Any line proves the client alive; the dispatcher has already noted it.
+}
+
+/** Registration completes once NICK and USER are in and CAP negotiation (if any) has ended. */
+export function tryRegister(client: IrcClient): void {
+  if (client.registered || !client.nickGiven || !client.userGiven || client.capNegotiating) return;
+  const expected = client.config.password;
+  if (expected !== null && (client.password === null || !sameSecret(client.password, expected))) {
+    client.numeric(ERR_PASSWDMISMATCH, "Password incorrect");
+    client.disconnect("Bad password", `Closing Link: ${client.user.hostname} (Bad password)`);
+    return;
+  }
+  const error = client.registry.add(client.user);
+  if (error !== null) {
+    const wanted = client.user.nick;
+    client.nickGiven = false;
+    client.user.nick = "*";
+    if (error === RoomError.NickInUse)
+      client.numeric(ERR_NICKNAMEINUSE, wanted, "Nickname is already in use");
+    else client.numeric(ERR_ERRONEUSNICKNAME, wanted, "Erroneous nickname");
+    return;
+  }
+  client.registered = true;
+  client.frontend.userRegistered();
+  welcome(client);
+}
+
+function welcome(client: IrcClient): void {
+  const { frontend, user } = client;
+  const { network } = client.config;
+  const server = frontend.serverName;
+  client.numeric(RPL_WELCOME, `Welcome to the ${network} IRC Network ${user.mask}`);
+  client.numeric(RPL_YOURHOST, `Your host is ${server}, running version ${frontend.version}`);
+  client.numeric(RPL_CREATED, `This server was created ${frontend.startedAt.toUTCString()}`);
+  client.numeric(
+    RPL_MYINFO,
+    server,
+    frontend.version,
+    USER_MODES,
+    `${CHANMODES.replaceAll(",", "")}${PREFIX_MODES}`,
+  );
+  sendIsupport(client);
+  sendLusers(client);
+  sendMotd(client);
+  if (user.invisible) client.send(`:${user.nick} MODE ${user.nick} :+i`);
+}
+
+export function sendIsupport(client: IrcClient): void {
+  for (const tokens of client.frontend.isupport)
+    client.numeric(RPL_ISUPPORT, ...tokens, "are supported by this server");
+}
+
+/** Compare secrets in constant time, whatever their lengths. */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export const registrationCommands: CommandTable = {
+  CAP: { handler: cap, beforeRegistration: true, minParams: 1 },
+  NICK: { handler: nick, beforeRegistration: true, minParams: 0 },
+  PASS: { handler: pass, beforeRegistration: true, minParams: 1 },
+  PING: { handler: ping, beforeRegistration: true, minParams: 1 },
+  PONG: { handler: pong, beforeRegistration: true, minParams: 0 },
+  QUIT: { handler: quit, beforeRegistration: true, minParams: 0 },
+  USER: { handler: user, beforeRegistration: true, minParams: 4 },
+};
