@@ -1,0 +1,241 @@
+// `tcpchat chat --protocol irc`: enough of an IRC client for a person: register, join, talk, follow the room.
+import { parseIrcLine } from "../../protocol/irc/message.js";
+import type { ChatCommand } from "./command.js";
+import type { ChatProtocol, ChatView } from "./view.js";
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: CTCP ACTION is framed by \x01
+const ACTION = /^\x01ACTION (.*)\x01?$/;
+
+export class IrcChatProtocol implements ChatProtocol {
+  private nick: string;
+  private registered = false;
+  private readonly rooms: string[] = [];
+  private current: string | null = null;
+  private triedNicks = 0;
+  private joining = 0;
+
+  constructor(
+    nick: string,
+    private readonly send: (line: string) => void,
+    private readonly view: ChatView,
+    private readonly firstRooms: string[] = [],
+    private readonly password: string | null = null,
+  ) {
+    this.nick = nick;
+  }
+
+  get currentRoom(): string | null {
+    return this.current;
+  }
+
+  get busy(): boolean {
+    return !this.registered || this.joining > 0;
+  }
+
+  start(): void {
+    if (this.password !== null) this.send(`PASS ${this.password}`);
+    this.send(`NICK ${this.nick}`);
+    this.send(`USER ${this.nick} 0 * :${this.nick} (tcpchat)`);
+  }
+
+  input(command: ChatCommand): void {
+    switch (command.kind) {
+      case "say":
+        if (!this.current) {
+          this.view.error("join a room first: /join <room>");
+          return;
+        }
+        this.send(`PRIVMSG ${this.current} :${command.text}`);
+        this.view.message(this.current, this.nick, command.text);
+        return;
+      case "me":
+        if (!this.current) {
+          this.view.error("join a room first: /join <room>");
+          return;
+        }
+        this.send(`PRIVMSG ${this.current} :\x01ACTION ${command.text}\x01`);
+        this.view.message(this.current, this.nick, command.text, { action: true });
+        return;
+      case "msg":
+        this.send(`PRIVMSG ${command.target} :${command.text}`);
+        this.view.message(
+          command.target.startsWith("#") ? command.target : null,
+          `${this.nick} → ${command.target}`,
+          command.text,
+        );
+        return;
+      case "join":
+        this.joining += 1;
+        this.send(`JOIN ${channel(command.room)}${command.key ? ` ${command.key}` : ""}`);
+        return;
+      case "part": {
+        const room = command.room ? channel(command.room) : this.current;
+        if (!room) {
+          this.view.error("not in a room");
+          return;
+        }
+        this.send(`PART ${room}${command.reason ? ` :${command.reason}` : ""}`);
+        return;
+      }
+      case "nick":
+        this.send(`NICK ${command.nick}`);
+        return;
+      case "names": {
+        const room = command.room ? channel(command.room) : this.current;
+        this.send(room ? `NAMES ${room}` : "NAMES");
+        return;
+      }
+      case "list":
+        this.send("LIST");
+        return;
+      case "topic":
+        if (!this.current) {
+          this.view.error("join a room first: /join <room>");
+          return;
+        }
+        this.send(
+          command.text === undefined ? `TOPIC ${this.current}` : `TOPIC ${this.current} :${command.text}`,
+        );
+        return;
+      case "switch": {
+        const room = this.rooms.find((r) => r.toLowerCase() === channel(command.room).toLowerCase());
+        if (!room) {
+          this.view.error(`not in ${command.room}; /join it first`);
+          return;
+        }
+        this.current = room;
+        this.view.info(`now talking in ${room}`);
+        return;
+      }
+      case "quit":
+        this.quit(command.reason);
+        return;
+      case "help":
+      case "invalid":
+        return;
+    }
+  }
+
+  quit(reason?: string): void {
+    this.send(reason ? `QUIT :${reason}` : "QUIT");
+  }
+
+  received(line: string): void {
+    const message = parseIrcLine(line);
+    if (!message) return;
+    const { command, params } = message;
+    const from = message.source?.split("!")[0] ?? "";
+    const last = params.at(-1) ?? "";
+    const time = message.tags.time ? new Date(message.tags.time) : undefined;
+    switch (command) {
+      case "PING":
+        this.send(`PONG :${last}`);
+        return;
+      case "001":
+        this.registered = true;
+        this.nick = params[0] ?? this.nick;
+        this.view.info(last);
+        for (const room of this.firstRooms) this.input({ kind: "join", room });
+        return;
+      case "433":
+        if (!this.registered && this.triedNicks < 5) {
+          this.triedNicks += 1;
+          this.nick = `${this.nick}_`;
+          this.view.info(`nickname taken, trying ${this.nick}`);
+          this.send(`NICK ${this.nick}`);
+          return;
+        }
+        this.view.error(last);
+        return;
+      case "JOIN": {
+        const room = params[0] ?? "";
+        if (from === this.nick) {
+          this.joining = Math.max(0, this.joining - 1);
+          if (!this.rooms.includes(room)) this.rooms.push(room);
+          this.current = room;
+          this.view.info(`you joined ${room}`, room);
+        } else {
+          this.view.info(`${from} joined`, room);
+        }
+        return;
+      }
+      case "PART":
+      case "KICK": {
+        const room = params[0] ?? "";
+        const who = command === "KICK" ? (params[1] ?? "") : from;
+        const why =
+          command === "KICK"
+            ? `kicked by ${from}${params[2] ? `: ${params[2]}` : ""}`
+            : params[1]
+              ? `(${params[1]})`
+              : "";
+        if (who === this.nick) {
+          this.rooms.splice(this.rooms.indexOf(room), 1);
+          if (this.current === room) this.current = this.rooms[0] ?? null;
+          this.view.info(`you left ${room} ${why}`.trim(), room);
+        } else {
+          this.view.info(`${who} left ${why}`.trim(), room);
+        }
+        return;
+      }
+      case "QUIT":
+        this.view.info(`${from} quit${last ? ` (${last})` : ""}`);
+        return;
+      case "NICK":
+        if (from === this.nick) this.nick = last;
+        this.view.info(`${from} is now known as ${last}`);
+        return;
+      case "TOPIC":
+        this.view.info(`${from} set the topic: ${last}`, params[0]);
+        return;
+      case "PRIVMSG":
+      case "NOTICE": {
+        const target = params[0] ?? "";
+        const room = target.startsWith("#") ? target : null;
+        const action = ACTION.exec(last);
+        if (from === this.nick && room) return; // our own echo (echo-message)
+        this.view.message(room, from || "server", action ? (action[1] ?? "") : last, {
+          action: action !== null,
+          notice: command === "NOTICE",
+          time,
+        });
+        return;
+      }
+      case "ERROR":
+        this.view.error(last);
+        return;
+      case "403":
+      case "405":
+      case "471":
+      case "473":
+      case "474":
+      case "475":
+      case "476":
+        // The answer to a JOIN in flight: it failed.
+        this.joining = Math.max(0, this.joining - 1);
+        this.view.error(`${params[1] ?? ""}: ${last}`);
+        return;
+      case "332":
+        this.view.info(`topic: ${last}`, params[1]);
+        return;
+      case "353":
+        this.view.info(`in ${params[2]}: ${last}`, params[2]);
+        return;
+      case "322":
+        this.view.info(`${params[1]} (${params[2]} users) ${last}`);
+        return;
+      case "366":
+      case "323":
+      case "321":
+      case "333":
+        return;
+      default:
+        if (/^[45]\d\d$/.test(command)) this.view.error(last);
+        else if (/^\d\d\d$/.test(command)) this.view.info(params.slice(1).join(" "));
+    }
+  }
+}
+
+function channel(name: string): string {
+  return name.startsWith("#") ? name : `#${name}`;
+}

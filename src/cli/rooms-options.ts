@@ -1,0 +1,116 @@
+// Options of the rooms server, and turning them into a RoomsConfig.
+import { readFileSync } from "node:fs";
+import { type Command, InvalidArgumentError } from "commander";
+import { defaultRoomsConfig, type OperCredential, type RoomsConfig } from "../services/rooms/config.js";
+import { parseCount, parseSeconds } from "./parse.js";
+
+export interface RoomsFlags {
+  serverName?: string;
+  network?: string;
+  studentId?: string;
+  allowKill?: boolean;
+  password?: string;
+  oper?: OperCredential[];
+  motdFile?: string;
+  maxClientsPerIp?: number;
+  limitLoopback?: boolean;
+  maxRoomsPerUser?: number;
+  maxMembersPerRoom?: number;
+  floodLimit?: boolean;
+  floodBurst?: number;
+  floodRate?: number;
+  pingInterval?: number;
+  console?: boolean;
+}
+
+function collectOper(text: string, previous: OperCredential[] = []): OperCredential[] {
+  const at = text.indexOf(":");
+  if (at < 1 || at === text.length - 1) throw new InvalidArgumentError("expected name:password");
+  return [...previous, { name: text.slice(0, at), password: text.slice(at + 1) }];
+}
+
+function parseRate(text: string): number {
+  const rate = parseSeconds(text);
+  if (rate <= 0) throw new InvalidArgumentError("expected a rate above 0");
+  return rate;
+}
+
+export function addRoomsOptions(command: Command): Command {
+  const d = defaultRoomsConfig();
+  return command
+    .option("--server-name <name>", "rooms: the server's name in IRC replies (default: the host name)")
+    .option("--network <name>", `rooms: the IRC network name (default: ${d.network})`)
+    .option(
+      "--student-id <id>",
+      `rooms: the StudentID in the seed protocol's HELO reply (default: ${d.studentId})`,
+    )
+    .option("--allow-kill", "rooms: let the seed protocol's KILL_SERVICE stop the server")
+    .option("--password <password>", "rooms: the IRC connection password (PASS)")
+    .option("--oper <name:password>", "rooms: IRC operator credentials for OPER (repeatable)", collectOper)
+    .option("--motd-file <path>", "rooms: message of the day, from a text file")
+    .option(
+      "--max-clients-per-ip <n>",
+      `rooms: connections at once from one address; loopback is exempt (default: ${d.maxClientsPerIp})`,
+      parseCount,
+    )
+    .option("--limit-loopback", "rooms: apply --max-clients-per-ip to loopback too")
+    .option(
+      "--max-rooms-per-user <n>",
+      `rooms: rooms one user may be in (default: ${d.limits.maxRoomsPerUser})`,
+      parseCount,
+    )
+    .option(
+      "--max-members-per-room <n>",
+      `rooms: members of one room at once (default: ${d.limits.maxMembersPerRoom})`,
+      parseCount,
+    )
+    .option("--no-flood-limit", "rooms: no flood control (for loopback benchmarks)")
+    .option(
+      "--flood-burst <lines>",
+      `rooms: lines a client may send at once (default: ${d.flood.burst})`,
+      parseCount,
+    )
+    .option(
+      "--flood-rate <lines>",
+      `rooms: lines per second after the burst (default: ${d.flood.perSecond})`,
+      parseRate,
+    )
+    .option(
+      "--ping-interval <seconds>",
+      `rooms: PING idle IRC clients after this long, drop them after as long again (default: ${d.pingIntervalMs / 1000})`,
+      parseRate,
+    )
+    .option("--console", "rooms: operator commands on stdin even when it is not a terminal");
+}
+
+export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean): RoomsConfig {
+  const config = defaultRoomsConfig();
+  return {
+    ...config,
+    serverName: flags.serverName ?? config.serverName,
+    network: flags.network ?? config.network,
+    studentId: flags.studentId ?? config.studentId,
+    allowKill: flags.allowKill ?? false,
+    password: flags.password ?? null,
+    opers: flags.oper ?? [],
+    motd: flags.motdFile
+      ? readFileSync(flags.motdFile, "utf8")
+          .replace(/\r?\n$/, "")
+          .split(/\r?\n/)
+      : null,
+    maxClientsPerIp: flags.maxClientsPerIp ?? config.maxClientsPerIp,
+    limitLoopback: flags.limitLoopback ?? false,
+    limits: {
+      ...config.limits,
+      maxRoomsPerUser: flags.maxRoomsPerUser ?? config.limits.maxRoomsPerUser,
+      maxMembersPerRoom: flags.maxMembersPerRoom ?? config.limits.maxMembersPerRoom,
+    },
+    flood: {
+      enabled: flags.floodLimit !== false,
+      burst: flags.floodBurst ?? config.flood.burst,
+      perSecond: flags.floodRate ?? config.flood.perSecond,
+    },
+    pingIntervalMs: flags.pingInterval !== undefined ? flags.pingInterval * 1000 : config.pingIntervalMs,
+    console: consoleWanted,
+  };
+}

@@ -1,0 +1,142 @@
+// The options every server command takes (`serve`, `lab`), and turning them into a ServerConfig.
+import { type Command, Option } from "commander";
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../log.js";
+import { BUSY_POLICIES, type BusyPolicy, type ServerConfig } from "../models/index.js";
+import { GREET_THEN, type GreetThen } from "../services/greet.js";
+import { DEFAULT_SERVICE_CONFIG, type ServiceName } from "../services/index.js";
+import type { ConsoleIO } from "../services/operator.js";
+import type { RoomsConfig } from "../services/rooms/config.js";
+import { DEFAULT_CONNECTION_LIMITS } from "../transport/tcp-line-connection.js";
+import { parseCount, parsePort, parseSeconds } from "./parse.js";
+
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_PORT = 10000;
+
+export interface ServerFlags {
+  host: string;
+  port: number;
+  busy: BusyPolicy;
+  maxThreads: number;
+  showThread: boolean;
+  maxLine: number;
+  maxSendQueue: number;
+  idleTimeout: number;
+  backlog: number;
+  greeting: string;
+  greetThen: GreetThen;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+/**
+ * Options shared by `serve` and `lab`. They are declared without commander defaults, so that
+ * `resolveServerFlags` can tell a flag the user gave from one a preset should fill in.
+ */
+export function addServerOptions(command: Command): Command {
+  const d = FLAG_DEFAULTS;
+  return command
+    .option("--host <host>", `address to listen on (default: ${d.host})`)
+    .option("--port <port>", `port to listen on, 0 for any free port (default: ${d.port})`, parsePort)
+    .addOption(
+      new Option(
+        "--busy <policy>",
+        `single: what other clients get while one is served (default: ${d.busy})`,
+      ).choices(BUSY_POLICIES),
+    )
+    .option(
+      "--max-threads <n>",
+      `threaded: sessions at once, then the busy reply (default: ${d.maxThreads})`,
+      parseCount,
+    )
+    .option("--show-thread", "threaded: prefix replies with the worker's thread id")
+    .option("--max-line <bytes>", `longest line accepted (default: ${d.maxLine})`, parseCount)
+    .option(
+      "--max-send-queue <bytes>",
+      `unsent bytes before a client that does not read is closed (default: ${d.maxSendQueue})`,
+      parseCount,
+    )
+    .option("--idle-timeout <seconds>", "close clients silent this long (default: 0, never)", parseSeconds)
+    .option(
+      "--backlog <n>",
+      `connections waiting to be accepted or queued (default: ${d.backlog})`,
+      parseCount,
+    )
+    .option("--greeting <text>", `greet: what the server says first (default: "${d.greeting}")`)
+    .addOption(
+      new Option("--then <what>", `greet: after the greeting (default: ${d.greetThen})`).choices(GREET_THEN),
+    )
+    .addOption(
+      new Option("--log-level <level>", `logs go to stderr (default: ${d.logLevel})`).choices(LOG_LEVELS),
+    )
+    .addOption(
+      new Option("--log-format <format>", "pretty on a terminal, JSON otherwise (default: auto)").choices(
+        LOG_FORMATS,
+      ),
+    );
+}
+
+/** Server flags as commander parses them: `--then` arrives as `then`, which is renamed (a `then` key makes a thenable). */
+export type GivenServerFlags = Partial<Omit<ServerFlags, "greetThen">> & { [THEN_FLAG]?: GreetThen };
+const THEN_FLAG = "then";
+
+/** The built-in defaults, then a preset's values, then what the user gave. */
+export function resolveServerFlags(given: GivenServerFlags, preset: Partial<ServerFlags> = {}): ServerFlags {
+  const { [THEN_FLAG]: greetThen, ...rest } = given;
+  const flags: ServerFlags = { ...FLAG_DEFAULTS };
+  for (const layer of [preset, rest, { greetThen }]) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value !== undefined) Object.assign(flags, { [key]: value });
+    }
+  }
+  return flags;
+}
+
+const FLAG_DEFAULTS: ServerFlags = {
+  host: DEFAULT_HOST,
+  port: DEFAULT_PORT,
+  busy: "reply",
+  maxThreads: 64,
+  showThread: false,
+  maxLine: DEFAULT_CONNECTION_LIMITS.maxLineBytes,
+  maxSendQueue: DEFAULT_CONNECTION_LIMITS.maxSendQueueBytes,
+  idleTimeout: 0,
+  backlog: 511,
+  greeting: DEFAULT_SERVICE_CONFIG.greeting,
+  greetThen: DEFAULT_SERVICE_CONFIG.greetThen,
+  logLevel: "info",
+  logFormat: "auto",
+};
+
+export function serverConfig(
+  service: ServiceName,
+  flags: ServerFlags,
+  console: ConsoleIO | null,
+  rooms: RoomsConfig = DEFAULT_SERVICE_CONFIG.rooms,
+): ServerConfig {
+  const logOptions = { level: flags.logLevel, format: flags.logFormat };
+  return {
+    host: flags.host,
+    port: flags.port,
+    service: {
+      ...DEFAULT_SERVICE_CONFIG,
+      name: service,
+      greeting: flags.greeting,
+      greetThen: flags.greetThen,
+      rooms,
+    },
+    limits: {
+      ...DEFAULT_CONNECTION_LIMITS,
+      maxLineBytes: flags.maxLine,
+      maxSendQueueBytes: flags.maxSendQueue,
+      sendHighWaterBytes: Math.min(DEFAULT_CONNECTION_LIMITS.sendHighWaterBytes, flags.maxSendQueue),
+      idleTimeoutMs: flags.idleTimeout * 1000,
+    },
+    busy: flags.busy,
+    maxThreads: flags.maxThreads,
+    showThread: flags.showThread,
+    backlog: flags.backlog,
+    log: createLogger(logOptions),
+    logOptions,
+    console,
+  };
+}

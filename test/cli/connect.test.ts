@@ -1,0 +1,696 @@
+// `tcpchat connect` as a user runs it: a child process against small real servers started here.
+// Scripted mode through pipes; interactive mode through a pseudo-terminal from util-linux `script`.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { EXIT_CODES } from "../../src/cli/connect.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const HOST = "127.0.0.1";
+/** Bound on every wait inside a test (each test is bounded at 10 s as a whole). */
+const WAIT_MS = 8000;
+const BUSY_LINE = "ERROR busy: serving another client, try again later";
+
+// How the command is started: `tcpchat connect` from source.
+const ENTRY = ["--import", "tsx", "src/cli.ts", "connect"];
+
+// ---------------------------------------------------------------------------------------------------------
+// A child process and what it printed.
+
+class Run {
+  stdout = "";
+  stderr = "";
+  readonly exited: Promise<number | null>;
+  private readonly waiters = new Set<() => void>();
+  private done = false;
+
+  constructor(readonly child: ChildProcess) {
+    child.stdout?.setEncoding("utf8").on("data", (text: string) => {
+      this.stdout += text;
+      this.wake();
+    });
+    child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+      this.stderr += text;
+      this.wake();
+    });
+    this.exited = new Promise((resolve) =>
+      child.once("close", (code) => {
+        this.done = true;
+        this.wake();
+        resolve(code);
+      }),
+    );
+  }
+
+  /** Waits until `ready()` holds, re-checking whenever the child prints or exits. */
+  until(ready: () => boolean, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => fail("timed out"), WAIT_MS);
+      const fail = (why: string) => {
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        reject(
+          new Error(
+            `${why} waiting for ${what}; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
+          ),
+        );
+      };
+      const check = () => {
+        if (ready()) {
+          this.waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        } else if (this.done) {
+          fail("exited");
+        }
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  waitForStdout(text: string): Promise<void> {
+    return this.until(() => this.stdout.includes(text), JSON.stringify(text));
+  }
+
+  /** Bounded: a child that does not exit fails the test instead of hanging it. */
+  exitCode(): Promise<number | null> {
+    return bounded(
+      this.exited,
+      () => `the child's exit; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
+    );
+  }
+
+  kill(): void {
+    if (!this.done) this.child.kill("SIGKILL");
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+/** `promise`, or a rejection after WAIT_MS. */
+async function bounded<T>(promise: Promise<T>, what: string | (() => string)): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${typeof what === "string" ? what : what()}`)),
+          WAIT_MS,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Small servers, each given what to do with a connection.
+
+interface TestServer {
+  port: number;
+  /** The sockets accepted so far. */
+  sockets: Socket[];
+  /** The `index`th connection, once accepted. */
+  accepted(index: number): Promise<Socket>;
+  /** Everything the `index`th client sent, once it half-closed or went away. */
+  received(index: number): Promise<string>;
+}
+
+class Deferred<T> {
+  resolve!: (value: T) => void;
+  readonly promise = new Promise<T>((resolve) => {
+    this.resolve = resolve;
+  });
+}
+
+function lines(text: string): string[] {
+  return text.split("\n").map((l) => l.replace(/\r$/, ""));
+}
+
+/** Replies to each complete line with `reply(line)` (unless null); closes when the client half-closes. */
+function lineHandler(reply: (line: string) => string | null): (socket: Socket) => void {
+  return (socket) => {
+    let pending = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (text: string) => {
+      pending += text;
+      let lf = pending.indexOf("\n");
+      while (lf !== -1) {
+        const answer = reply(pending.slice(0, lf));
+        if (answer !== null) socket.write(`${answer}\n`);
+        pending = pending.slice(lf + 1);
+        lf = pending.indexOf("\n");
+      }
+    });
+    socket.on("end", () => socket.end());
+  };
+}
+
+const upperHandler = lineHandler((line) => line.toUpperCase());
+
+/** Writes `data` one byte per packet (each write after the previous one left), then closes. */
+async function writeBytewise(socket: Socket, data: Buffer): Promise<void> {
+  socket.setNoDelay(true);
+  for (const byte of data) {
+    await new Promise<void>((resolve, reject) =>
+      socket.write(Buffer.of(byte), (err) => (err ? reject(err) : resolve())),
+    );
+  }
+  socket.end();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A tiny terminal: enough of what readline writes (CR, LF, BS, CSI G/K/J/A/B/C/D) to know what the user sees.
+
+class Screen {
+  rows: string[][] = [[]];
+  row = 0;
+  col = 0;
+
+  feed(text: string): void {
+    let i = 0;
+    while (i < text.length) {
+      const ch = text[i] as string;
+      if (ch === "\x1b" && text[i + 1] === "[") {
+        // CSI: parameters, then one letter.
+        let end = i + 2;
+        while (end < text.length && /[0-9;?]/.test(text[end] as string)) end += 1;
+        this.csi(text.slice(i + 2, end), text[end] ?? "");
+        i = end + 1;
+        continue;
+      }
+      if (ch === "\r") this.col = 0;
+      else if (ch === "\n") this.moveTo(this.row + 1, this.col);
+      else if (ch === "\b") this.col = Math.max(0, this.col - 1);
+      else if (ch >= " ") {
+        const line = this.line();
+        while (line.length < this.col) line.push(" ");
+        line[this.col] = ch;
+        this.col += 1;
+      }
+      i += 1;
+    }
+  }
+
+  /** The visible rows, trailing blanks trimmed. */
+  text(): string[] {
+    const out = this.rows.map((r) => r.join("").trimEnd());
+    while (out.length > 0 && out[out.length - 1] === "") out.pop();
+    return out;
+  }
+
+  /** The row the cursor is on, up to the cursor. */
+  beforeCursor(): string {
+    return this.line().slice(0, this.col).join("");
+  }
+
+  private csi(params: string, command: string): void {
+    const n = Number(params === "" ? "1" : params.split(";")[0]);
+    switch (command) {
+      case "G":
+        this.col = Math.max(0, n - 1);
+        break;
+      case "A":
+        this.moveTo(Math.max(0, this.row - n), this.col);
+        break;
+      case "B":
+        this.moveTo(this.row + n, this.col);
+        break;
+      case "C":
+        this.col += n;
+        break;
+      case "D":
+        this.col = Math.max(0, this.col - n);
+        break;
+      case "K": {
+        const mode = params === "" ? 0 : Number(params);
+        const line = this.line();
+        if (mode === 0) line.length = Math.min(line.length, this.col);
+        else if (mode === 1) for (let c = 0; c <= this.col && c < line.length; c++) line[c] = " ";
+        else line.length = 0;
+        break;
+      }
+      case "J":
+        if (params === "" || params === "0") {
+          this.line().length = Math.min(this.line().length, this.col);
+          this.rows.length = this.row + 1;
+        }
+        break;
+      default: // colours and modes: nothing to see
+    }
+  }
+
+  private line(): string[] {
+    return this.rows[this.row] as string[];
+  }
+
+  private moveTo(row: number, col: number): void {
+    while (this.rows.length <= row) this.rows.push([]);
+    this.row = row;
+    this.col = col;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+const SCRIPT_MISSING =
+  spawnSync("which", ["script"], { stdio: "ignore" }).status === 0
+    ? false
+    : "util-linux `script` is not installed: no pseudo-terminal to test the interactive mode with";
+
+const quote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+describe("tcpchat connect", () => {
+  const runs: Run[] = [];
+  const servers: Server[] = [];
+  /** Every socket of this process (accepted or not), destroyed at the end. */
+  const sockets: Socket[] = [];
+  const children: ChildProcess[] = [];
+
+  after(async () => {
+    for (const run of runs) run.kill();
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill();
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  });
+
+  /** `tcpchat connect <args>` with stdin a pipe (left open unless `input` is given, which is then ended). */
+  function tcpchat(args: string[], input?: string): Run {
+    const child = spawn(process.execPath, [...ENTRY, ...args], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    const run = new Run(child);
+    runs.push(run);
+    child.stdin?.on("error", () => {}); // the client may exit before reading all of it
+    if (input !== undefined) child.stdin?.end(input);
+    return run;
+  }
+
+  /** `tcpchat connect <args>` on a pseudo-terminal; stdout is what the terminal shows (stderr too). */
+  function tcpchatOnTerminal(args: string[]): Run {
+    const command = [process.execPath, ...ENTRY, ...args].map(quote).join(" ");
+    const child = spawn("script", ["-qefc", command, "/dev/null"], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, TERM: "xterm", NO_COLOR: "1", SHELL: "/bin/sh" },
+    });
+    const run = new Run(child);
+    runs.push(run);
+    return run;
+  }
+
+  async function startServer(
+    onConnection: (socket: Socket) => void,
+    options: { allowHalfOpen?: boolean } = {},
+  ): Promise<TestServer> {
+    const accepted: Socket[] = [];
+    const received: Deferred<string>[] = [];
+    const connections: Deferred<Socket>[] = [];
+    const at = <T>(list: Deferred<T>[], index: number): Deferred<T> => {
+      while (list.length <= index) list.push(new Deferred());
+      return list[index] as Deferred<T>;
+    };
+    const server = createServer({ allowHalfOpen: options.allowHalfOpen ?? false }, (socket) => {
+      const done = at(received, accepted.length);
+      at(connections, accepted.length).resolve(socket);
+      accepted.push(socket);
+      sockets.push(socket);
+      let text = "";
+      socket.on("data", (chunk: Buffer | string) => {
+        text += chunk.toString();
+      });
+      socket.on("end", () => done.resolve(text));
+      socket.on("close", () => done.resolve(text));
+      socket.on("error", () => {});
+      onConnection(socket);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+    return {
+      port: (server.address() as { port: number }).port,
+      sockets: accepted,
+      accepted: (index) => bounded(at(connections, index).promise, `connection ${index}`),
+      received: (index) => at(received, index).promise,
+    };
+  }
+
+  /** A port nothing listens on: listened on, then closed. */
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
+
+  /** What the `index`th client sent, bounded in time. */
+  function receivedBy(server: TestServer, index = 0): Promise<string> {
+    return bounded(server.received(index), `the end of client ${index}'s input`);
+  }
+
+  // ----- scripted -----
+
+  it("scripted: sends each stdin line, prints each reply, half-closes, exits 0 when the server closes", {
+    timeout: 10_000,
+  }, async () => {
+    const server = await startServer(upperHandler);
+    const run = tcpchat([HOST, String(server.port)], "2+2\n6/2\n");
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+    assert.equal(run.stdout, "2+2\n6/2\n".toUpperCase());
+    assert.equal(run.stderr, "");
+    assert.equal(await receivedBy(server), "2+2\n6/2\n");
+  });
+
+  it("scripted: many lines, in order", { timeout: 10_000 }, async () => {
+    const server = await startServer(upperHandler);
+    const input = Array.from({ length: 3000 }, (_, i) => `line ${i} ${"x".repeat(i % 50)}`);
+    const run = tcpchat([HOST, String(server.port)], `${input.join("\n")}\n`);
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+    assert.deepEqual(lines(run.stdout), [...input.map((l) => l.toUpperCase()), ""]);
+    assert.equal(run.stderr, "");
+  });
+
+  it("scripted: a last stdin line without newline is sent too, newline-terminated", {
+    timeout: 10_000,
+  }, async () => {
+    const server = await startServer(upperHandler);
+    const run = tcpchat([HOST, String(server.port)], "one\ntwo");
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+    assert.equal(await receivedBy(server), "one\ntwo\n");
+    assert.equal(run.stdout, "ONE\nTWO\n");
+  });
+
+  it("scripted: prints what the server says first, as it arrives, before stdin has ended", {
+    timeout: 10_000,
+  }, async () => {
+    const server = await startServer((socket) => {
+      socket.write("welcome to the echo\n");
+      upperHandler(socket);
+    });
+    const run = tcpchat([HOST, String(server.port)]); // stdin stays open
+    await run.waitForStdout("welcome to the echo\n");
+    assert.equal(await Promise.race([server.received(0), "still open"]), "still open");
+    run.child.stdin?.end("abc\n");
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+    assert.equal(run.stdout, "welcome to the echo\nABC\n");
+  });
+
+  it("scripted: server output one byte per packet", { timeout: 10_000 }, async () => {
+    const text = "héllo wörld ✓\nsecond line\n";
+    const server = await startServer((socket) => {
+      void writeBytewise(socket, Buffer.from(text, "utf8")).catch(() => {});
+    });
+    const run = tcpchat([HOST, String(server.port)]);
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+    assert.equal(run.stdout, text);
+    assert.equal(run.stderr, "");
+  });
+
+  it("scripted: several lines in one packet, and a last line without LF printed at close", {
+    timeout: 10_000,
+  }, async () => {
+    const server = await startServer((socket) => socket.end("alpha\nbeta\ngamma\ntail without newline"));
+    const run = tcpchat([HOST, String(server.port)]);
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+    assert.equal(run.stdout, "alpha\nbeta\ngamma\ntail without newline\n");
+  });
+
+  it("scripted: CRLF from the server is printed as plain lines", { timeout: 10_000 }, async () => {
+    const server = await startServer((socket) => socket.end("one\r\ntwo\r\n\r\nlast\r"));
+    const run = tcpchat([HOST, String(server.port)]);
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+    assert.equal(run.stdout, "one\ntwo\n\nlast\n");
+  });
+
+  it("--hello sends Hi first (and without it nothing is sent)", { timeout: 10_000 }, async () => {
+    const server = await startServer(lineHandler((line) => (line === "Hi" ? "Hello" : `= ${line}`)));
+    const withHello = tcpchat(["--hello", HOST, String(server.port)], "1+1\n");
+    assert.equal(await withHello.exitCode(), EXIT_CODES.ok);
+    assert.equal(await receivedBy(server), "Hi\n1+1\n");
+    assert.equal(withHello.stdout, "Hello\n= 1+1\n");
+
+    const without = tcpchat([HOST, String(server.port)], "");
+    assert.equal(await without.exitCode(), EXIT_CODES.ok);
+    assert.equal(await receivedBy(server, 1), "");
+    assert.equal(without.stdout, "");
+  });
+
+  // ----- errors -----
+
+  it("no server at that address: a one-line message, exit code 1", { timeout: 10_000 }, async () => {
+    const port = await closedPort();
+    const run = tcpchat([HOST, String(port)], "x\n");
+    assert.equal(await run.exitCode(), EXIT_CODES.connection);
+    assert.equal(run.stderr, `tcpchat: no server at ${HOST}:${port} (connection refused)\n`);
+    assert.equal(run.stdout, "");
+  });
+
+  it("unknown host: a one-line message, exit code 1", { timeout: 10_000 }, async () => {
+    const run = tcpchat(["no-such-host.invalid", "10000"], "x\n");
+    assert.equal(await run.exitCode(), EXIT_CODES.connection);
+    assert.match(
+      run.stderr,
+      /^tcpchat: (unknown host no-such-host\.invalid|cannot resolve host no-such-host\.invalid \(.*\))\n$/,
+    );
+  });
+
+  it("busy server: its line on stdout, `server is busy` on stderr, exit code 2", {
+    timeout: 10_000,
+  }, async () => {
+    const server = await startServer((socket) => socket.end(`${BUSY_LINE}\n`));
+    const run = tcpchat([HOST, String(server.port)]); // stdin stays open: the server's close ends it
+    assert.equal(await run.exitCode(), EXIT_CODES.busy);
+    assert.equal(run.stdout, `${BUSY_LINE}\n`);
+    assert.equal(run.stderr, "tcpchat: server is busy\n");
+  });
+
+  it("connection reset by the server: a one-line message, exit code 1", { timeout: 10_000 }, async () => {
+    const server = await startServer((socket) => {
+      socket.once("data", () => socket.resetAndDestroy());
+    });
+    const run = tcpchat([HOST, String(server.port)]);
+    run.child.stdin?.write("are you there?\n");
+    assert.equal(await run.exitCode(), EXIT_CODES.connection);
+    assert.equal(run.stderr, "tcpchat: connection reset by server\n");
+    assert.equal(run.stdout, "");
+  });
+
+  it("scripted: UTF-8 characters split between reads", { timeout: 10_000 }, async () => {
+    // Each piece is sent once the client has printed the line before it, so the client has read the bytes
+    // before it; every piece but the last ends inside a character.
+    const pieces = [
+      Buffer.from("first\nh\xC3", "latin1"),
+      Buffer.from("\xA9llo\nw\xC3", "latin1"),
+      Buffer.from("\xB6rld\n\xE2", "latin1"),
+      Buffer.from("\x9C\x93\n", "latin1"),
+    ];
+    const printedBefore = ["first\n", "héllo\n", "wörld\n"];
+    const server = await startServer((socket) => socket.setNoDelay(true));
+    const run = tcpchat([HOST, String(server.port)]);
+    const socket = await server.accepted(0);
+    for (const [i, piece] of pieces.entries()) {
+      if (i > 0) await run.waitForStdout(printedBefore[i - 1] as string);
+      socket.write(piece);
+    }
+    socket.end();
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+    assert.equal(run.stdout, "first\nhéllo\nwörld\n✓\n");
+  });
+
+  it("--timeout: a server that never answers, exit code 3", { timeout: 10_000 }, async () => {
+    const server = await startServer(() => {}); // reads, says nothing
+    const run = tcpchat(["--timeout", "0.3", HOST, String(server.port)]);
+    run.child.stdin?.write("hello?\n");
+    assert.equal(await run.exitCode(), EXIT_CODES.timeout);
+    assert.equal(run.stderr, "tcpchat: no answer within 0.3 s\n");
+    assert.equal(run.stdout, "");
+  });
+
+  it("--timeout counts from the last line sent: a server that greets, then never answers", {
+    timeout: 10_000,
+  }, async () => {
+    const server = await startServer((socket) => socket.write("hello, ask me\n"));
+    const run = tcpchat(["--timeout", "0.3", HOST, String(server.port)]);
+    await run.waitForStdout("hello, ask me\n");
+    run.child.stdin?.write("what now?\n");
+    assert.equal(await run.exitCode(), EXIT_CODES.timeout);
+    assert.equal(run.stderr, "tcpchat: no answer within 0.3 s\n");
+  });
+
+  it("--timeout: once the answer came, a long silence is no timeout", { timeout: 10_000 }, async () => {
+    // The server answers at once, then (on its own clock) says one more thing well after --timeout, and closes.
+    const server = await startServer((socket) => {
+      socket.once("data", () => {
+        socket.write("answer\n");
+        setTimeout(() => socket.end("much later\n"), 900);
+      });
+    });
+    const run = tcpchat(["--timeout", "0.3", HOST, String(server.port)]);
+    run.child.stdin?.write("question\n"); // stdin stays open
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+    assert.equal(run.stdout, "answer\nmuch later\n");
+    assert.equal(run.stderr, "");
+  });
+
+  it("--timeout: answers arrive but the server never closes after stdin ended, exit code 3", {
+    timeout: 10_000,
+  }, async () => {
+    // Answers every line, ignores the half-close.
+    const server = await startServer(
+      (socket) => {
+        socket.setEncoding("utf8");
+        socket.on("data", (text: string) => socket.write(text.toUpperCase()));
+      },
+      { allowHalfOpen: true },
+    );
+    const run = tcpchat(["--timeout", "0.3", HOST, String(server.port)], "a\nb\n");
+    assert.equal(await run.exitCode(), EXIT_CODES.timeout);
+    assert.equal(run.stdout, "A\nB\n");
+    assert.match(run.stderr, /^tcpchat: no answer within 0\.3 s \(the server did not close\)\n$/);
+  });
+
+  it("--timeout bounds the connect attempt too, exit code 3", { timeout: 10_000 }, async (t) => {
+    // A listener that never accepts (its process blocked), its queue of 2 filled: further SYNs are dropped.
+    const blocker = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const s = require("node:net").createServer();
+         s.listen({ port: 0, host: "${HOST}", backlog: 1 }, () => {
+           process.stdout.write(s.address().port + "\\n", () =>
+             Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0));
+         });`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    children.push(blocker);
+    const blocked = new Run(blocker);
+    await blocked.until(() => blocked.stdout.endsWith("\n"), "the blocked listener's port");
+    const port = Number(blocked.stdout.trim());
+    for (let i = 0; i < 2; i++) {
+      const filler = connect(port, HOST);
+      sockets.push(filler);
+      await new Promise<void>((resolve, reject) => {
+        filler.once("connect", resolve);
+        filler.once("error", reject);
+      });
+    }
+    try {
+      const run = tcpchat(["--timeout", "0.5", HOST, String(port)], "x\n");
+      assert.equal(await run.exitCode(), EXIT_CODES.timeout);
+      assert.equal(run.stderr, `tcpchat: no connection to ${HOST}:${port} within 0.5 s\n`);
+    } finally {
+      blocker.kill("SIGKILL");
+      t.diagnostic("blocked listener killed");
+    }
+  });
+
+  it("rejects a bad port, a bad timeout and missing arguments with the usage exit code", {
+    timeout: 10_000,
+  }, async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[HOST, "0"], /port number, 1 to 65535/],
+      [[HOST, "65536"], /port number, 1 to 65535/],
+      [[HOST, "80.5"], /port number, 1 to 65535/],
+      [[HOST], /missing required argument 'port'/],
+      [["--timeout", "soon", HOST, "80"], /number of seconds/],
+    ];
+    const runsHere = cases.map(([args]) => tcpchat(args, ""));
+    for (const [i, [args, message]] of cases.entries()) {
+      const run = runsHere[i] as Run;
+      assert.equal(await run.exitCode(), EXIT_CODES.usage, args.join(" "));
+      assert.match(run.stderr, message, args.join(" "));
+      assert.equal(run.stdout, "", args.join(" "));
+    }
+  });
+
+  it("--help documents the exit codes", { timeout: 10_000 }, async () => {
+    const run = tcpchat(["--help"], "");
+    assert.equal(await run.exitCode(), 0);
+    assert.match(run.stdout, /Exit codes:/);
+    for (const code of Object.values(EXIT_CODES))
+      assert.match(run.stdout, new RegExp(`^ {2}${code} +\\S`, "m"));
+  });
+
+  // ----- interactive, on a pseudo-terminal -----
+
+  it("interactive: a line received while the user types is printed above, the partial input redrawn", {
+    timeout: 10_000,
+    skip: SCRIPT_MISSING,
+  }, async () => {
+    const server = await startServer((socket) => {
+      socket.write("welcome\n");
+      lineHandler((line) => `got ${line}`)(socket);
+    });
+    const run = tcpchatOnTerminal([HOST, String(server.port)]);
+    const screen = new Screen();
+    let fed = 0;
+    const show = () => {
+      screen.feed(run.stdout.slice(fed));
+      fed = run.stdout.length;
+      return screen;
+    };
+    const shows = (rows: string[], cursorAfter: string) =>
+      run.until(
+        () => {
+          const s = show();
+          return JSON.stringify(s.text()) === JSON.stringify(rows) && s.beforeCursor() === cursorAfter;
+        },
+        `the screen ${JSON.stringify(rows)} with the cursor after ${JSON.stringify(cursorAfter)}`,
+      );
+
+    await shows(["welcome", ">"], "> ");
+    run.child.stdin?.write("hel"); // typed, not entered
+    await shows(["welcome", "> hel"], "> hel");
+    run.child.stdin?.write("\x1b[D"); // cursor left: between "he" and "l"
+    await shows(["welcome", "> hel"], "> he");
+
+    (server.sockets[0] as Socket).write("news while you type\n");
+    await shows(["welcome", "news while you type", "> hel"], "> he");
+
+    run.child.stdin?.write("y"); // inserted at the cursor: typing goes on where it was
+    await shows(["welcome", "news while you type", "> heyl"], "> hey");
+    run.child.stdin?.write("\r"); // entered: the server gets what was typed
+    await shows(["welcome", "news while you type", "> heyl", "got heyl", ">"], "> ");
+
+    run.child.stdin?.write("bye\r");
+    await run.until(() => show().text().includes("got bye"), "the answer to bye");
+    (server.sockets[0] as Socket).end();
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+    show();
+    assert.ok(screen.text().includes("tcpchat: connection closed by server"), JSON.stringify(screen.text()));
+  });
+
+  it("interactive: Ctrl-D at an empty prompt half-closes and exits 0; --hello sends Hi", {
+    timeout: 10_000,
+    skip: SCRIPT_MISSING,
+  }, async () => {
+    const server = await startServer(lineHandler((line) => (line === "Hi" ? "Hello" : null)));
+    const run = tcpchatOnTerminal(["--hello", HOST, String(server.port)]);
+    await run.until(() => run.stdout.includes("Hello"), "Hello");
+    run.child.stdin?.write("\x04");
+    assert.equal(await receivedBy(server), "Hi\n");
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+  });
+
+  it("interactive: Ctrl-C ends the session too, exit 0", {
+    timeout: 10_000,
+    skip: SCRIPT_MISSING,
+  }, async () => {
+    const server = await startServer(upperHandler);
+    const run = tcpchatOnTerminal([HOST, String(server.port)]);
+    await run.until(() => run.stdout.includes("> "), "the prompt");
+    run.child.stdin?.write("half typed\x03");
+    assert.equal(await receivedBy(server), "");
+    assert.equal(await run.exitCode(), EXIT_CODES.ok);
+  });
+});

@@ -1,0 +1,153 @@
+// `tcpchat serve` and `tcpchat lab` as a user runs them: a child process, its stdout line, real clients.
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { after, describe, it } from "node:test";
+import { PRESETS } from "../../src/cli/presets.js";
+import { type CliRun, runCli } from "../support/cli.js";
+import { LineClient } from "../support/line-client.js";
+
+describe("tcpchat serve / lab", { timeout: 60_000 }, () => {
+  const runs: CliRun[] = [];
+  const clients: LineClient[] = [];
+  const cli = (args: string[], stdin: "pipe" | "ignore" = "ignore") => {
+    const run = runCli(args, { stdin });
+    runs.push(run);
+    return run;
+  };
+  const client = async (port: number) => {
+    const c = await LineClient.connect(port);
+    clients.push(c);
+    return c;
+  };
+  after(() => {
+    for (const c of clients) c.destroy();
+    for (const run of runs) run.kill();
+  });
+
+  it("prints exactly one stdout line when ready, serves, and shuts down in order on SIGTERM", async () => {
+    const run = cli(["serve", "--service", "echo", "--model", "evented", "--port", "0"]);
+    const port = await run.listening();
+    assert.equal(run.stdout, `listening on 127.0.0.1:${port}\n`);
+    const c = await client(port);
+    assert.equal(await c.send1("hello"), "hello");
+    run.kill("SIGTERM");
+    assert.deepEqual(await c.linesUntilClose(), ["Server shutting down"]);
+    assert.deepEqual(await run.exited, { code: 0, signal: null });
+  });
+
+  it("shuts down on SIGINT too, with a client of the threaded model connected", async () => {
+    const run = cli(["serve", "--service", "upper", "--model", "threaded", "--port", "0"]);
+    const c = await client(await run.listening());
+    assert.equal(await c.send1("x"), "X");
+    run.kill("SIGINT");
+    assert.deepEqual(await c.linesUntilClose(), ["Server shutting down"]);
+    assert.equal((await run.exited).code, 0);
+  });
+
+  it("says clearly when the port is taken", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const run = cli(["serve", "--service", "echo", "--port", String(port)]);
+      const { code } = await run.exited;
+      assert.equal(code, 1);
+      assert.match(
+        run.stderr,
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: address already in use`),
+      );
+      assert.equal(run.stdout, "");
+    } finally {
+      taken.close();
+    }
+  });
+
+  it("rejects bad options with a usage error", async () => {
+    for (const args of [
+      ["serve", "--service", "nope"],
+      ["serve", "--service", "echo", "--port", "70000"],
+      ["serve", "--service", "echo", "--model", "fork"],
+      ["serve"],
+      ["lab", "server9"],
+    ]) {
+      const run = cli(args);
+      const { code } = await run.exited;
+      assert.notEqual(code, 0, args.join(" "));
+      assert.match(run.stderr, /error/i, args.join(" "));
+    }
+  });
+
+  it("lab --list names every preset with its seed program", async () => {
+    const run = cli(["lab", "--list"]);
+    assert.equal((await run.exited).code, 0);
+    for (const preset of PRESETS) {
+      assert.match(
+        run.stdout,
+        new RegExp(`^${preset.name}\\s+${preset.model}\\s+${preset.service}\\s+${preset.port}\\s+seed`, "m"),
+      );
+    }
+  });
+
+  it("lab server1 (single, calc): the calculator, one client at a time", async () => {
+    const run = cli(["lab", "server1", "--port", "0"]);
+    const port = await run.listening();
+    const a = await client(port);
+    assert.equal(await a.send1("Hi"), "Hello");
+    assert.equal(await a.send1("10/4"), "2.5");
+    const b = await client(port);
+    assert.match(await b.nextLine(), /^ERROR busy/);
+  });
+
+  it("lab server2 (threaded, calc) and server4 (evented, echo)", async () => {
+    const two = cli(["lab", "server2", "--port", "0"]);
+    const four = cli(["lab", "server4", "--port", "0"]);
+    const [p2, p4] = await Promise.all([two.listening(), four.listening()]);
+    const a = await client(p2);
+    const b = await client(p2);
+    assert.equal(await a.send1("-7//2"), "-4");
+    assert.equal(await b.send1("-7%3"), "2");
+    const e = await client(p4);
+    assert.equal(await e.send1("2+2"), "2+2");
+  });
+
+  it("lab uppercase queues the second client and serves it after the first", async () => {
+    const run = cli(["lab", "uppercase", "--port", "0"]);
+    const port = await run.listening();
+    const a = await client(port);
+    const b = await client(port);
+    b.send("second");
+    assert.equal(await a.send1("straße"), "STRASSE");
+    a.send("bye");
+    await a.linesUntilClose();
+    assert.equal(await b.nextLine(), "SECOND");
+  });
+
+  it("lab banner sends its banner and closes; lab greet reads one reply and logs it", async () => {
+    const banner = cli(["lab", "banner", "--port", "0"]);
+    const b = await client(await banner.listening());
+    assert.deepEqual(await b.linesUntilClose(), ["Hi, Hello!"]);
+
+    const greet = cli(["lab", "greet", "--port", "0", "--log-format", "json"]);
+    const g = await client(await greet.listening());
+    assert.equal(await g.nextLine(), "Hi");
+    g.send("Hello from the client");
+    assert.deepEqual(await g.linesUntilClose(), []);
+    await greet.waitFor(/client says: Hello from the client/, "stderr");
+  });
+
+  it("lab console-chat: the operator at the server's console chats with the client", async () => {
+    const run = cli(["lab", "console-chat", "--port", "0"], "pipe");
+    const port = await run.listening();
+    const c = await client(port);
+    await run.waitFor(/\* client (\d+) connected from 127\.0\.0\.1:\d+/);
+    c.send("hello operator");
+    const tagged = await run.waitFor(/^\[client (\d+)\] hello operator$/m);
+    run.child.stdin?.write("hello client\n");
+    assert.equal(await c.nextLine(), "hello client");
+    run.child.stdin?.write(`/to ${tagged[1]} directly\n`);
+    assert.equal(await c.nextLine(), "directly");
+    run.child.stdin?.write("bye\n");
+    assert.deepEqual(await c.linesUntilClose(), ["Bye"]);
+    await run.waitFor(/chat with client \d+ ended/);
+  });
+});
