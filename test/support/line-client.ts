@@ -79,6 +79,23 @@ export class LineClient {
     return line;
   }
 
+  /** The next `count` lines. */
+  async nextLines(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<string[]> {
+    await this.waitFor(() => this.lines.length >= count || this.ended, timeoutMs, `${count} lines`);
+    if (this.lines.length < count)
+      throw new Error(`connection closed after ${JSON.stringify(this.lines)}, before ${count} lines`);
+    return this.lines.splice(0, count);
+  }
+
+  /** Lines up to and including the first that matches; the earlier ones are returned before it. */
+  async until(pattern: RegExp, timeoutMs = DEFAULT_WAIT_MS): Promise<string[]> {
+    const found = () => this.lines.findIndex((line) => pattern.test(line));
+    await this.waitFor(() => found() !== -1 || this.ended, timeoutMs, `a line matching ${pattern}`);
+    const at = found();
+    if (at === -1) throw new Error(`connection closed before ${pattern}; got ${JSON.stringify(this.lines)}`);
+    return this.lines.splice(0, at + 1);
+  }
+
   /** Every line until the server closes the connection. */
   async linesUntilClose(timeoutMs = DEFAULT_WAIT_MS): Promise<string[]> {
     await this.waitFor(() => this.ended, timeoutMs, "the connection to close");

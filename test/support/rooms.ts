@@ -1,0 +1,96 @@
+// Rooms servers and clients for tests: a server with test-friendly settings, and a seed-protocol client.
+import type { ModelName, RunningServer } from "../../src/models/index.js";
+import { defaultRoomsConfig, type RoomsConfig } from "../../src/services/rooms/config.js";
+import { LineClient } from "./line-client.js";
+import { startTestServer, type TestServerOptions } from "./servers.js";
+
+/** A rooms server on 127.0.0.1:0 named `irc.test`, flood control off unless asked for. */
+export function startRoomsServer(
+  model: ModelName = "evented",
+  rooms: Partial<RoomsConfig> = {},
+  options: TestServerOptions = {},
+): Promise<RunningServer> {
+  return startTestServer(model, "rooms", {
+    maxThreads: 2000,
+    ...options,
+    limits: { maxLineBytes: 8703, ...options.limits },
+    service: {
+      ...options.service,
+      rooms: {
+        ...defaultRoomsConfig(),
+        serverName: "irc.test",
+        studentId: "s-test",
+        flood: { enabled: false, burst: 10, perSecond: 2 },
+        ...rooms,
+      },
+    },
+  });
+}
+
+export interface Joined {
+  ref: number;
+  joinId: number;
+}
+
+/** A client of the seed rooms protocol over a raw socket. */
+export class SeedClient {
+  private constructor(readonly raw: LineClient) {}
+
+  static async connect(port: number): Promise<SeedClient> {
+    return new SeedClient(await LineClient.connect(port));
+  }
+
+  send(lines: string[]): void {
+    this.raw.write(`${lines.join("\n")}\n`);
+  }
+
+  /** Join and read the JOINED_CHATROOM block and the client's own notice. */
+  async join(room: string, name: string): Promise<Joined> {
+    this.send([`JOIN_CHATROOM: ${room}`, "CLIENT_IP: 0", "PORT: 0", `CLIENT_NAME: ${name}`]);
+    const reply = await this.raw.nextLines(5);
+    if (!reply[0]?.startsWith("JOINED_CHATROOM: ")) throw new Error(`join failed: ${JSON.stringify(reply)}`);
+    const ref = Number(reply[3]?.replace("ROOM_REF: ", ""));
+    const joinId = Number(reply[4]?.replace("JOIN_ID: ", ""));
+    await this.expectChat(ref, name, `${name} has joined this chatroom.`);
+    return { ref, joinId };
+  }
+
+  chat(joined: Joined, name: string, message: string): void {
+    this.send([
+      `CHAT: ${joined.ref}`,
+      `JOIN_ID: ${joined.joinId}`,
+      `CLIENT_NAME: ${name}`,
+      `MESSAGE: ${message}`,
+      "",
+    ]);
+  }
+
+  leave(joined: Joined, name: string): void {
+    this.send([`LEAVE_CHATROOM: ${joined.ref}`, `JOIN_ID: ${joined.joinId}`, `CLIENT_NAME: ${name}`]);
+  }
+
+  /** The next block: lines up to (not including) the blank line that ends a CHAT, or `count` lines. */
+  async block(count: number): Promise<string[]> {
+    return this.raw.nextLines(count);
+  }
+
+  /** The next four lines must be this CHAT block. */
+  async expectChat(ref: number, name: string, message: string): Promise<void> {
+    const lines = await this.raw.nextLines(4);
+    const expected = [`CHAT: ${ref}`, `CLIENT_NAME: ${name}`, `MESSAGE: ${message}`, ""];
+    if (JSON.stringify(lines) !== JSON.stringify(expected))
+      throw new Error(`expected ${JSON.stringify(expected)}, got ${JSON.stringify(lines)}`);
+  }
+
+  /** The next two lines must be an error with this code; returns its description. */
+  async expectError(code: number): Promise<string> {
+    const [first, second] = await this.raw.nextLines(2);
+    if (first !== `ERROR_CODE: ${code}` || !second?.startsWith("ERROR_DESCRIPTION: "))
+      throw new Error(`expected error ${code}, got ${JSON.stringify([first, second])}`);
+    return second.slice("ERROR_DESCRIPTION: ".length);
+  }
+
+  close(): void {
+    this.raw.destroy();
+  }
+}
