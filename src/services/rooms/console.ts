@@ -88,8 +88,7 @@ export class RoomsConsole {
         if (!first || rest(1) === "") return ["usage: /say <room> <text>"];
         const room = registry.findRoom(roomName(first));
         if (!room) return [noRoom(first)];
-        const error = registry.message(null, room, rest(1), "privmsg");
-        return error ? [outcome(error, "")] : [];
+        return [outcome(registry.message(null, room, rest(1), "privmsg"), `said to ${room.name}`)];
       }
       case "/topic": {
         if (!first) return ["usage: /topic <room> [text]"];
