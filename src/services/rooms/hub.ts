@@ -67,6 +67,12 @@ export class RoomsHub implements Hub {
     const { config } = this.context;
     const ip = conn.peer.address;
     const count = (this.perIp.get(ip) ?? 0) + 1;
+    if (count > config.maxClientsPerIp && (config.limitLoopback || !isLoopback(ip))) {
+      // Refused connections are not counted, so a burst of refusals cannot keep the address locked out.
+      this.context.log.info({ conn: conn.id, ip }, "too many connections from %s", ip);
+      conn.close("ERROR :Too many connections from your IP address\r");
+      return;
+    }
     this.perIp.set(ip, count);
     const { flood } = config;
     this.slots.set(conn, {
@@ -76,10 +82,6 @@ export class RoomsHub implements Hub {
       backlog: [],
       timer: null,
     });
-    if (count > config.maxClientsPerIp && (config.limitLoopback || !isLoopback(ip))) {
-      this.context.log.info({ conn: conn.id, ip }, "too many connections from %s", ip);
-      conn.close("ERROR :Too many connections from your IP address");
-    }
   }
 
   message(conn: LineConnection, message: unknown): void {
