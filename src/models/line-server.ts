@@ -82,6 +82,7 @@ export abstract class LineServer implements RunningServer {
   }
 
   async listen(): Promise<void> {
+    await this.hub?.ready;
     await this.listenOn(this.config.port);
   }
 

@@ -26,6 +26,8 @@ export interface Hub {
   detach(conn: LineConnection): void;
   /** The server is shutting down. */
   close(): void;
+  /** Settles when the hub can take clients (the rooms' bus is joined); the server listens after it. */
+  readonly ready?: Promise<void>;
 }
 
 /** A session's way to its hub: a direct call in one thread, a MessagePort hop from a worker. */

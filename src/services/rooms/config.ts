@@ -40,6 +40,13 @@ export interface RoomsConfig {
   pingIntervalMs: number;
   /** Start the server console (operator commands on stdin). */
   console: boolean;
+  /**
+   * How this node reaches the others: `redis://host:port`, `ipc` (through the cluster's primary), or
+   * `memory:<name>` (nodes in one process, for tests); null when it runs alone.
+   */
+  bus: string | null;
+  /** Prefix of every Redis key and channel, so that several deployments can share one Redis. */
+  busPrefix: string;
 }
 
 export const DEFAULT_ROOMS_PORT = 6667;
@@ -59,5 +66,7 @@ export function defaultRoomsConfig(): RoomsConfig {
     flood: { enabled: true, burst: 10, perSecond: 2 },
     pingIntervalMs: 120_000,
     console: false,
+    bus: null,
+    busPrefix: "tcpchat",
   };
 }

@@ -39,8 +39,8 @@ export type RoomEvent =
   | { type: "away"; user: User };
 
 export interface Frontend {
-  /** False when this front-end's users cannot receive messages sent to them alone. */
-  readonly privateMessages?: boolean;
+  /** Tell one user something from the server itself (about the bus: a lost nick, an undelivered message). */
+  notice?(user: User, text: string): void;
   /**
    * Write `event` to `recipients`, all of them this front-end's users. The core includes a message's
    * sender among the recipients; the front-end decides whether the sender sees it (seed: always; IRC: with

@@ -1,5 +1,6 @@
 // The rooms and their users: one owner per process, no protocol. Front-ends call these operations and get
 // back an error code or nothing; every change is told to the users it concerns through their front-ends.
+import type { RoomOp, UserInfo } from "./bus/ops.js";
 import { fold } from "./casemap.js";
 import type { Frontend, ModeChange, RoomEvent, Source } from "./events.js";
 import { Room } from "./room.js";
@@ -61,7 +62,17 @@ export interface JoinOptions {
   key?: string;
   /** The server's own authority (console, SAJOIN): past keys, bans, limits and invitations. */
   force?: boolean;
+  /** The member's status, as another node decided it; otherwise the creator of a room is its operator. */
+  status?: { op: boolean; voice: boolean };
 }
+
+/** Told of every change made on this node, to pass on to the others (the bus). */
+export interface RegistryObserver {
+  changed(op: RoomOp): void;
+}
+
+/** JOIN_IDs and ROOM_REFs of one node: node n numbers from n × NODE_SPAN, so no two nodes share one. */
+export const NODE_SPAN = 10_000_000;
 
 // RFC 2812 nicknames: a letter or special first, then letters, digits, specials and '-'.
 const NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]*$/;
@@ -74,12 +85,54 @@ export class RoomRegistry {
   readonly users = new Map<string, User>();
   /** Rooms with members, by folded name. */
   readonly rooms = new Map<string, Room>();
+  /** Registered users by id (JOIN_ID), this node's and the others'. */
+  readonly usersById = new Map<number, User>();
   private readonly refs = new Map<string, number>();
+  private readonly knownRefs = new Set<number>();
   private readonly byRef = new Map<number, Room>();
+  /** Another node's ROOM_REF for a room that has one here already (both nodes created it at once). */
+  private readonly aliases = new Map<number, Room>();
   private lastRef = 0;
   private readonly whowas: WhowasEntry[] = [];
+  /** The first id and ROOM_REF of this node (0 when it runs alone). */
+  private base = 0;
+  /** Users of other nodes whose nick is held here by someone else, for the moment of a collision. */
+  private readonly shadowed = new Set<User>();
+  /** Passes this node's changes on; null when the node runs alone. */
+  observer: RegistryObserver | null = null;
+  /** Applying another node's change: it was checked there, and it is not passed on again. */
+  private replaying = false;
 
   constructor(readonly limits: RoomLimits = DEFAULT_ROOM_LIMITS) {}
+
+  /** Number this node's ids and refs from `node` × NODE_SPAN. */
+  setNodeNumber(node: number): void {
+    this.base = node * NODE_SPAN;
+  }
+
+  /** A connection's user id (its JOIN_ID), unique across nodes. */
+  userId(connectionId: number): number {
+    return this.base + connectionId;
+  }
+
+  /** Run another node's change: no permission checks, nothing passed on. */
+  replay(apply: () => void): void {
+    this.replaying = true;
+    try {
+      apply();
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private publish(op: RoomOp): void {
+    if (!this.replaying) this.observer?.changed(op);
+  }
+
+  /** Whether changes by `by` need no permission: the server itself, or another node that checked them. */
+  private trusted(by: Source): boolean {
+    return this.replaying || by === null;
+  }
 
   // ---- names
 
@@ -105,48 +158,83 @@ export class RoomRegistry {
     let ref = this.refs.get(key);
     if (ref === undefined) {
       this.lastRef += 1;
-      ref = this.lastRef;
+      ref = this.base + this.lastRef;
       this.refs.set(key, ref);
+      this.knownRefs.add(ref);
     }
     return ref;
   }
 
+  /** Another node's ROOM_REF for a room name; the first one known stays, the other still finds the room. */
+  learnRef(name: string, ref: number): void {
+    const key = fold(name);
+    this.knownRefs.add(ref);
+    if (!this.refs.has(key)) this.refs.set(key, ref);
+    const room = this.rooms.get(key);
+    if (room && room.ref !== ref) this.aliases.set(ref, room);
+  }
+
   roomByRef(ref: number): Room | undefined {
-    return this.byRef.get(ref);
+    return this.byRef.get(ref) ?? this.aliases.get(ref);
   }
 
   /** Whether `ref` was ever given to a room (its room may be gone: rooms without members are dropped). */
   isKnownRef(ref: number): boolean {
-    return Number.isSafeInteger(ref) && ref >= 1 && ref <= this.lastRef;
+    return this.knownRefs.has(ref);
   }
 
   // ---- users
 
   /** Claim `user.nick` for a newly registered user. */
   add(user: User): RoomError | null {
-    if (!this.isValidNick(user.nick)) return RoomError.InvalidNick;
     const key = fold(user.nick);
+    if (this.replaying) {
+      // Another node's user; a nick both nodes gave out at once stays unindexed until one side renames.
+      this.usersById.set(user.id, user);
+      if (this.users.has(key)) this.shadowed.add(user);
+      else this.users.set(key, user);
+      return null;
+    }
+    if (!this.isValidNick(user.nick)) return RoomError.InvalidNick;
     if (this.users.has(key)) return RoomError.NickInUse;
     this.users.set(key, user);
+    this.usersById.set(user.id, user);
+    this.publish({ t: "user", user: describeUser(user) });
     return null;
   }
 
   isRegistered(user: User): boolean {
-    return this.users.get(fold(user.nick)) === user;
+    return this.usersById.get(user.id) === user;
+  }
+
+  /** Take `user` out of the nick index; a user of another node waiting for that nick gets it. */
+  private unindex(user: User): void {
+    if (this.shadowed.delete(user)) return;
+    const key = fold(user.nick);
+    if (this.users.get(key) !== user) return;
+    this.users.delete(key);
+    for (const waiting of this.shadowed) {
+      if (fold(waiting.nick) !== key) continue;
+      this.shadowed.delete(waiting);
+      this.users.set(key, waiting);
+      return;
+    }
   }
 
   rename(user: User, nick: string): RoomError | null {
-    if (!this.isValidNick(nick)) return RoomError.InvalidNick;
+    if (!this.replaying && !this.isValidNick(nick)) return RoomError.InvalidNick;
     const key = fold(nick);
     const holder = this.users.get(key);
-    if (holder && holder !== user) return RoomError.NickInUse;
+    if (holder && holder !== user && !this.replaying) return RoomError.NickInUse;
     if (nick === user.nick) return null;
     const old = user.nick;
-    this.users.delete(fold(old));
+    this.unindex(user);
     user.nick = nick;
-    this.users.set(key, user);
+    if (holder && holder !== user) this.shadowed.add(user);
+    else this.users.set(key, user);
     this.remember(user, old);
     this.emit({ type: "nick", user, old }, this.audience(user, true));
+    this.publish({ t: "nick", id: user.id, nick });
     return null;
   }
 
@@ -156,9 +244,11 @@ export class RoomRegistry {
     const audience = this.audience(user, false);
     const rooms = [...user.rooms];
     for (const room of rooms) this.leave(room, user);
-    this.users.delete(fold(user.nick));
+    this.unindex(user);
+    this.usersById.delete(user.id);
     this.remember(user, user.nick);
     this.emit({ type: "quit", user, reason, rooms }, audience);
+    this.publish({ t: "quit", id: user.id, reason });
   }
 
   lookupWhowas(nick: string): WhowasEntry[] {
@@ -169,6 +259,13 @@ export class RoomRegistry {
   setAway(user: User, message: string | null): void {
     user.away = message;
     this.emit({ type: "away", user }, this.audience(user, false));
+    this.publish({ t: "away", id: user.id, away: message });
+  }
+
+  /** A user became an IRC operator (WHOIS shows it on every node). */
+  setOper(user: User): void {
+    user.oper = true;
+    this.publish({ t: "oper", id: user.id });
   }
 
   // ---- rooms
@@ -190,10 +287,12 @@ export class RoomRegistry {
       this.rooms.set(room.key, room);
       this.byRef.set(room.ref, room);
     }
-    room.members.set(user, { op: created, voice: false });
+    const status = options.status ?? { op: created, voice: false };
+    room.members.set(user, { ...status });
     room.invited.delete(fold(user.nick));
     user.rooms.add(room);
     this.emit({ type: "join", room, user }, room.members.keys());
+    this.publish({ t: "join", id: user.id, room: room.name, ref: room.ref, ...status });
     return { room };
   }
 
@@ -201,37 +300,43 @@ export class RoomRegistry {
     if (!room.members.has(user)) return RoomError.NotInRoom;
     this.emit({ type: "part", room, user, reason }, room.members.keys());
     this.leave(room, user);
+    this.publish({ t: "part", id: user.id, room: room.name, reason });
     return null;
   }
 
   kick(by: Source, room: Room, target: User, reason: string): RoomError | null {
-    if (by && !by.oper) {
+    if (by && !by.oper && !this.trusted(by)) {
       if (!room.members.has(by)) return RoomError.NotInRoom;
       if (!room.isOp(by)) return RoomError.NotOperator;
     }
     if (!room.members.has(target)) return RoomError.TargetNotInRoom;
     this.emit({ type: "kick", room, by, user: target, reason }, room.members.keys());
     this.leave(room, target);
+    this.publish({ t: "kick", by: by?.id ?? null, room: room.name, id: target.id, reason });
     return null;
   }
 
   invite(by: User, room: Room, target: User): RoomError | null {
-    if (!room.members.has(by)) return RoomError.NotInRoom;
-    if (room.members.has(target)) return RoomError.AlreadyInRoom;
-    if (room.modes.inviteOnly && !room.isOp(by)) return RoomError.NotOperator;
+    if (!this.trusted(by)) {
+      if (!room.members.has(by)) return RoomError.NotInRoom;
+      if (room.members.has(target)) return RoomError.AlreadyInRoom;
+      if (room.modes.inviteOnly && !room.isOp(by)) return RoomError.NotOperator;
+    }
     room.invited.add(fold(target.nick));
     this.emit({ type: "invite", room, by, user: target }, [target]);
+    this.publish({ t: "invite", by: by.id, room: room.name, id: target.id });
     return null;
   }
 
   setTopic(by: Source, room: Room, text: string): RoomError | null {
-    if (by) {
+    if (by && !this.trusted(by)) {
       if (!room.members.has(by)) return RoomError.NotInRoom;
       if (room.modes.topicLocked && !room.isOp(by)) return RoomError.NotOperator;
     }
     const trimmed = text.slice(0, this.limits.topicLength);
     room.topic = trimmed === "" ? null : { text: trimmed, setBy: by ? by.mask : "server", setAt: Date.now() };
     this.emit({ type: "topic", room, by, topic: room.topic }, room.members.keys());
+    this.publish({ t: "topic", by: by?.id ?? null, room: room.name, text: trimmed });
     return null;
   }
 
@@ -245,7 +350,7 @@ export class RoomRegistry {
     changes: readonly ModeChange[],
   ): Array<{ change: ModeChange; error: RoomError }> {
     const errors: Array<{ change: ModeChange; error: RoomError }> = [];
-    if (by && !room.isOp(by) && !by.oper) {
+    if (by && !room.isOp(by) && !by.oper && !this.trusted(by)) {
       const error = room.members.has(by) ? RoomError.NotOperator : RoomError.NotInRoom;
       return changes.map((change) => ({ change, error }));
     }
@@ -255,7 +360,10 @@ export class RoomRegistry {
       if (error) errors.push({ change, error });
       else if (change.mode !== "b" || change.param !== undefined) applied.push(change);
     }
-    if (applied.length > 0) this.emit({ type: "mode", room, by, changes: applied }, room.members.keys());
+    if (applied.length > 0) {
+      this.emit({ type: "mode", room, by, changes: applied }, room.members.keys());
+      this.publish({ t: "mode", by: by?.id ?? null, room: room.name, changes: applied });
+    }
     return errors;
   }
 
@@ -272,19 +380,21 @@ export class RoomRegistry {
   ): RoomError | null {
     const time = Date.now();
     if (target instanceof Room) {
-      const refusal = this.canSend(from, target);
+      const refusal = this.replaying ? null : this.canSend(from, target);
       if (refusal) return refusal;
       if (from) from.lastActiveAt = time;
       this.emit(
         { type: "message", kind, from, room: target, to: null, text, time, tags },
         target.members.keys(),
       );
+      this.publish({ t: "msg", from: from?.id ?? null, room: target.name, to: null, text, kind, tags });
       return null;
     }
-    if (target.frontend.privateMessages === false) return RoomError.NoPrivateMessages;
+    if (target.protocol === "seed") return RoomError.NoPrivateMessages;
     if (from) from.lastActiveAt = time;
     const recipients = from && from !== target ? [target, from] : [target];
     this.emit({ type: "message", kind, from, room: null, to: target, text, time, tags }, recipients);
+    this.publish({ t: "msg", from: from?.id ?? null, room: null, to: target.id, text, kind, tags });
     return null;
   }
 
@@ -393,6 +503,8 @@ export class RoomRegistry {
     if (room.members.size === 0) {
       this.rooms.delete(room.key);
       this.byRef.delete(room.ref);
+      if (this.aliases.size > 0)
+        for (const [ref, r] of this.aliases) if (r === room) this.aliases.delete(ref);
     }
   }
 
@@ -459,4 +571,19 @@ export function globMatch(pattern: string, text: string): boolean {
   }
   while (pattern[p] === "*") p++;
   return p === pattern.length;
+}
+
+/** A user as the bus carries it. */
+export function describeUser(user: User): UserInfo {
+  return {
+    id: user.id,
+    nick: user.nick,
+    username: user.username,
+    hostname: user.hostname,
+    realname: user.realname,
+    protocol: user.protocol,
+    away: user.away,
+    oper: user.oper,
+    connectedAt: user.connectedAt,
+  };
 }
