@@ -28,6 +28,8 @@ export const SeedError = {
   TooManyRequests: 13,
   ServerShutdown: 14,
   SendQueueExceeded: 15,
+  /** Not an answer to a request: the server tells the client about itself (the bus between nodes). */
+  ServerNotice: 16,
 } as const;
 export type SeedError = (typeof SeedError)[keyof typeof SeedError];
 

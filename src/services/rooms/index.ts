@@ -2,6 +2,11 @@
 import type { Logger } from "pino";
 import type { ConsoleIO } from "../operator.js";
 import type { HubEnv, Service } from "../service.js";
+import { IpcTransport } from "./bus/ipc.js";
+import { MemoryNetwork } from "./bus/memory.js";
+import { RedisTransport } from "./bus/redis.js";
+import { Replicator } from "./bus/replicator.js";
+import type { BusTransport } from "./bus/transport.js";
 import type { RoomsConfig } from "./config.js";
 import { RoomsConsole } from "./console.js";
 import { RoomsHub } from "./hub.js";
@@ -34,14 +39,22 @@ export function roomsService(config: RoomsConfig, env: RoomsEnv): Service {
         irc: (ctx) => new IrcFrontend(ctx),
       });
       const console = config.console && env.console ? new RoomsConsole(context, env.console) : null;
+      const replicator = config.bus
+        ? new Replicator(context.registry, busTransport(config, env.log), env.log, (user, text) =>
+            user.frontend.notice?.(user, text),
+          )
+        : null;
       return {
         attach: (conn) => hub.attach(conn),
         message: (conn, message) => hub.message(conn, message),
         detach: (conn) => hub.detach(conn),
         close: () => {
           console?.close();
+          // Everyone says goodbye (and the other nodes hear of it) before this node leaves the bus.
           hub.close();
+          void replicator?.close();
         },
+        ready: replicator?.start(),
       };
     },
     open(conn, hub) {
@@ -49,4 +62,13 @@ export function roomsService(config: RoomsConfig, env: RoomsEnv): Service {
       return roomsSession(conn, hub);
     },
   };
+}
+
+function busTransport(config: RoomsConfig, log: Logger): BusTransport {
+  const bus = config.bus ?? "";
+  if (bus === "ipc") return new IpcTransport();
+  if (bus.startsWith("memory:")) return MemoryNetwork.named(bus.slice("memory:".length)).transport();
+  if (/^rediss?:\/\//.test(bus))
+    return new RedisTransport(bus, config.busPrefix, log.child({ bus: "redis" }));
+  throw new Error(`unknown bus ${JSON.stringify(bus)}: use redis://host:port`);
 }

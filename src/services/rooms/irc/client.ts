@@ -56,7 +56,12 @@ export class IrcClient implements RoomsClient {
     readonly frontend: IrcFrontend,
     readonly conn: LineConnection,
   ) {
-    this.user = new IrcUser(this, conn.id, frontend, ircHostname(conn.peer.address));
+    this.user = new IrcUser(
+      this,
+      frontend.context.registry.userId(conn.id),
+      frontend,
+      ircHostname(conn.peer.address),
+    );
     this.armTimer(frontend.context.config.pingIntervalMs);
     conn.onOverflow = () => {
       this.closing = true;

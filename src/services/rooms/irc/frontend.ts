@@ -65,6 +65,11 @@ export class IrcFrontend implements RoomsFrontend {
     deliverEvent(this, event, recipients as readonly IrcUser[]);
   }
 
+  notice(user: User, text: string): void {
+    const client = (user as IrcUser).client;
+    client.send(`:${this.serverName} NOTICE ${user.nick} :${text}`);
+  }
+
   disconnect(user: User, reason: string): void {
     (user as IrcUser).client.disconnect(reason, reason);
   }

@@ -46,7 +46,12 @@ export class SeedClient implements RoomsClient {
     readonly frontend: SeedFrontend,
     readonly conn: LineConnection,
   ) {
-    this.user = new SeedUser(this, conn.id, frontend, unmapped(conn.peer.address));
+    this.user = new SeedUser(
+      this,
+      frontend.context.registry.userId(conn.id),
+      frontend,
+      unmapped(conn.peer.address),
+    );
     conn.onOverflow = () => {
       this.leave("SendQ exceeded", true);
       return block(errorReply(SeedError.SendQueueExceeded, "send queue exceeded: the client is not reading"));

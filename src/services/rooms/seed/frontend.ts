@@ -1,7 +1,14 @@
 // The seed front-end: opens a client per connection, and tells the rooms' events to its users in the seed
 // protocol. Each room's notice is built once and written to every recipient. What the protocol has no words
 // for (modes, invitations, away) is not told.
-import { chatReply, joinedNotice, joinedReply, leftNotice, leftReply } from "../../../protocol/seed-rooms.js";
+import {
+  chatReply,
+  joinedNotice,
+  joinedReply,
+  leftNotice,
+  leftReply,
+  SeedError,
+} from "../../../protocol/seed-rooms.js";
 import type { Endpoint, LineConnection } from "../../../transport/line-connection.js";
 import type { RoomEvent } from "../events.js";
 import type { RoomsContext, RoomsFrontend } from "../hub.js";
@@ -13,9 +20,6 @@ const CTCP_ACTION = "\x01ACTION ";
 const CTCP_END = new RegExp(`${String.fromCharCode(1)}$`);
 
 export class SeedFrontend implements RoomsFrontend {
-  /** The seed protocol has no private messages: the core refuses them to its users. */
-  readonly privateMessages = false;
-
   constructor(readonly context: RoomsContext) {}
 
   open(conn: LineConnection): SeedClient {
@@ -24,6 +28,10 @@ export class SeedFrontend implements RoomsFrontend {
 
   joinedLines(seedName: string, room: Room, user: User, server: Endpoint): string[] {
     return joinedReply(seedName, server, room.ref, user.id);
+  }
+
+  notice(user: User, text: string): void {
+    (user as SeedUser).client.error(SeedError.ServerNotice, text);
   }
 
   disconnect(user: User, reason: string): void {
@@ -35,7 +43,7 @@ export class SeedFrontend implements RoomsFrontend {
     const users = recipients as readonly SeedUser[];
     switch (event.type) {
       case "join": {
-        const notice = this.notice(event.room, event.user.nick, joinedNotice(event.user.nick));
+        const notice = this.chat(event.room, event.user.nick, joinedNotice(event.user.nick));
         for (const user of users) {
           const client = user.client;
           if (user === event.user) {
@@ -47,7 +55,7 @@ export class SeedFrontend implements RoomsFrontend {
         return;
       }
       case "part": {
-        const notice = this.notice(event.room, event.user.nick, leftNotice(event.user.nick));
+        const notice = this.chat(event.room, event.user.nick, leftNotice(event.user.nick));
         for (const user of users) {
           // The leaver gets LEFT_CHATROOM and, after it, nothing more of the room.
           if (user === event.user) user.client.send(leftReply(event.room.ref, user.id));
@@ -59,7 +67,7 @@ export class SeedFrontend implements RoomsFrontend {
         const by = event.by ? event.by.nick : "the server";
         const reason = event.reason && event.reason !== event.user.nick ? ` (${event.reason})` : "";
         const text = `${event.user.nick} was removed from this chatroom by ${by}${reason}.`;
-        const notice = this.notice(event.room, event.user.nick, text);
+        const notice = this.chat(event.room, event.user.nick, text);
         for (const user of users) {
           user.client.conn.send(notice);
           if (user === event.user) user.client.send(leftReply(event.room.ref, user.id));
@@ -74,7 +82,7 @@ export class SeedFrontend implements RoomsFrontend {
             if (!room.members.has(user)) continue;
             let notice = notices.get(room);
             if (notice === undefined) {
-              notice = this.notice(room, event.user.nick, leftNotice(event.user.nick));
+              notice = this.chat(room, event.user.nick, leftNotice(event.user.nick));
               notices.set(room, notice);
             }
             user.client.conn.send(notice);
@@ -84,7 +92,7 @@ export class SeedFrontend implements RoomsFrontend {
       }
       case "nick": {
         const text = `${event.old} is now known as ${event.user.nick}.`;
-        this.perRoom(users, event.user.rooms, (room) => this.notice(room, event.user.nick, text));
+        this.perRoom(users, event.user.rooms, (room) => this.chat(room, event.user.nick, text));
         return;
       }
       case "message": {
@@ -93,14 +101,14 @@ export class SeedFrontend implements RoomsFrontend {
         const from = event.from ? event.from.nick : this.context.config.serverName;
         const text = seedText(from, event.text);
         if (text === null) return;
-        const line = this.notice(room, from, text);
+        const line = this.chat(room, from, text);
         for (const user of users) user.client.conn.send(line);
         return;
       }
       case "topic": {
         const by = event.by ? event.by.nick : this.context.config.serverName;
         const text = event.topic ? `${by} set the topic: ${event.topic.text}` : `${by} cleared the topic.`;
-        const line = this.notice(event.room, by, text);
+        const line = this.chat(event.room, by, text);
         for (const user of users) user.client.conn.send(line);
         return;
       }
@@ -112,7 +120,7 @@ export class SeedFrontend implements RoomsFrontend {
   }
 
   /** A CHAT block to a room, built once. */
-  private notice(room: Room, name: string, text: string): string {
+  private chat(room: Room, name: string, text: string): string {
     return block(chatReply(room.ref, name, text));
   }
 
