@@ -52,20 +52,24 @@ describe("rooms limits", { timeout: 60_000 }, () => {
       await reader.until(/JOIN #sendq/); // the sleeper's join
       await sender.until(/sleeper!.* JOIN #sendq/);
       sleeper.socket.pause();
-      // Far more than the kernel's buffers and the send queue hold.
+      // Far more than the kernel's buffers and the send queue hold, in batches the reader keeps up with:
+      // the reader gets every message, in order, and the sleeper's QUIT somewhere among them.
       const COUNT = 40_000;
+      const BATCH = 500;
       const text = "x".repeat(400);
-      const batch: string[] = [];
-      for (let i = 0; i < COUNT; i++) batch.push(`PRIVMSG #sendq :${i} ${text}\r\n`);
-      sender.write(batch.join(""));
-      // The reader gets every message, in order, and the sleeper's QUIT somewhere among them.
       let next = 0;
       let quit = false;
-      while (next < COUNT || !quit) {
-        const line = await reader.nextLine(30_000);
-        if (/^:sleeper!\S+ QUIT :SendQ exceeded/.test(line)) quit = true;
-        else assert.equal(line, `:sender!sender@127.0.0.1 PRIVMSG #sendq :${next++} ${text}\r`);
+      for (let start = 0; start < COUNT; start += BATCH) {
+        let batch = "";
+        for (let i = start; i < start + BATCH; i++) batch += `PRIVMSG #sendq :${i} ${text}\r\n`;
+        sender.write(batch);
+        while (next < start + BATCH) {
+          const line = await reader.nextLine(30_000);
+          if (/^:sleeper!\S+ QUIT :SendQ exceeded/.test(line)) quit = true;
+          else assert.equal(line, `:sender!sender@127.0.0.1 PRIVMSG #sendq :${next++} ${text}\r`);
+        }
       }
+      if (!quit) await reader.until(/^:sleeper!\S+ QUIT :SendQ exceeded/);
       await sender.until(/^:sleeper!\S+ QUIT :SendQ exceeded/);
       // The sleeper's socket is closed by the server once its grace to flush is over, or at once if it reads.
       sleeper.socket.resume();

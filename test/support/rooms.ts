@@ -94,3 +94,18 @@ export class SeedClient {
     this.raw.destroy();
   }
 }
+
+/** A registered IRC client over a raw socket; lines keep their CR. */
+export async function connectIrc(port: number, nick: string, server = "irc.test"): Promise<LineClient> {
+  const client = await LineClient.connect(port);
+  client.write(`NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\n`);
+  const escaped = server.replaceAll(".", "\\.");
+  await client.until(new RegExp(`^:${escaped} (376|422) `));
+  return client;
+}
+
+/** Join a channel and wait for the end of its NAMES. */
+export async function joinIrc(client: LineClient, nick: string, channel: string): Promise<void> {
+  client.send(`JOIN ${channel}\r`);
+  await client.until(new RegExp(` 366 ${nick} ${channel} `));
+}

@@ -1,0 +1,176 @@
+// One suite for the rooms over several nodes, run unchanged on the in-memory bus and on the Redis bus with
+// three nodes (as socket.io's adapter tests do): users of both protocols on different nodes share rooms.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { RunningServer } from "../../src/models/index.js";
+import type { LineClient } from "../support/line-client.js";
+import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
+import { connectIrc, joinIrc, SeedClient, startRoomsServer } from "../support/rooms.js";
+
+interface Backend {
+  name: string;
+  skip: string | null;
+  bus(): { bus: string; busPrefix: string };
+  cleanup(prefix: string): Promise<void>;
+}
+
+let memoryNetworks = 0;
+const BACKENDS: Backend[] = [
+  {
+    name: "in-memory bus",
+    skip: null,
+    bus: () => ({ bus: `memory:nodes-${++memoryNetworks}`, busPrefix: "unused" }),
+    cleanup: async () => {},
+  },
+  {
+    name: "Redis bus",
+    skip: await redisSkipReason(),
+    bus: () => ({ bus: REDIS_URL, busPrefix: testPrefix("nodes") }),
+    cleanup: (prefix) => dropPrefix(REDIS_URL, prefix),
+  },
+];
+
+const strip = (line: string) => line.replace(/\r$/, "");
+
+for (const backend of BACKENDS) {
+  describe(`rooms on three nodes (${backend.name})`, { skip: backend.skip ?? false, timeout: 60_000 }, () => {
+    const nodes: RunningServer[] = [];
+    const clients: Array<{ destroy(): void }> = [];
+    let prefix = "";
+
+    before(async () => {
+      const bus = backend.bus();
+      prefix = bus.busPrefix;
+      for (let i = 0; i < 3; i++) nodes.push(await startRoomsServer("evented", bus));
+    });
+    after(async () => {
+      for (const client of clients) client.destroy();
+      await Promise.all(nodes.map((node) => node.shutdown()));
+      await backend.cleanup(prefix);
+    });
+
+    const irc = async (node: number, nick: string) => {
+      const client = await connectIrc((nodes[node] as RunningServer).port, nick);
+      clients.push(client);
+      return client;
+    };
+    const seed = async (node: number) => {
+      const client = await SeedClient.connect((nodes[node] as RunningServer).port);
+      clients.push(client.raw);
+      return client;
+    };
+
+    it("lets users of both protocols on A, B and C talk in one room", async () => {
+      const alice = await irc(0, "alice");
+      await joinIrc(alice, "alice", "#hall");
+      const bob = await seed(1);
+      // Bob's node must know the room before he joins it, or he would create a second one: wait for it.
+      const carol = await irc(2, "carol");
+      await joinIrc(carol, "carol", "#hall");
+      await alice.until(/^:carol!\S+ JOIN #hall/);
+      const b = await bob.join("hall", "bob");
+      assert.equal(strip(await alice.nextLine()), ":bob!bob@127.0.0.1 JOIN #hall");
+      assert.equal(strip(await carol.nextLine()), ":bob!bob@127.0.0.1 JOIN #hall");
+
+      alice.send("PRIVMSG #hall :from A\r");
+      assert.equal(strip(await carol.nextLine()), ":alice!alice@127.0.0.1 PRIVMSG #hall :from A");
+      await bob.expectChat(b.ref, "alice", "from A");
+      bob.chat(b, "bob", "from B");
+      await bob.expectChat(b.ref, "bob", "from B");
+      assert.equal(strip(await alice.nextLine()), ":bob!bob@127.0.0.1 PRIVMSG #hall :from B");
+      assert.equal(strip(await carol.nextLine()), ":bob!bob@127.0.0.1 PRIVMSG #hall :from B");
+
+      // Queries on C see the users of A and B.
+      carol.send("NAMES #hall\r");
+      const names = strip(await carol.nextLine());
+      assert.deepEqual(names.split(" :")[1]?.split(" ").sort(), ["@alice", "bob", "carol"]);
+      await carol.until(/ 366 /);
+      carol.send("WHOIS bob\r");
+      const whois = (await carol.until(/ 318 /)).map(strip);
+      assert.ok(whois.some((line) => line.startsWith(":irc.test 311 carol bob bob 127.0.0.1 * :")));
+      assert.ok(whois.some((line) => / 319 carol bob :.*#hall/.test(line)));
+      carol.send("LIST\r");
+      const list = (await carol.until(/ 323 /)).map(strip);
+      assert.ok(
+        list.some((line) => / 322 carol #hall 3 :/.test(line)),
+        list.join("\n"),
+      );
+
+      // Nick changes, parts and quits reach everyone once.
+      alice.send("NICK alicia\r");
+      assert.equal(strip(await carol.nextLine()), ":alice!alice@127.0.0.1 NICK alicia");
+      await bob.expectChat(b.ref, "alicia", "alice is now known as alicia.");
+      carol.send("PART #hall :bye\r");
+      assert.equal(
+        strip(await alice.until(/ PART /).then((l) => l.at(-1) ?? "")),
+        ":carol!carol@127.0.0.1 PART #hall :bye",
+      );
+      await bob.expectChat(b.ref, "carol", "carol has left this chatroom.");
+      bob.send(["DISCONNECT: 0", "PORT: 0", "CLIENT_NAME: bob"]);
+      assert.match(strip(await alice.nextLine()), /^:bob!bob@127\.0\.0\.1 QUIT :/);
+    });
+
+    it("gives one ROOM_REF per room and a different JOIN_ID per client, whichever the node", async () => {
+      const first = await seed(0);
+      const a = await first.join("refs", "reffer1");
+      const watcher = await irc(2, "refwatch");
+      await joinIrc(watcher, "refwatch", "#refs");
+      const second = await seed(1);
+      await first.expectChat(a.ref, "refwatch", "refwatch has joined this chatroom.");
+      const b = await second.join("refs", "reffer2");
+      assert.equal(b.ref, a.ref);
+      assert.notEqual(b.joinId, a.joinId);
+      second.chat(b, "reffer2", "same room");
+      await first.expectChat(a.ref, "reffer2", "reffer2 has joined this chatroom.");
+      await first.expectChat(a.ref, "reffer2", "same room");
+    });
+
+    it("keeps nicknames unique across nodes, also when two nodes give one out at once", async () => {
+      await irc(0, "unique");
+      const other = await irc(1, "other");
+      other.send("NICK unique\r");
+      assert.match(strip(await other.nextLine()), /^:irc\.test 433 other unique :/);
+      // Both at once: one keeps it, the other is renamed.
+      const [x, y] = await Promise.all([irc(1, "racer"), irc(2, "racer")]);
+      const renamed = await Promise.race([
+        x.until(/ NICK Guest\d+/).then(() => x),
+        y.until(/ NICK Guest\d+/).then(() => y),
+      ]);
+      assert.ok(renamed === x || renamed === y);
+      const keeper = renamed === x ? y : x;
+      keeper.send("WHOIS racer\r");
+      assert.match(strip(await keeper.nextLine()), /^:irc\.test 311 racer racer /);
+    });
+
+    it("keeps each sender's messages in order for every member on every node", async () => {
+      const members = await Promise.all([irc(0, "ord0"), irc(1, "ord1"), irc(2, "ord2")]);
+      const receiver = members[2] as LineClient;
+      await joinIrc(receiver, "ord2", "#order");
+      await joinIrc(members[0] as LineClient, "ord0", "#order");
+      await joinIrc(members[1] as LineClient, "ord1", "#order");
+      // The receiver's node has seen both join (the bus may deliver them after the joiners' own replies).
+      await receiver.until(/ord0!\S+ JOIN #order/);
+      await receiver.until(/ord1!\S+ JOIN #order/);
+      const COUNT = 300;
+      let burst0 = "";
+      let burst1 = "";
+      for (let i = 0; i < COUNT; i++) {
+        burst0 += `PRIVMSG #order :a${i}\r\n`;
+        burst1 += `PRIVMSG #order :b${i}\r\n`;
+      }
+      members[0]?.write(burst0);
+      members[1]?.write(burst1);
+      const lines = (await receiver.nextLines(2 * COUNT, 30_000)).map((line) =>
+        strip(line).replace(/^.* :/, ""),
+      );
+      assert.deepEqual(
+        lines.filter((text) => text.startsWith("a")),
+        Array.from({ length: COUNT }, (_, i) => `a${i}`),
+      );
+      assert.deepEqual(
+        lines.filter((text) => text.startsWith("b")),
+        Array.from({ length: COUNT }, (_, i) => `b${i}`),
+      );
+    });
+  });
+}
