@@ -1,6 +1,7 @@
 // The options every server command takes (`serve`, `lab`), and turning them into a ServerConfig.
 import { type Command, Option } from "commander";
 import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../log.js";
+import { defaultWorkers } from "../models/cluster.js";
 import { BUSY_POLICIES, type BusyPolicy, type ServerConfig } from "../models/index.js";
 import { GREET_THEN, type GreetThen } from "../services/greet.js";
 import { DEFAULT_SERVICE_CONFIG, type ServiceName } from "../services/index.js";
@@ -22,6 +23,7 @@ export interface ServerFlags {
   maxSendQueue: number;
   idleTimeout: number;
   backlog: number;
+  workers: number;
   greeting: string;
   greetThen: GreetThen;
   logLevel: LogLevel;
@@ -49,6 +51,11 @@ export function addServerOptions(command: Command): Command {
       parseCount,
     )
     .option("--show-thread", "threaded: prefix replies with the worker's thread id")
+    .option(
+      "--workers <n>",
+      `cluster: processes sharing the port (default: ${d.workers}, one per core)`,
+      parseCount,
+    )
     .option("--max-line <bytes>", `longest line accepted (default: ${d.maxLine})`, parseCount)
     .option(
       "--max-send-queue <bytes>",
@@ -101,6 +108,7 @@ const FLAG_DEFAULTS: ServerFlags = {
   maxSendQueue: DEFAULT_CONNECTION_LIMITS.maxSendQueueBytes,
   idleTimeout: 0,
   backlog: 511,
+  workers: defaultWorkers(),
   greeting: DEFAULT_SERVICE_CONFIG.greeting,
   greetThen: DEFAULT_SERVICE_CONFIG.greetThen,
   logLevel: "info",
@@ -135,6 +143,7 @@ export function serverConfig(
     maxThreads: flags.maxThreads,
     showThread: flags.showThread,
     backlog: flags.backlog,
+    workers: flags.workers,
     log: createLogger(logOptions),
     logOptions,
     console,

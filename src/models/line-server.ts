@@ -24,6 +24,8 @@ export interface ServerConfig {
   maxThreads: number;
   /** `threaded`: prefix replies with the worker's thread id. */
   showThread: boolean;
+  /** `cluster`: processes sharing the port (default: one per core). */
+  workers?: number;
   /** Pending connections the kernel holds for us (and, under `single --busy queue`, clients waiting). */
   backlog: number;
   log: Logger;

@@ -1,0 +1,34 @@
+// A cluster worker: the evented model on the port the primary shares, configured by the primary.
+import { createLogger } from "../log.js";
+import { type ClusterMessage, type ClusterWorkerConfig, CONFIG_ENV } from "./cluster.js";
+import { startServer } from "./index.js";
+
+const config = JSON.parse(process.env[CONFIG_ENV] ?? "null") as ClusterWorkerConfig | null;
+if (!config || !process.send) throw new Error("cluster-worker runs only as a worker of the cluster model");
+
+const log = createLogger(config.logOptions).child({ worker: Number(process.env.TCPCHAT_WORKER_NUMBER) });
+const server = await startServer("evented", {
+  ...config,
+  busy: "reply",
+  maxThreads: 1,
+  showThread: false,
+  log,
+  console: null,
+});
+const tell = (message: ClusterMessage) => process.connected && process.send?.(message);
+let asked = false;
+process.on("message", (message: ClusterMessage) => {
+  if (message?.cluster !== "shutdown") return;
+  asked = true;
+  void server.shutdown();
+});
+// The primary gone means the server is gone.
+process.on("disconnect", () => void server.shutdown());
+// Signals go to the whole process group; the primary decides.
+process.on("SIGINT", () => {});
+process.on("SIGTERM", () => {});
+void server.stopped.then(() => {
+  if (!asked) tell({ cluster: "stop-all" }); // KILL_SERVICE in this worker stops them all
+  process.exit(0);
+});
+tell({ cluster: "listening", port: server.port });

@@ -1,0 +1,148 @@
+// cluster: several processes share the listening port (node:cluster); each runs the evented model. Line
+// services need nothing more. The rooms need a bus between the processes: Redis when one is configured,
+// otherwise this primary process relays between them.
+import cluster, { type Worker } from "node:cluster";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { Logger } from "pino";
+import type { LogOptions } from "../log.js";
+import type { ServiceConfig } from "../services/index.js";
+import { IpcBusRelay } from "../services/rooms/bus/ipc.js";
+import type { ConnectionLimits } from "../transport/tcp-line-connection.js";
+import type { RunningServer, ServerConfig } from "./line-server.js";
+
+/** What a worker is started with: the plain-data part of a ServerConfig. */
+export interface ClusterWorkerConfig {
+  host: string;
+  port: number;
+  service: ServiceConfig;
+  limits: ConnectionLimits;
+  backlog: number;
+  logOptions: LogOptions;
+}
+
+/** Between the primary and its workers (the bus has its own messages). */
+export type ClusterMessage =
+  | { cluster: "listening"; port: number }
+  | { cluster: "stop-all" }
+  | { cluster: "shutdown" };
+
+export const CONFIG_ENV = "TCPCHAT_CLUSTER_CONFIG";
+const WORKER_ENTRY = fileURLToPath(
+  new URL(import.meta.url.endsWith(".ts") ? "./cluster-worker.ts" : "./cluster-worker.js", import.meta.url),
+);
+/** A worker that keeps dying is not restarted more often than this. */
+const RESTART_DELAY_MS = 1000;
+
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+function isClusterMessage(message: unknown): message is ClusterMessage {
+  return typeof message === "object" && message !== null && "cluster" in message;
+}
+
+export class ClusterServer implements RunningServer {
+  private readonly log: Logger;
+  private readonly workers = new Set<Worker>();
+  private readonly relay = new IpcBusRelay();
+  private readonly workerConfig: ClusterWorkerConfig;
+  private boundPort = 0;
+  private stopping = false;
+  private nextNumber = 1;
+  private markStopped: () => void = () => {};
+  readonly stopped = new Promise<void>((resolve) => {
+    this.markStopped = resolve;
+  });
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly count: number,
+  ) {
+    this.log = config.log;
+    if (config.service.name === "operator")
+      throw new Error(
+        "the operator service talks to this process's console: use --model single, threaded or evented",
+      );
+    const service = { ...config.service };
+    // Rooms in several processes need a bus; without Redis it is this process.
+    if (service.name === "rooms" && !service.rooms.bus) service.rooms = { ...service.rooms, bus: "ipc" };
+    this.workerConfig = {
+      host: config.host,
+      port: config.port,
+      service,
+      limits: config.limits,
+      backlog: config.backlog,
+      logOptions: config.logOptions,
+    };
+  }
+
+  get host(): string {
+    return this.config.host;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async listen(): Promise<void> {
+    if (!cluster.isPrimary) throw new Error("the cluster model starts from the primary process");
+    cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], silent: false });
+    const ports = await Promise.all(Array.from({ length: this.count }, () => this.fork()));
+    // Workers asked for port 0 share the one port the primary opened for them.
+    this.boundPort = ports[0] ?? this.config.port;
+    this.log.info({ workers: this.count, port: this.boundPort }, "%d workers listening", this.count);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopping) return this.stopped;
+    this.stopping = true;
+    const exits = [...this.workers].map(
+      (worker) => new Promise<void>((resolve) => worker.once("exit", () => resolve())),
+    );
+    for (const worker of this.workers) send(worker, { cluster: "shutdown" });
+    await Promise.all(exits);
+    this.markStopped();
+  }
+
+  /** Start one worker; resolves with the port it listens on. */
+  private fork(): Promise<number> {
+    const number = this.nextNumber++;
+    const worker = cluster.fork({
+      [CONFIG_ENV]: JSON.stringify(this.workerConfig),
+      TCPCHAT_WORKER_NUMBER: String(number),
+    });
+    this.workers.add(worker);
+    this.relay.add(worker);
+    return new Promise((resolve, reject) => {
+      let listening = false;
+      worker.on("message", (message: unknown) => {
+        if (!isClusterMessage(message)) return;
+        if (message.cluster === "listening") {
+          listening = true;
+          resolve(message.port);
+        } else if (message.cluster === "stop-all") {
+          this.log.warn({ worker: number }, "a worker asked the whole server to stop");
+          void this.shutdown();
+        }
+      });
+      worker.once("exit", (code, signal) => {
+        this.workers.delete(worker);
+        this.relay.remove(worker);
+        if (!listening) {
+          reject(new Error(`worker ${number} exited before listening (code ${code}, signal ${signal})`));
+          return;
+        }
+        if (this.stopping) return;
+        this.log.error({ worker: number, code, signal }, "worker %d died; starting another", number);
+        setTimeout(() => {
+          if (!this.stopping) this.fork().catch((err: Error) => this.log.error({ err }, "restart failed"));
+        }, RESTART_DELAY_MS).unref();
+      });
+    });
+  }
+}
+
+function send(worker: Worker, message: ClusterMessage): void {
+  if (worker.isConnected()) worker.send(message);
+}
