@@ -21,12 +21,19 @@ export interface RoomsFlags {
   floodRate?: number;
   pingInterval?: number;
   console?: boolean;
+  bus?: string;
+  busPrefix?: string;
 }
 
 function collectOper(text: string, previous: OperCredential[] = []): OperCredential[] {
   const at = text.indexOf(":");
   if (at < 1 || at === text.length - 1) throw new InvalidArgumentError("expected name:password");
   return [...previous, { name: text.slice(0, at), password: text.slice(at + 1) }];
+}
+
+function parseBusUrl(text: string): string {
+  if (!/^rediss?:\/\/./.test(text)) throw new InvalidArgumentError("expected redis://host:port");
+  return text;
 }
 
 function parseRate(text: string): number {
@@ -80,7 +87,13 @@ export function addRoomsOptions(command: Command): Command {
       `rooms: PING idle IRC clients after this long, drop them after as long again (default: ${d.pingIntervalMs / 1000})`,
       parseRate,
     )
-    .option("--console", "rooms: operator commands on stdin even when it is not a terminal");
+    .option("--console", "rooms: operator commands on stdin even when it is not a terminal")
+    .option(
+      "--bus <url>",
+      "rooms: share the rooms with other nodes through Redis, redis://host:port (default: $REDIS_URL; none)",
+      parseBusUrl,
+    )
+    .option(`--bus-prefix <prefix>`, `rooms: prefix of the bus's Redis keys (default: ${d.busPrefix})`);
 }
 
 export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean): RoomsConfig {
@@ -112,5 +125,7 @@ export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean): RoomsCon
     },
     pingIntervalMs: flags.pingInterval !== undefined ? flags.pingInterval * 1000 : config.pingIntervalMs,
     console: consoleWanted,
+    bus: flags.bus ?? (process.env.REDIS_URL || null),
+    busPrefix: flags.busPrefix ?? config.busPrefix,
   };
 }

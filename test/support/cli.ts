@@ -81,11 +81,15 @@ export class CliRun {
   }
 }
 
-export function runCli(args: string[], options: { stdin?: "pipe" | "ignore" } = {}): CliRun {
+export function runCli(
+  args: string[],
+  options: { stdin?: "pipe" | "ignore"; env?: NodeJS.ProcessEnv } = {},
+): CliRun {
   const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
     cwd: ROOT,
     stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1" },
+    // A rooms server joins the Redis bus named in REDIS_URL (CI sets it): not unless a test asks.
+    env: { ...process.env, NO_COLOR: "1", REDIS_URL: "", ...options.env },
   });
   return new CliRun(child);
 }
