@@ -362,7 +362,7 @@ function sendBanList(client: IrcClient, room: Room): void {
 function userMode(client: IrcClient, nick: string, params: string[]): void {
   const { user } = client;
   if (fold(nick) !== fold(user.nick)) {
-    if (userOr401(client, nick)) client.numeric(ERR_USERSDONTMATCH, "Cant change mode for other users");
+    if (userOr401(client, nick)) client.numeric(ERR_USERSDONTMATCH, "Can't change mode for other users");
     return;
   }
   const modestring = params[1];
