@@ -59,6 +59,8 @@ export const ERR_NOSUCHNICK = "401";
 export const ERR_NOSUCHSERVER = "402";
 export const ERR_NOSUCHCHANNEL = "403";
 export const ERR_CANNOTSENDTOCHAN = "404";
+/** InspIRCd's: a user who cannot be written to alone. */
+export const ERR_CANTSENDTOUSER = "531";
 export const ERR_TOOMANYCHANNELS = "405";
 export const ERR_WASNOSUCHNICK = "406";
 export const ERR_TOOMANYTARGETS = "407";

@@ -2,6 +2,7 @@
 import { type IrcInput, lineSafe, truncateUtf8 } from "../../../protocol/irc/message.js";
 import {
   ERR_CANNOTSENDTOCHAN,
+  ERR_CANTSENDTOUSER,
   ERR_NORECIPIENT,
   ERR_NOSUCHCHANNEL,
   ERR_NOSUCHNICK,
@@ -11,6 +12,7 @@ import {
   RPL_NOWAWAY,
   RPL_UNAWAY,
 } from "../../../protocol/irc/numerics.js";
+import { RoomError } from "../registry.js";
 import { Room } from "../room.js";
 import type { User } from "../user.js";
 import { Cap } from "./caps.js";
@@ -52,6 +54,15 @@ function send(client: IrcClient, params: string[], message: IrcInput, kind: "pri
     const target = findTarget(client, name, quiet);
     if (!target) return;
     const error = client.registry.message(client.user, target, text, kind, tags);
+    if (error === RoomError.NoPrivateMessages) {
+      if (!quiet)
+        client.numeric(
+          ERR_CANTSENDTOUSER,
+          name,
+          "They use the seed rooms protocol, which has no private messages",
+        );
+      return;
+    }
     if (error !== null) {
       if (!quiet) client.numeric(ERR_CANNOTSENDTOCHAN, name, "Cannot send to channel");
       return;
