@@ -3,6 +3,7 @@
 // is not a terminal: each stdin line is a command, and at its end the client quits and prints what it got.
 import { connect } from "node:net";
 import { Command, Option } from "commander";
+import { EXIT_CODES } from "../connect.js";
 import { LineSplitter } from "../line-splitter.js";
 import { parseServerPort } from "../parse.js";
 import { LineTerminal } from "../terminal.js";
@@ -103,7 +104,7 @@ export function runChat(
               : err.message;
       process.stderr.write(`tcpchat: ${why}\n`);
       terminal?.close();
-      resolve(1);
+      resolve(EXIT_CODES.connection);
     });
     socket.once("close", (hadError) => {
       if (hadError) return;
@@ -129,6 +130,14 @@ export function chatCommand(): Command {
       text.split(",").filter(Boolean),
     )
     .option("--password <password>", "IRC connection password (PASS)")
+    .addHelpText(
+      "after",
+      `\nExit codes: ${EXIT_CODES.ok} after /quit or the end of input, or when the server closes; ${EXIT_CODES.connection} when the server cannot be reached; ${EXIT_CODES.usage} for bad arguments.`,
+    )
+    .exitOverride((err) => {
+      // Commander's own exits: help stays 0, a usage error gets the usage code, as with `connect`.
+      process.exit(err.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage);
+    })
     .action(async (host: string, port: number, flags: Omit<ChatOptions, "host" | "port">) => {
       process.exitCode = await runChat({ ...flags, host, port, join: flags.join ?? [] });
     });
