@@ -99,3 +99,46 @@ for (const model of MODEL_NAMES) {
     });
   }
 }
+
+// The services that speak first, under every model; and silent clients under --idle-timeout.
+for (const model of MODEL_NAMES) {
+  describe(`greet under ${model}`, { timeout: 30_000 }, () => {
+    it("sends its greeting and closes; with --then read-one it waits for one line first", async () => {
+      const banner = await startTestServer(model, "greet", { busy: "queue" });
+      try {
+        const c = await LineClient.connect(banner.port);
+        assert.deepEqual(await c.linesUntilClose(), ["Hi, Hello!"]);
+      } finally {
+        await banner.shutdown();
+      }
+      const greet = await startTestServer(model, "greet", {
+        busy: "queue",
+        service: { greeting: "Hi", greetThen: "read-one" },
+      });
+      try {
+        const c = await LineClient.connect(greet.port);
+        assert.equal(await c.nextLine(), "Hi");
+        c.send("Hello back");
+        assert.deepEqual(await c.linesUntilClose(), []);
+      } finally {
+        await greet.shutdown();
+      }
+    });
+  });
+
+  describe(`--idle-timeout under ${model}`, { timeout: 30_000 }, () => {
+    it("closes a silent client with a last line, and keeps a talking one", async () => {
+      const server = await startTestServer(model, "echo", { busy: "queue", limits: { idleTimeoutMs: 300 } });
+      try {
+        const silent = await LineClient.connect(server.port);
+        assert.deepEqual(await silent.linesUntilClose(), ["ERROR idle timeout"]);
+        const talker = await LineClient.connect(server.port);
+        for (let i = 0; i < 3; i++) assert.equal(await talker.send1(`still here ${i}`), `still here ${i}`);
+        talker.send("bye");
+        await talker.linesUntilClose();
+      } finally {
+        await server.shutdown();
+      }
+    });
+  });
+}
