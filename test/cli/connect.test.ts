@@ -6,6 +6,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { EXIT_CODES } from "../../src/cli/connect.js";
+import { CliRun } from "../support/cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -19,56 +20,9 @@ const ENTRY = ["--import", "tsx", "src/cli.ts", "connect"];
 // ---------------------------------------------------------------------------------------------------------
 // A child process and what it printed.
 
-class Run {
-  stdout = "";
-  stderr = "";
-  readonly exited: Promise<number | null>;
-  private readonly waiters = new Set<() => void>();
-  private done = false;
-
-  constructor(readonly child: ChildProcess) {
-    child.stdout?.setEncoding("utf8").on("data", (text: string) => {
-      this.stdout += text;
-      this.wake();
-    });
-    child.stderr?.setEncoding("utf8").on("data", (text: string) => {
-      this.stderr += text;
-      this.wake();
-    });
-    this.exited = new Promise((resolve) =>
-      child.once("close", (code) => {
-        this.done = true;
-        this.wake();
-        resolve(code);
-      }),
-    );
-  }
-
-  /** Waits until `ready()` holds, re-checking whenever the child prints or exits. */
-  until(ready: () => boolean, what: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => fail("timed out"), WAIT_MS);
-      const fail = (why: string) => {
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        reject(
-          new Error(
-            `${why} waiting for ${what}; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
-          ),
-        );
-      };
-      const check = () => {
-        if (ready()) {
-          this.waiters.delete(check);
-          clearTimeout(timer);
-          resolve();
-        } else if (this.done) {
-          fail("exited");
-        }
-      };
-      this.waiters.add(check);
-      check();
-    });
+class Run extends CliRun {
+  override until(ready: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
+    return super.until(ready, what, timeoutMs);
   }
 
   waitForStdout(text: string): Promise<void> {
@@ -78,17 +32,9 @@ class Run {
   /** Bounded: a child that does not exit fails the test instead of hanging it. */
   exitCode(): Promise<number | null> {
     return bounded(
-      this.exited,
+      this.exited.then(({ code }) => code),
       () => `the child's exit; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
     );
-  }
-
-  kill(): void {
-    if (!this.done) this.child.kill("SIGKILL");
-  }
-
-  private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
   }
 }
 

@@ -37,27 +37,36 @@ export class CliRun {
     stream: "stdout" | "stderr" = "stdout",
     timeoutMs = DEFAULT_WAIT_MS,
   ): Promise<RegExpExecArray> {
-    const match = () => pattern.exec(this[stream]);
+    let found: RegExpExecArray | null = null;
+    await this.until(
+      () => (found = pattern.exec(this[stream])) !== null,
+      `${pattern} on ${stream}`,
+      timeoutMs,
+    );
+    return found as unknown as RegExpExecArray;
+  }
+
+  /** Waits until `ready()` holds, checking again whenever the child prints; fails if it exits first. */
+  until(ready: () => boolean, what: string, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const fail = (why: string) =>
         reject(
           new Error(
-            `timed out waiting for ${pattern} on ${stream}; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
+            `${why} waiting for ${what}; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
           ),
         );
+      const timer = setTimeout(() => {
+        const at = this.waiters.indexOf(check);
+        if (at !== -1) this.waiters.splice(at, 1);
+        fail(`timed out after ${timeoutMs} ms`);
       }, timeoutMs);
       const check = () => {
-        const m = match();
-        if (m) {
+        if (ready()) {
           clearTimeout(timer);
-          resolve(m);
+          resolve();
         } else if (this.done) {
           clearTimeout(timer);
-          reject(
-            new Error(
-              `exited before ${pattern} appeared on ${stream}; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
-            ),
-          );
+          fail("exited");
         } else {
           this.waiters.push(check);
         }

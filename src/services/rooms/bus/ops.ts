@@ -1,6 +1,7 @@
 // What nodes tell each other over the bus: every change to the rooms made on one node, as plain JSON.
 // Users are named by id (unique across nodes), rooms by name.
 import type { ModeChange } from "../events.js";
+import type { Ban, RoomModes, Topic } from "../room.js";
 import type { Protocol } from "../user.js";
 
 export interface UserInfo {
@@ -18,17 +19,9 @@ export interface UserInfo {
 export interface RoomInfo {
   name: string;
   ref: number;
-  topic: { text: string; setBy: string; setAt: number } | null;
-  modes: {
-    inviteOnly: boolean;
-    moderated: boolean;
-    noExternal: boolean;
-    secret: boolean;
-    topicLocked: boolean;
-    key: string | null;
-    limit: number | null;
-  };
-  bans: Array<{ mask: string; setBy: string; setAt: number }>;
+  topic: Topic | null;
+  modes: RoomModes;
+  bans: Ban[];
 }
 
 export type RoomOp =
