@@ -37,13 +37,10 @@ export class CliRun {
     stream: "stdout" | "stderr" = "stdout",
     timeoutMs = DEFAULT_WAIT_MS,
   ): Promise<RegExpExecArray> {
-    let found: RegExpExecArray | null = null;
-    await this.until(
-      () => (found = pattern.exec(this[stream])) !== null,
-      `${pattern} on ${stream}`,
-      timeoutMs,
-    );
-    return found as unknown as RegExpExecArray;
+    // A global pattern's lastIndex would make test() and exec() disagree: match with a fresh copy.
+    const match = () => new RegExp(pattern.source, pattern.flags.replace("g", "")).exec(this[stream]);
+    await this.until(() => match() !== null, `${pattern} on ${stream}`, timeoutMs);
+    return match() as RegExpExecArray;
   }
 
   /** Waits until `ready()` holds, checking again whenever the child prints; fails if it exits first. */
