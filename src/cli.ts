@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `tcpchat` command: one program for every server, preset and client.
 import { Command } from "commander";
+import { benchCommand } from "./cli/bench.js";
 import { chatCommand } from "./cli/chat/index.js";
 import { connectCommand } from "./cli/connect.js";
 import { labCommand } from "./cli/lab.js";
@@ -13,6 +14,7 @@ const program = new Command("tcpchat")
   .addCommand(serveCommand())
   .addCommand(labCommand())
   .addCommand(connectCommand())
-  .addCommand(chatCommand());
+  .addCommand(chatCommand())
+  .addCommand(benchCommand());
 
 await program.parseAsync(process.argv);

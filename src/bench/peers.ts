@@ -1,0 +1,165 @@
+// The servers a benchmark measures: tcpchat itself (the release build in dist/), ngircd and InspIRCd from
+// Debian's packages, and a raw Node echo server. Each is started in the foreground on a loopback port below
+// the ephemeral range, and measured only once that port is seen to belong to the process started here.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { pidListeningOn } from "./proc.js";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/dist\/?$/, "/");
+const PEERS = join(ROOT, "bench", "peers");
+
+export interface Peer {
+  name: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export type PeerName = "tcpchat" | "ngircd" | "inspircd" | "node-echo";
+
+/** A free port from 20000 up: below 32768, where the kernel's ephemeral ports start. */
+let nextPort = 20000 + (process.pid % 5000);
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = nextPort++;
+    if (nextPort > 32000) nextPort = 20000;
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Wait until `child` (or a process it started) listens on `port`; fail if it exits first. */
+async function listening(
+  name: string,
+  child: ChildProcess,
+  port: number,
+  output: () => string,
+): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${output()}`);
+    if (await canConnect(port)) {
+      const owner = pidListeningOn(port);
+      if (owner !== child.pid)
+        throw new Error(`port ${port} belongs to pid ${owner}, not to the ${name} started here`);
+      return owner;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${name} did not listen on ${port}: ${output()}`);
+}
+
+function stopper(child: ChildProcess, cleanup?: () => void): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      const done = () => {
+        cleanup?.();
+        resolve();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once("exit", done);
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+    });
+}
+
+export interface TcpchatOptions {
+  service: "rooms" | "echo" | "calc";
+  model: "single" | "threaded" | "evented" | "cluster";
+  workers?: number;
+}
+
+export async function startPeer(
+  name: PeerName,
+  tcpchat: TcpchatOptions = { service: "rooms", model: "evented" },
+): Promise<Peer> {
+  const port = await freePort();
+  let out = "";
+  const capture = (child: ChildProcess) => {
+    child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+    return child;
+  };
+  const output = () => out.slice(-2000);
+  switch (name) {
+    case "tcpchat": {
+      const cli = join(ROOT, "dist", "cli.js");
+      if (!existsSync(cli)) throw new Error("dist/cli.js is missing: run `npm run build` first");
+      const args = [
+        cli,
+        "serve",
+        "--service",
+        tcpchat.service,
+        "--model",
+        tcpchat.model,
+        "--port",
+        String(port),
+      ];
+      args.push("--log-level", "warn", "--backlog", "8192", "--max-threads", "1024");
+      if (tcpchat.workers) args.push("--workers", String(tcpchat.workers));
+      if (tcpchat.service === "rooms")
+        args.push("--no-flood-limit", "--max-clients-per-ip", "1000000", "--server-name", "tcpchat.bench");
+      const child = capture(
+        spawn(process.execPath, args, {
+          env: { ...process.env, REDIS_URL: "" },
+          stdio: ["ignore", "pipe", "pipe"],
+        }),
+      );
+      const pid = await listening(name, child, port, output);
+      return { name, port, pid, stop: stopper(child) };
+    }
+    case "node-echo": {
+      const child = capture(
+        spawn(process.execPath, [join(PEERS, "node-echo.mjs"), String(port)], {
+          stdio: ["ignore", "pipe", "pipe"],
+        }),
+      );
+      const pid = await listening(name, child, port, output);
+      return { name, port, pid, stop: stopper(child) };
+    }
+    case "ngircd":
+    case "inspircd": {
+      const binary = name === "ngircd" ? "/usr/sbin/ngircd" : "/usr/sbin/inspircd";
+      if (!existsSync(binary)) throw new Error(`${name} is not installed: apt-get install -y ${name}`);
+      const dir = mkdtempSync(join(tmpdir(), `tcpchat-bench-${name}-`));
+      const template = readFileSync(join(PEERS, `${name}.conf`), "utf8");
+      const conf = join(dir, `${name}.conf`);
+      writeFileSync(conf, template.replaceAll("@PORT@", String(port)).replaceAll("@DIR@", dir));
+      writeFileSync(join(dir, "motd"), "bench\n");
+      const args =
+        name === "ngircd"
+          ? ["-n", "-f", conf]
+          : ["--nofork", "--nopid", "--config", conf, ...(process.getuid?.() === 0 ? ["--runasroot"] : [])];
+      const child = capture(spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] }));
+      const pid = await listening(name, child, port, output);
+      return { name, port, pid, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })) };
+    }
+  }
+}
+
+/** Which peers this machine can run. */
+export function availablePeers(): PeerName[] {
+  const peers: PeerName[] = ["tcpchat"];
+  for (const name of ["ngircd", "inspircd"] as const)
+    if (spawnSync(`/usr/sbin/${name}`, ["--version"]).status !== null) peers.push(name);
+  return peers;
+}

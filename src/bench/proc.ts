@@ -1,0 +1,96 @@
+// A process's CPU time and resident memory, from /proc (Linux).
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+export interface ProcSample {
+  /** user + system CPU seconds so far. */
+  cpuSeconds: number;
+  rssBytes: number;
+  at: number;
+}
+
+export function sampleProc(pid: number): ProcSample | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const rss = /VmRSS:\s+(\d+) kB/.exec(status);
+    return {
+      cpuSeconds: (utime + stime) / TICKS_PER_SECOND,
+      rssBytes: rss ? Number(rss[1]) * 1024 : 0,
+      at: performance.now(),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU use between two samples, in % of one core. */
+export function cpuPercent(from: ProcSample, to: ProcSample): number {
+  const seconds = (to.at - from.at) / 1000;
+  return seconds > 0 ? ((to.cpuSeconds - from.cpuSeconds) / seconds) * 100 : 0;
+}
+
+/** The pid that owns a listening TCP port on 127.0.0.1, found through /proc/net/tcp and /proc/<pid>/fd. */
+export function pidListeningOn(port: number): number | null {
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  let inode: string | null = null;
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local_address ends with :PORT; state 0A is LISTEN.
+      if (cols[1]?.endsWith(`:${hex}`) && cols[3] === "0A") inode = cols[9] ?? null;
+    }
+  }
+  if (!inode) return null;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        if (readlinkSync(`/proc/${entry}/fd/${fd}`) === `socket:[${inode}]`) return Number(entry);
+      } catch {}
+    }
+  }
+  return null;
+}
+
+/** `pid` and every process below it (a cluster's workers, say). */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      const children = readFileSync(`/proc/${out[i]}/task/${out[i]}/children`, "utf8").trim();
+      if (children) out.push(...children.split(/\s+/).map(Number));
+    } catch {}
+  }
+  return out;
+}
+
+/** CPU and memory of `pid` and its descendants together. */
+export function treeSample(pid: number): ProcSample | null {
+  const samples = processTree(pid)
+    .map(sampleProc)
+    .filter((s): s is ProcSample => s !== null);
+  if (samples.length === 0) return null;
+  return {
+    cpuSeconds: samples.reduce((sum, s) => sum + s.cpuSeconds, 0),
+    rssBytes: samples.reduce((sum, s) => sum + s.rssBytes, 0),
+    at: performance.now(),
+  };
+}
