@@ -57,7 +57,7 @@ export function latencyChart(title: string, series: readonly Series[]): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escape(title)}</text>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`,
     `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" stroke="black"/>`,
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" stroke="black"/>`,
     `<text x="${(left + width - right) / 2}" y="${height - 12}" text-anchor="middle">offered deliveries per second</text>`,
@@ -84,7 +84,7 @@ export function latencyChart(title: string, series: readonly Series[]): string {
     parts.push(
       `<rect x="${width - right + 16}" y="${top + i * 20}" width="12" height="12" fill="${color}"/>`,
     );
-    parts.push(`<text x="${width - right + 34}" y="${top + i * 20 + 11}">${escape(s.name)}</text>`);
+    parts.push(`<text x="${width - right + 34}" y="${top + i * 20 + 11}">${escapeXml(s.name)}</text>`);
   });
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
@@ -94,6 +94,6 @@ function formatRate(v: number): string {
   return v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${Math.round(v / 1e3)}k` : String(Math.round(v));
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
