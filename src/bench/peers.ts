@@ -78,7 +78,7 @@ function stopper(child: ChildProcess, cleanup?: () => void): () => Promise<void>
       if (child.exitCode !== null || child.signalCode !== null) return done();
       child.once("exit", done);
       child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+      setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
     });
 }
 
@@ -102,18 +102,15 @@ export async function startPeer(
   const output = () => out.slice(-2000);
   switch (name) {
     case "tcpchat": {
-      const cli = join(ROOT, "dist", "cli.js");
+      // The release build, unless the harness itself runs from source (its tests).
+      const fromSource = import.meta.url.endsWith(".ts");
+      const cli = join(ROOT, fromSource ? "src/cli.ts" : "dist/cli.js");
       if (!existsSync(cli)) throw new Error("dist/cli.js is missing: run `npm run build` first");
-      const args = [
-        cli,
-        "serve",
-        "--service",
-        tcpchat.service,
-        "--model",
-        tcpchat.model,
-        "--port",
-        String(port),
-      ];
+      // TCPCHAT_BENCH_PROFILE=<dir>: a CPU profile of the server, written when it stops.
+      const profile = process.env.TCPCHAT_BENCH_PROFILE;
+      const args = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
+      if (fromSource) args.push("--import", "tsx");
+      args.push(cli, "serve", "--service", tcpchat.service, "--model", tcpchat.model, "--port", String(port));
       args.push("--log-level", "warn", "--backlog", "8192", "--max-threads", "1024");
       if (tcpchat.workers) args.push("--workers", String(tcpchat.workers));
       if (tcpchat.service === "rooms")

@@ -24,6 +24,10 @@ const conn: LineConnection = {
   send(line) {
     if (!closing) post({ t: "send", line });
   },
+  sendBytes(bytes) {
+    // Sessions in workers write lines one by one; this is here for completeness.
+    for (const line of bytes.toString("utf8").replace(/\n$/, "").split("\n")) this.send(line);
+  },
   close(lastLine) {
     if (closing) return;
     closing = true;

@@ -15,6 +15,11 @@ export interface LineConnection {
   readonly local: Endpoint;
   /** Queue one line; the transport adds the LF. Ignored once the connection is closing. */
   send(line: string): void;
+  /**
+   * Queue bytes that already hold whole lines, terminators included: a fan-out encodes a line once and
+   * hands the same Buffer to every recipient.
+   */
+  sendBytes(bytes: Buffer): void;
   /** Send `lastLine` (if any), flush, close. Lines that arrive afterwards are not delivered. */
   close(lastLine?: string): void;
   /**

@@ -101,14 +101,19 @@ export class TcpLineConnection implements LineConnection, LineSink {
 
   send(line: string): void {
     if (this.closing) return;
-    this.write(line);
+    this.write(`${line}\n`);
+  }
+
+  sendBytes(bytes: Buffer): void {
+    if (this.closing) return;
+    this.write(bytes);
   }
 
   close(lastLine?: string): void {
     if (this.closing) return;
     this.markClosing();
     this.framer.stop();
-    if (lastLine !== undefined) this.write(lastLine);
+    if (lastLine !== undefined) this.write(`${lastLine}\n`);
     const socket = this.socket;
     socket.end();
     // A peer that never reads would keep the socket forever.
@@ -122,16 +127,27 @@ export class TcpLineConnection implements LineConnection, LineSink {
     this.socket.destroy();
   }
 
-  private write(line: string): void {
+  private write(data: string | Buffer): void {
     const socket = this.socket;
     if (!socket.writable) return;
-    // Coalesce every line written in this turn of the event loop into one syscall.
+    // Coalesce every line written in this turn of the event loop into one syscall per socket.
     if (!this.corked) {
       this.corked = true;
       socket.cork();
-      process.nextTick(uncork, this);
+      corkedConnections.push(this);
+      if (corkedConnections.length === 1) setImmediate(flushCorked);
     }
-    socket.write(`${line}\n`);
+    socket.write(data);
+  }
+
+  /** @internal The turn is over: write what it queued, then see what the kernel would not take. */
+  uncork(): void {
+    this.corked = false;
+    const socket = this.socket;
+    socket.uncork();
+    if (this.closing || socket.destroyed) return;
+    // Measured after the write was tried, so a burst within one turn is not mistaken for a client
+    // that does not read.
     const queued = socket.writableLength;
     if (queued > this.limits.maxSendQueueBytes) {
       this.overflow(queued);
@@ -171,14 +187,17 @@ export class TcpLineConnection implements LineConnection, LineSink {
     this.onClosing = null;
     listener?.();
   }
-
-  /** @internal */
-  uncork(): void {
-    this.corked = false;
-    this.socket.uncork();
-  }
 }
 
-function uncork(conn: TcpLineConnection): void {
-  conn.uncork();
+/**
+ * Sockets written to in this turn of the event loop. They are flushed together once every input of the
+ * turn has been handled (setImmediate runs after the poll phase): a fan-out driven by many senders' lines
+ * then costs one write per recipient per turn, not one per line.
+ */
+let corkedConnections: TcpLineConnection[] = [];
+
+function flushCorked(): void {
+  const connections = corkedConnections;
+  corkedConnections = [];
+  for (const conn of connections) conn.uncork();
 }

@@ -48,9 +48,10 @@ describe("cluster model", { timeout: 60_000 }, () => {
     const clients: LineClient[] = [];
     try {
       const port = await run.listening(30_000);
-      // Connections are dealt to the workers in turn: four clients land on both.
-      for (let i = 0; i < 4; i++) clients.push(await connectIrc(port, `c${i}`));
-      for (const [i, client] of clients.entries()) await joinIrc(client, `c${i}`, "#shared");
+      // Connections are dealt to the workers in turn: four clients land on both. (Generous waits: each
+      // worker loads the rooms code on its first client, slowly on a busy machine.)
+      for (let i = 0; i < 4; i++) clients.push(await connectIrc(port, `c${i}`, "irc.test", 20_000));
+      for (const [i, client] of clients.entries()) await joinIrc(client, `c${i}`, "#shared", 20_000);
       const last = clients[3] as LineClient;
       for (const [i, client] of clients.slice(0, 3).entries())
         await client.until(/^:c3!\S+ JOIN #shared/, 10_000).catch((err) => {
@@ -66,7 +67,7 @@ describe("cluster model", { timeout: 60_000 }, () => {
       const late = await LineClient.connect(port);
       clients.push(late);
       late.write("NICK c0\r\nUSER x 0 * :x\r\n");
-      assert.match(await late.nextLine(), /^:irc\.test 433 \* c0 :/);
+      assert.match(await late.nextLine(10_000), /^:irc\.test 433 \* c0 :/);
       clients[0]?.send("NAMES #shared\r");
       const names =
         (await (clients[0] as LineClient).until(/ 366 /)).find((line) => / 353 /.test(line)) ?? "";

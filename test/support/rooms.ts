@@ -96,16 +96,26 @@ export class SeedClient {
 }
 
 /** A registered IRC client over a raw socket; lines keep their CR. */
-export async function connectIrc(port: number, nick: string, server = "irc.test"): Promise<LineClient> {
+export async function connectIrc(
+  port: number,
+  nick: string,
+  server = "irc.test",
+  timeoutMs?: number,
+): Promise<LineClient> {
   const client = await LineClient.connect(port);
   client.write(`NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\n`);
   const escaped = server.replaceAll(".", "\\.");
-  await client.until(new RegExp(`^:${escaped} (376|422) `));
+  await client.until(new RegExp(`^:${escaped} (376|422) `), timeoutMs);
   return client;
 }
 
 /** Join a channel and wait for the end of its NAMES. */
-export async function joinIrc(client: LineClient, nick: string, channel: string): Promise<void> {
+export async function joinIrc(
+  client: LineClient,
+  nick: string,
+  channel: string,
+  timeoutMs?: number,
+): Promise<void> {
   client.send(`JOIN ${channel}\r`);
-  await client.until(new RegExp(` 366 ${nick} ${channel} `));
+  await client.until(new RegExp(` 366 ${nick} ${channel} `), timeoutMs);
 }

@@ -95,9 +95,9 @@ export class IrcClient implements RoomsClient {
     this.conn.send(`${line}\r`);
   }
 
-  /** A line already ending in CR (the fan-out builds it once for every recipient). */
-  sendRaw(lineWithCr: string): void {
-    this.conn.send(lineWithCr);
+  /** A line already encoded with its CR LF (the fan-out builds it once for every recipient). */
+  sendRaw(line: Buffer): void {
+    this.conn.sendBytes(line);
   }
 
   /** `:server <code> <nick> <params...>`, the last parameter as trailing. */

@@ -20,7 +20,7 @@ import type { IrcFrontend } from "./frontend.js";
 
 /** One event's line and its tagged variants, each built on first use. */
 export class EventLine {
-  private readonly variants: Array<string | undefined> = [];
+  private readonly variants: Array<Buffer | undefined> = [];
   private readonly mask: number;
 
   constructor(
@@ -32,15 +32,15 @@ export class EventLine {
     this.mask = clientTags === "" ? Cap.ServerTime : Cap.ServerTime | Cap.MessageTags;
   }
 
-  /** The line with CR for a client with these capabilities. */
-  for(caps: number): string {
+  /** The line with CR LF, encoded, for a client with these capabilities. */
+  for(caps: number): Buffer {
     const index = caps & this.mask;
     let line = this.variants[index];
     if (line === undefined) {
       let tags = "";
       if (index & Cap.ServerTime) tags = `time=${new Date(this.time).toISOString()}`;
       if (index & Cap.MessageTags) tags = tags === "" ? this.clientTags : `${tags};${this.clientTags}`;
-      line = tags === "" ? `${this.body}\r` : `@${tags} ${this.body}\r`;
+      line = Buffer.from(tags === "" ? `${this.body}\r\n` : `@${tags} ${this.body}\r\n`);
       this.variants[index] = line;
     }
     return line;

@@ -60,7 +60,7 @@ function kill(client: IrcClient, params: string[]): void {
 // WALLOPS <text>
 function wallops(client: IrcClient, params: string[]): void {
   if (!isOper(client)) return;
-  const line = `${withText(`:${client.user.mask} WALLOPS`, params[0] as string)}\r`;
+  const line = Buffer.from(`${withText(`:${client.user.mask} WALLOPS`, params[0] as string)}\r\n`);
   for (const other of client.frontend.clients)
     if (other.registered && (other.wallops || other.user.oper)) other.sendRaw(line);
 }

@@ -50,7 +50,7 @@ export class SeedFrontend implements RoomsFrontend {
             const name = client.joiningAs ?? event.room.name.slice(1);
             client.send(this.joinedLines(name, event.room, user, client.server));
           }
-          client.conn.send(notice);
+          client.conn.sendBytes(notice);
         }
         return;
       }
@@ -59,7 +59,7 @@ export class SeedFrontend implements RoomsFrontend {
         for (const user of users) {
           // The leaver gets LEFT_CHATROOM and, after it, nothing more of the room.
           if (user === event.user) user.client.send(leftReply(event.room.ref, user.id));
-          else user.client.conn.send(notice);
+          else user.client.conn.sendBytes(notice);
         }
         return;
       }
@@ -69,14 +69,14 @@ export class SeedFrontend implements RoomsFrontend {
         const text = `${event.user.nick} was removed from this chatroom by ${by}${reason}.`;
         const notice = this.chat(event.room, event.user.nick, text);
         for (const user of users) {
-          user.client.conn.send(notice);
+          user.client.conn.sendBytes(notice);
           if (user === event.user) user.client.send(leftReply(event.room.ref, user.id));
         }
         return;
       }
       case "quit": {
         // One "has left" per room the quitter shared with each recipient.
-        const notices = new Map<Room, string>();
+        const notices = new Map<Room, Buffer>();
         for (const user of users) {
           for (const room of event.rooms) {
             if (!room.members.has(user)) continue;
@@ -85,7 +85,7 @@ export class SeedFrontend implements RoomsFrontend {
               notice = this.chat(room, event.user.nick, leftNotice(event.user.nick));
               notices.set(room, notice);
             }
-            user.client.conn.send(notice);
+            user.client.conn.sendBytes(notice);
           }
         }
         return;
@@ -102,14 +102,14 @@ export class SeedFrontend implements RoomsFrontend {
         const text = seedText(from, event.text);
         if (text === null) return;
         const line = this.chat(room, from, text);
-        for (const user of users) user.client.conn.send(line);
+        for (const user of users) user.client.conn.sendBytes(line);
         return;
       }
       case "topic": {
         const by = event.by ? event.by.nick : this.context.config.serverName;
         const text = event.topic ? `${by} set the topic: ${event.topic.text}` : `${by} cleared the topic.`;
         const line = this.chat(event.room, by, text);
-        for (const user of users) user.client.conn.send(line);
+        for (const user of users) user.client.conn.sendBytes(line);
         return;
       }
       case "mode":
@@ -120,18 +120,18 @@ export class SeedFrontend implements RoomsFrontend {
   }
 
   /** A CHAT block to a room, built once. */
-  private chat(room: Room, name: string, text: string): string {
-    return block(chatReply(room.ref, name, text));
+  private chat(room: Room, name: string, text: string): Buffer {
+    return Buffer.from(`${block(chatReply(room.ref, name, text))}\n`);
   }
 
   /** Tell each recipient once per room it shares with the event's user. */
-  private perRoom(users: readonly SeedUser[], rooms: Iterable<Room>, build: (room: Room) => string): void {
+  private perRoom(users: readonly SeedUser[], rooms: Iterable<Room>, build: (room: Room) => Buffer): void {
     for (const room of rooms) {
-      let line: string | null = null;
+      let line: Buffer | null = null;
       for (const user of users) {
         if (!room.members.has(user)) continue;
         line ??= build(room);
-        user.client.conn.send(line);
+        user.client.conn.sendBytes(line);
       }
     }
   }
