@@ -1,6 +1,7 @@
 // A rooms client's session: it tells the protocol from the first line, parses what the client sends, and
 // posts it to the hub. Parsing is pure, so under `threaded` it runs in the client's worker.
 import { type IrcInput, parseIrcLine } from "../../protocol/irc/message.js";
+import type { LineError } from "../../protocol/line-framer.js";
 import { SEED_COMMANDS, type SeedInput, SeedReader } from "../../protocol/seed-rooms.js";
 import type { LineConnection } from "../../transport/line-connection.js";
 import type { HubLink, Session } from "../service.js";
@@ -21,29 +22,42 @@ export function detectProtocol(firstLine: string): "seed" | "irc" {
 }
 
 export function roomsSession(_conn: LineConnection, hub: HubLink): Session {
-  let protocol: "seed" | "irc" | null = null;
-  let seed: SeedReader | null = null;
-  const post = (message: RoomsPost) => hub.post(message);
-  return {
-    line(text) {
-      protocol ??= detectProtocol(text);
-      if (protocol === "seed") {
-        seed ??= new SeedReader();
-        for (const request of seed.push(text)) post({ t: "input", input: { protocol, request } });
-      } else {
-        const message = parseIrcLine(text);
-        if (message) post({ t: "input", input: { protocol, message } });
-      }
-    },
-    lineError(error) {
-      seed?.discard();
-      post({ t: "line-error", error });
-    },
-    end() {
-      const request = seed?.end();
-      if (request) post({ t: "input", input: { protocol: "seed", request } });
-      post({ t: "input", input: { protocol: "end" } });
-    },
-    closed() {},
-  };
+  return new RoomsSession(hub);
+}
+
+/** A class rather than closures: thousands of idle connections each hold one. */
+class RoomsSession implements Session {
+  private protocol: "seed" | "irc" | null = null;
+  private seed: SeedReader | null = null;
+
+  constructor(private readonly hub: HubLink) {}
+
+  private post(message: RoomsPost): void {
+    this.hub.post(message);
+  }
+
+  line(text: string): void {
+    this.protocol ??= detectProtocol(text);
+    if (this.protocol === "seed") {
+      this.seed ??= new SeedReader();
+      for (const request of this.seed.push(text))
+        this.post({ t: "input", input: { protocol: "seed", request } });
+    } else {
+      const message = parseIrcLine(text);
+      if (message) this.post({ t: "input", input: { protocol: "irc", message } });
+    }
+  }
+
+  lineError(error: LineError): void {
+    this.seed?.discard();
+    this.post({ t: "line-error", error });
+  }
+
+  end(): void {
+    const request = this.seed?.end();
+    if (request) this.post({ t: "input", input: { protocol: "seed", request } });
+    this.post({ t: "input", input: { protocol: "end" } });
+  }
+
+  closed(): void {}
 }

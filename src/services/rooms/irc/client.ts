@@ -49,8 +49,8 @@ export class IrcClient implements RoomsClient {
   /** What others are told when this connection goes without a QUIT of its own. */
   private quitReason = "Connection closed";
   private lastSeen = Date.now();
-  private pingSent = false;
-  private timer: NodeJS.Timeout | null = null;
+  /** When the unanswered PING went out; 0 for none. */
+  private pingSentAt = 0;
 
   constructor(
     readonly frontend: IrcFrontend,
@@ -62,12 +62,10 @@ export class IrcClient implements RoomsClient {
       frontend,
       ircHostname(conn.peer.address),
     );
-    this.armTimer(frontend.context.config.pingIntervalMs);
     conn.onOverflow = () => {
       this.closing = true;
       this.quitReason = "SendQ exceeded";
-      this.clearTimer();
-      // Called from inside a write, maybe mid fan-out: the QUIT goes out once that fan-out is done.
+      // Called while sockets are being flushed: the QUIT goes out once that is done.
       queueMicrotask(() => this.frontend.context.registry.remove(this.user, "SendQ exceeded"));
       return "ERROR :SendQ exceeded\r";
     };
@@ -133,7 +131,6 @@ export class IrcClient implements RoomsClient {
 
   closed(): void {
     this.closing = true;
-    this.clearTimer();
     this.frontend.clients.delete(this);
     if (this.registered) this.frontend.userLeft();
     this.frontend.context.registry.remove(this.user, this.quitReason);
@@ -155,7 +152,6 @@ export class IrcClient implements RoomsClient {
     if (this.closing) return;
     this.closing = true;
     this.quitReason = reason;
-    this.clearTimer();
     this.frontend.context.registry.remove(this.user, reason);
     this.conn.close(`ERROR :${error}\r`);
   }
@@ -189,35 +185,21 @@ export class IrcClient implements RoomsClient {
     spec.handler(this, message.params, message);
   }
 
-  // ---- keepalive: one timer per connection, re-armed only when it fires; input just notes the time.
+  // ---- keepalive: the front-end's one sweep calls this for every client; input just notes the time.
 
   private seen(): void {
     this.lastSeen = Date.now();
-    this.pingSent = false;
+    this.pingSentAt = 0;
   }
 
-  private armTimer(delay: number): void {
-    this.timer = setTimeout(() => this.onTimer(), delay);
-  }
-
-  private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private onTimer(): void {
-    this.timer = null;
+  /** PING a client idle for `interval`; drop it if the PING has gone unanswered as long again. */
+  keepalive(now: number, interval: number): void {
     if (this.closing) return;
-    const interval = this.frontend.context.config.pingIntervalMs;
-    const idle = Date.now() - this.lastSeen;
-    if (idle < interval) {
-      this.armTimer(interval - idle);
-    } else if (!this.pingSent) {
-      this.pingSent = true;
+    if (this.pingSentAt !== 0) {
+      if (now - this.pingSentAt >= interval) this.disconnect("Ping timeout", "Ping timeout");
+    } else if (now - this.lastSeen >= interval) {
+      this.pingSentAt = now;
       this.send(`PING :${this.frontend.serverName}`);
-      this.armTimer(interval);
-    } else {
-      this.disconnect("Ping timeout", "Ping timeout");
     }
   }
 }

@@ -22,6 +22,7 @@ export class IrcFrontend implements RoomsFrontend {
   maxLocalUsers = 0;
   /** The most users at once, both protocols (RPL_GLOBALUSERS). */
   maxGlobalUsers = 0;
+  private keepalive: NodeJS.Timeout | null = null;
 
   constructor(readonly context: RoomsContext) {
     const { config } = context;
@@ -58,7 +59,29 @@ export class IrcFrontend implements RoomsFrontend {
   open(conn: LineConnection): IrcClient {
     const client = new IrcClient(this, conn);
     this.clients.add(client);
+    this.startKeepalive();
     return client;
+  }
+
+  /**
+   * One timer for every client's keepalive, not one each (a timer per connection costs memory with
+   * thousands of idle clients): a PING within a quarter interval of going idle, a timeout as late.
+   */
+  private startKeepalive(): void {
+    if (this.keepalive) return;
+    const interval = this.context.config.pingIntervalMs;
+    this.keepalive = setInterval(
+      () => {
+        const now = Date.now();
+        for (const client of this.clients) client.keepalive(now, interval);
+        if (this.clients.size === 0 && this.keepalive) {
+          clearInterval(this.keepalive);
+          this.keepalive = null;
+        }
+      },
+      Math.max(25, Math.min(interval / 4, 5000)),
+    );
+    this.keepalive.unref();
   }
 
   deliver(event: RoomEvent, recipients: readonly User[]): void {
