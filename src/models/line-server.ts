@@ -124,11 +124,11 @@ export abstract class LineServer implements RunningServer {
     this.log.debug({ conn: conn.id, peer: `${conn.peer.address}:${conn.peer.port}` }, "connected");
     this.hub?.attach(conn);
     if (onSessionEnd) conn.onClosing = onSessionEnd;
-    socket.once("close", () => {
+    conn.onClosed = () => {
       this.live.delete(conn);
       this.hub?.detach(conn);
       this.log.debug({ conn: conn.id }, "disconnected");
-    });
+    };
     return conn;
   }
 

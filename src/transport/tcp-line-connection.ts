@@ -46,6 +46,8 @@ export class TcpLineConnection implements LineConnection, LineSink {
   /** Called once, when the connection starts closing from either side: the session is over. */
   onClosing: (() => void) | null = null;
   onOverflow: (() => string | undefined) | null = null;
+  /** Called once the socket is closed and the session told: the server forgets the connection. */
+  onClosed: (() => void) | null = null;
 
   constructor(
     readonly socket: Socket,
@@ -60,11 +62,13 @@ export class TcpLineConnection implements LineConnection, LineSink {
       // Resets and broken pipes are how clients leave; they concern nobody else.
       this.log.debug({ conn: this.id, code: err.code }, "socket error: %s", err.message);
     });
-    socket.once("close", () => {
+    // `on`, not `once`: each event comes once anyway, and `once` costs a wrapper per socket.
+    socket.on("close", () => {
       this.markClosing();
       if (this.graceTimer) clearTimeout(this.graceTimer);
       this.framer.stop();
       this.session?.closed();
+      this.onClosed?.();
     });
   }
 
@@ -77,7 +81,7 @@ export class TcpLineConnection implements LineConnection, LineSink {
       return;
     }
     socket.on("data", (chunk: Buffer) => this.framer.push(chunk));
-    socket.once("end", () => {
+    socket.on("end", () => {
       this.framer.end();
       if (!this.closing) session.end();
     });
