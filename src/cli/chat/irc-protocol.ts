@@ -1,10 +1,15 @@
 // `tcpchat chat --protocol irc`: enough of an IRC client for a person: register, join, talk, follow the room.
 import { parseIrcLine } from "../../protocol/irc/message.js";
+import { fold as casefold } from "../../services/rooms/casemap.js";
 import type { ChatCommand } from "./command.js";
 import type { ChatProtocol, ChatView } from "./view.js";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: CTCP ACTION is framed by \x01
-const ACTION = /^\x01ACTION (.*)\x01?$/;
+const ACTION = /^\x01ACTION ([^\x01]*)\x01?$/;
+/** The PING token that marks the end of the server's answer to a JOIN (a JOIN may get no answer at all). */
+const JOIN_DONE = "tcpchat-join";
+/** Numerics that refuse registration: the nickname (after retries), the password, a ban. */
+const REGISTRATION_REFUSED = new Set(["431", "432", "433", "436", "464", "465"]);
 
 export class IrcChatProtocol implements ChatProtocol {
   private nick: string;
@@ -12,7 +17,9 @@ export class IrcChatProtocol implements ChatProtocol {
   private readonly rooms: string[] = [];
   private current: string | null = null;
   private triedNicks = 0;
+  /** JOINs sent whose answer is not complete yet (each is followed by a PING JOIN_DONE). */
   private joining = 0;
+  private quitting = false;
 
   constructor(
     nick: string,
@@ -64,17 +71,30 @@ export class IrcChatProtocol implements ChatProtocol {
           command.text,
         );
         return;
-      case "join":
+      case "join": {
+        const joined = this.room(channel(command.room));
+        if (joined) {
+          // The server would answer nothing at all: say where we are instead.
+          this.current = joined;
+          this.view.info(`already in ${joined}; now talking there`, joined);
+          return;
+        }
         this.joining += 1;
         this.send(`JOIN ${channel(command.room)}${command.key ? ` ${command.key}` : ""}`);
+        // The server answers in order: its PONG comes after everything it had to say about the JOIN.
+        this.send(`PING ${JOIN_DONE}`);
         return;
+      }
       case "part": {
-        const room = command.room ? channel(command.room) : this.current;
+        // `/part #room why`, `/part room why` for a joined room, else `/part why` for the current room.
+        const named = command.room && (command.room.startsWith("#") || this.room(channel(command.room)));
+        const room = named ? channel(command.room as string) : this.current;
+        const reason = named ? command.reason : [command.room, command.reason].filter(Boolean).join(" ");
         if (!room) {
           this.view.error("not in a room");
           return;
         }
-        this.send(`PART ${room}${command.reason ? ` :${command.reason}` : ""}`);
+        this.send(`PART ${room}${reason ? ` :${reason}` : ""}`);
         return;
       }
       case "nick":
@@ -98,13 +118,13 @@ export class IrcChatProtocol implements ChatProtocol {
         );
         return;
       case "switch": {
-        const room = this.rooms.find((r) => r.toLowerCase() === channel(command.room).toLowerCase());
+        const room = this.room(channel(command.room));
         if (!room) {
           this.view.error(`not in ${command.room}; /join it first`);
           return;
         }
         this.current = room;
-        this.view.info(`now talking in ${room}`);
+        this.view.info(`now talking in ${room}`, room);
         return;
       }
       case "quit":
@@ -117,6 +137,7 @@ export class IrcChatProtocol implements ChatProtocol {
   }
 
   quit(reason?: string): void {
+    this.quitting = true;
     this.send(reason ? `QUIT :${reason}` : "QUIT");
   }
 
@@ -130,6 +151,9 @@ export class IrcChatProtocol implements ChatProtocol {
     switch (command) {
       case "PING":
         this.send(`PONG :${last}`);
+        return;
+      case "PONG":
+        if (last === JOIN_DONE) this.joining = Math.max(0, this.joining - 1);
         return;
       case "001":
         this.registered = true;
@@ -145,13 +169,11 @@ export class IrcChatProtocol implements ChatProtocol {
           this.send(`NICK ${this.nick}`);
           return;
         }
-        this.view.error(last);
-        return;
+        break;
       case "JOIN": {
         const room = params[0] ?? "";
         if (from === this.nick) {
-          this.joining = Math.max(0, this.joining - 1);
-          if (!this.rooms.includes(room)) this.rooms.push(room);
+          if (!this.room(room)) this.rooms.push(room);
           this.current = room;
           this.view.info(`you joined ${room}`, room);
         } else {
@@ -170,9 +192,13 @@ export class IrcChatProtocol implements ChatProtocol {
               ? `(${params[1]})`
               : "";
         if (who === this.nick) {
-          this.rooms.splice(this.rooms.indexOf(room), 1);
-          if (this.current === room) this.current = this.rooms[0] ?? null;
+          const left = this.room(room);
+          if (left) this.rooms.splice(this.rooms.indexOf(left), 1);
           this.view.info(`you left ${room} ${why}`.trim(), room);
+          if (left && this.current === left) {
+            this.current = this.rooms[0] ?? null;
+            if (this.current) this.view.info(`now talking in ${this.current}`, this.current);
+          }
         } else {
           this.view.info(`${who} left ${why}`.trim(), room);
         }
@@ -202,27 +228,21 @@ export class IrcChatProtocol implements ChatProtocol {
         return;
       }
       case "ERROR":
-        this.view.error(last);
-        return;
-      case "403":
-      case "405":
-      case "471":
-      case "473":
-      case "474":
-      case "475":
-      case "476":
-        // The answer to a JOIN in flight: it failed.
-        this.joining = Math.max(0, this.joining - 1);
-        this.view.error(`${params[1] ?? ""}: ${last}`);
+        // After our QUIT the server says goodbye with ERROR: that is no error.
+        if (this.quitting) this.view.info(last);
+        else this.view.error(last);
         return;
       case "332":
         this.view.info(`topic: ${last}`, params[1]);
         return;
       case "353":
-        this.view.info(`in ${params[2]}: ${last}`, params[2]);
+        this.view.info(`names: ${last}`, params[2]);
+        return;
+      case "422": // no message of the day: nothing wrong
+        this.view.info(last);
         return;
       case "322":
-        this.view.info(`${params[1]} (${params[2]} users) ${last}`);
+        this.view.info(`${params[1]} (${params[2]} users)${last ? ` ${last}` : ""}`);
         return;
       case "366":
       case "323":
@@ -230,9 +250,24 @@ export class IrcChatProtocol implements ChatProtocol {
       case "333":
         return;
       default:
-        if (/^[45]\d\d$/.test(command)) this.view.error(last);
-        else if (/^\d\d\d$/.test(command)) this.view.info(params.slice(1).join(" "));
+        if (/^\d\d\d$/.test(command) && !/^[45]/.test(command)) {
+          this.view.info(params.slice(1).join(" "));
+          return;
+        }
+        break;
     }
+    if (!/^[45]\d\d$/.test(command)) return;
+    // An error numeric: `<me> [what it is about...] :<why>`.
+    const about = params.slice(1, -1).join(" ");
+    const text = about ? `${about}: ${last}` : last;
+    if (!this.registered && REGISTRATION_REFUSED.has(command)) this.view.fatal(text);
+    else this.view.error(text);
+  }
+
+  /** The joined room with this name, as the server spells it (IRC names are case-insensitive). */
+  private room(name: string): string | undefined {
+    const folded = casefold(name);
+    return this.rooms.find((r) => casefold(r) === folded);
   }
 }
 

@@ -92,7 +92,7 @@ export class SeedChatProtocol implements ChatProtocol {
           return;
         }
         this.current = room;
-        this.view.info(`now talking in ${room.name}`);
+        this.view.info(`now talking in ${room.name}`, room.name);
         return;
       }
       case "quit":
@@ -151,7 +151,10 @@ export class SeedChatProtocol implements ChatProtocol {
           if (room.ref !== ref) continue;
           this.rooms.delete(name);
           this.view.info(`left ${room.name}`, room.name);
-          if (this.current === room) this.current = this.rooms.values().next().value ?? null;
+          if (this.current === room) {
+            this.current = this.rooms.values().next().value ?? null;
+            if (this.current) this.view.info(`now talking in ${this.current.name}`, this.current.name);
+          }
         }
         return;
       }
@@ -160,9 +163,14 @@ export class SeedChatProtocol implements ChatProtocol {
         const room = [...this.rooms.values()].find((r) => r.ref === ref);
         const from = fields.get("CLIENT_NAME") ?? "?";
         const text = fields.get("MESSAGE") ?? "";
+        const where = room?.name ?? `room ${ref}`;
         const notice = NOTICE.exec(text);
-        if (notice && notice[1] === from) this.view.info(text, room?.name ?? `room ${ref}`);
-        else this.view.message(room?.name ?? `room ${ref}`, from, text);
+        // The protocol has no actions: /me goes out as "* <nick> <action>" (IRC users' too).
+        const action = `* ${from} `;
+        if (notice && notice[1] === from) this.view.info(text, where);
+        else if (text.startsWith(action) && text.length > action.length)
+          this.view.message(where, from, text.slice(action.length), { action: true });
+        else this.view.message(where, from, text);
         return;
       }
       case "ERROR_CODE":

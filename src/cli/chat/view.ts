@@ -10,6 +10,8 @@ export interface ChatView {
   ): void;
   info(text: string, room?: string | null): void;
   error(text: string): void;
+  /** The server refused us (a bad nickname, say): shown as an error, and the session ends in failure. */
+  fatal(text: string): void;
 }
 
 /** A chat protocol speaking to a server for one person. */
@@ -41,4 +43,14 @@ export function formatMessage(
   const where = room ? `${room} ` : "(private) ";
   const who = options.action ? `* ${from}` : options.notice ? `-${from}-` : `<${from}>`;
   return `[${clock(options.time)}] ${where}${who} ${text}`;
+}
+
+/** `[12:00:01] #lobby -- bob joined`, `[12:00:01] -- bob quit`: what happened, not what someone said. */
+export function formatInfo(text: string, room: string | null = null, time?: Date): string {
+  return `[${clock(time)}] ${room ? `${room} ` : ""}-- ${text}`;
+}
+
+/** `[12:00:01] ! No such nick/channel`. */
+export function formatError(text: string, time?: Date): string {
+  return `[${clock(time)}] ! ${text}`;
 }
