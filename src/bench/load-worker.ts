@@ -1,222 +1,178 @@
-// One load-generator process: it opens its share of the clients, registers them, and on "start" sends at
-// a paced rate (open loop: on a timer, whatever the replies) while it times what arrives. Lines are framed
-// and scanned on Buffers; only the few bytes a measurement needs are decoded.
-import { connect, type Socket } from "node:net";
+// One load-generator process (forked by generator.ts): it opens its share of the clients and registers
+// them; on "fanout" its senders post at a paced rate (open loop: on the clock, whatever the replies) while
+// every connection times what arrives; on "reqrep" each connection sends a request per reply (closed loop).
 import { Histogram } from "./histogram.js";
+import { type DeliverySink, LoadConnection, nowMicros } from "./load-client.js";
 
 export interface LoadClient {
   nick: string;
+  /** IRC channel (or seed room, with the #) to join; "" for none. */
   room: string;
-  /** Sends during the run. */
+  /** Posts during a fan-out run. */
   sender: boolean;
 }
+
+export type Protocol = "irc" | "seed" | "line";
 
 export type WorkerCommand =
   | {
       t: "setup";
-      protocol: "irc" | "seed" | "line";
+      protocol: Protocol;
       port: number;
       clients: LoadClient[];
       /** Connections opened at once while setting up. */
       wave: number;
+      /** A client not connected and registered within this long counts as failed. */
+      timeoutMs: number;
     }
-  | { t: "start"; perSenderPerSecond: number; durationMs: number; drainMs: number; request?: string }
+  | {
+      t: "fanout";
+      /** Messages this process sends per second, over all its senders. */
+      messagesPerSecond: number;
+      durationMs: number;
+      /** Longest wait for the last deliveries once sending stops. */
+      maxDrainMs: number;
+    }
+  | { t: "reqrep"; request: string; durationMs: number }
   | { t: "close" };
 
 export type WorkerReport =
-  | { t: "ready"; setupMs: number; failed: number }
+  | { t: "ready"; setupMs: number; failed: number; open: number }
   | {
       t: "done";
       sent: number;
       received: number;
       counts: number[];
       max: number;
+      /** This process's CPU while it sent, in % of one core. */
       cpuPercent: number;
-      replies: number;
+      /** Epoch µs of the first send and the last delivery. */
+      firstSendUs: number;
+      lastReceiveUs: number;
+      /** Connections the server closed during the run. */
+      closed: number;
     }
   | { t: "error"; message: string };
 
-const LF = 10;
-const PRIVMSG = Buffer.from(" PRIVMSG ");
-const MESSAGE = Buffer.from("MESSAGE: ");
-
-function now(): number {
-  return performance.timeOrigin + performance.now();
-}
-
-class Conn {
-  private pending: Buffer | null = null;
-  client: LoadClient | null = null;
-  onLine: (line: Buffer) => void = () => {};
-
-  constructor(readonly socket: Socket) {
-    socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.data(chunk));
-    socket.on("error", () => {});
-  }
-
-  private data(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.pending) {
-      buf = Buffer.concat([this.pending, chunk]);
-      this.pending = null;
-    }
-    let start = 0;
-    let lf = buf.indexOf(LF, start);
-    while (lf !== -1) {
-      this.onLine(buf.subarray(start, lf));
-      start = lf + 1;
-      lf = buf.indexOf(LF, start);
-    }
-    if (start < buf.length) this.pending = Buffer.from(buf.subarray(start));
-  }
-
-  /** Resolves at the first line that `match` accepts. */
-  waitFor(match: (line: string) => boolean, timeoutMs = 60_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("timed out during setup")), timeoutMs);
-      this.onLine = (line) => {
-        if (match(line.toString("utf8"))) {
-          clearTimeout(timer);
-          this.onLine = () => {};
-          resolve();
-        }
-      };
-      this.socket.once("close", () => {
-        clearTimeout(timer);
-        reject(new Error("closed during setup"));
-      });
-    });
-  }
-}
-
-function open(port: number): Promise<Conn> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => resolve(new Conn(socket)));
-    socket.once("error", reject);
-  });
-}
-
-let protocol: "irc" | "seed" | "line" = "irc";
-let conns: Conn[] = [];
-let clients: LoadClient[] = [];
-/** Seed protocol: each client's ROOM_REF and JOIN_ID. */
-const seedIds = new Map<Conn, { ref: string; id: string }>();
+let protocol: Protocol = "irc";
+let conns: Array<{ conn: LoadConnection; client: LoadClient; seed?: { ref: string; id: string } }> = [];
+let closed = 0;
 
 async function setup(command: Extract<WorkerCommand, { t: "setup" }>): Promise<WorkerReport> {
   protocol = command.protocol;
-  clients = command.clients;
   const started = performance.now();
   let failed = 0;
   conns = [];
-  for (let at = 0; at < clients.length; at += command.wave) {
-    const wave = clients.slice(at, at + command.wave);
-    const opened = await Promise.all(
+  for (let at = 0; at < command.clients.length; at += command.wave) {
+    const wave = command.clients.slice(at, at + command.wave);
+    await Promise.all(
       wave.map(async (client) => {
         try {
-          const conn = await open(command.port);
-          conn.client = client;
-          await register(conn, client);
-          return conn;
+          const conn = await LoadConnection.open(command.port, command.timeoutMs);
+          const seed = await register(conn, client, command.timeoutMs);
+          conn.socket.once("close", () => {
+            closed += 1;
+          });
+          conns.push(seed ? { conn, client, seed } : { conn, client });
         } catch {
           failed += 1;
-          return null;
         }
       }),
     );
-    for (const conn of opened) if (conn) conns.push(conn);
   }
-  return { t: "ready", setupMs: performance.now() - started, failed };
+  return { t: "ready", setupMs: performance.now() - started, failed, open: conns.length };
 }
 
-async function register(conn: Conn, client: LoadClient): Promise<void> {
-  if (protocol === "line") return;
+async function register(
+  conn: LoadConnection,
+  client: LoadClient,
+  timeoutMs: number,
+): Promise<{ ref: string; id: string } | undefined> {
+  if (protocol === "line") return undefined;
   if (protocol === "seed") {
-    const name = client.room.replace(/^#/, "");
-    const joined = conn.waitFor((line) => line.startsWith("JOIN_ID: "));
     let ref = "";
-    const prior = conn.onLine;
-    conn.onLine = (line) => {
-      const text = line.toString("utf8");
-      if (text.startsWith("ROOM_REF: ")) ref = text.slice(10);
-      if (text.startsWith("JOIN_ID: ")) seedIds.set(conn, { ref, id: text.slice(9) });
-      prior(line);
-    };
+    const joined = conn.waitFor((line) => {
+      if (line.startsWith("ROOM_REF: ")) ref = line.slice(10);
+      return line.startsWith("JOIN_ID: ") || line.startsWith("ERROR_CODE: ");
+    }, timeoutMs);
+    const name = client.room.replace(/^#/, "");
     conn.socket.write(`JOIN_CHATROOM: ${name}\nCLIENT_IP: 0\nPORT: 0\nCLIENT_NAME: ${client.nick}\n`);
-    await joined;
-    return;
+    const line = await joined;
+    if (!line.startsWith("JOIN_ID: ")) throw new Error(line);
+    return { ref, id: line.slice(9) };
   }
-  const welcomed = conn.waitFor((line) => / 001 /.test(line));
+  const welcomed = conn.waitFor((line) => / 001 /.test(line) || /^ERROR/.test(line), timeoutMs);
   conn.socket.write(`NICK ${client.nick}\r\nUSER ${client.nick} 0 * :bench\r\n`);
-  await welcomed;
-  if (client.room === "") return;
-  const joined = conn.waitFor((line) => / 366 /.test(line));
+  if (!/ 001 /.test(await welcomed)) throw new Error("not welcomed");
+  if (client.room === "") return undefined;
+  const joined = conn.waitFor((line) => / 366 /.test(line), timeoutMs);
   conn.socket.write(`JOIN ${client.room}\r\n`);
   await joined;
+  return undefined;
 }
 
-async function run(command: Extract<WorkerCommand, { t: "start" }>): Promise<WorkerReport> {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function fanout(command: Extract<WorkerCommand, { t: "fanout" }>): Promise<WorkerReport> {
   const histogram = new Histogram();
   let received = 0;
-  let sent = 0;
-  let replies = 0;
+  let lastReceiveUs = 0;
+  const sink: DeliverySink = {
+    delivered(latencyUs, nowUs) {
+      histogram.record(latencyUs / 1000);
+      received += 1;
+      lastReceiveUs = nowUs;
+    },
+  };
+  for (const { conn } of conns) conn.sink = sink;
+
+  const senders = conns.filter(({ client }) => client.sender);
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
-  const marker = protocol === "seed" ? MESSAGE : PRIVMSG;
-  for (const conn of conns) {
-    conn.onLine = (line) => {
-      const at = line.indexOf(marker);
-      if (at === -1) return;
-      // The text: "<send time> <seq>" after " :" (IRC) or "MESSAGE: " (seed).
-      const from =
-        protocol === "seed" ? at + marker.length : line.indexOf(58 /* : */, at + marker.length) + 1;
-      const space = line.indexOf(32, from);
-      const sentAt = Number(line.toString("latin1", from, space === -1 ? line.length : space));
-      if (!Number.isFinite(sentAt)) return;
-      histogram.record(now() - sentAt);
-      received += 1;
-    };
-  }
-  if (protocol === "line") return requestReply(command, histogram, cpuBefore, wallBefore);
-
-  const senders = conns.filter((conn) => conn.client?.sender);
-  const interval = 5;
-  const perTick = (command.perSenderPerSecond * interval) / 1000;
-  let credit = 0;
-  let seq = 0;
-  const end = performance.now() + command.durationMs;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      if (performance.now() >= end) {
-        resolve();
-        return;
-      }
-      credit += perTick;
-      const count = Math.floor(credit);
-      credit -= count;
-      for (let k = 0; k < count; k++) {
-        for (const conn of senders) {
-          const client = conn.client;
-          const text = `${now().toFixed(3)} ${seq++}`;
-          if (protocol === "seed") {
-            const ids = seedIds.get(conn);
-            conn.socket.write(
-              `CHAT: ${ids?.ref}\nJOIN_ID: ${ids?.id}\nCLIENT_NAME: ${client?.nick}\nMESSAGE: ${text}\n\n`,
+  const firstSendUs = nowMicros();
+  let sent = 0;
+  let next = 0;
+  if (senders.length > 0 && command.messagesPerSecond > 0) {
+    const perMs = command.messagesPerSecond / 1000;
+    const end = wallBefore + command.durationMs;
+    let last = wallBefore;
+    let credit = 0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const at = performance.now();
+        credit += (Math.min(at, end) - last) * perMs;
+        last = at;
+        for (; credit >= 1; credit -= 1) {
+          const sender = senders[next++ % senders.length];
+          if (!sender) break;
+          const stamp = nowMicros();
+          if (protocol === "seed")
+            sender.conn.socket.write(
+              `CHAT: ${sender.seed?.ref}\nJOIN_ID: ${sender.seed?.id}\nCLIENT_NAME: ${sender.client.nick}\nMESSAGE: bench ${stamp}\n\n`,
             );
-          } else {
-            conn.socket.write(`PRIVMSG ${client?.room} :${text}\r\n`);
-          }
+          else sender.conn.socket.write(`PRIVMSG ${sender.client.room} :bench ${stamp}\r\n`);
           sent += 1;
         }
-      }
-      setTimeout(tick, interval);
-    };
-    tick();
-  });
+        if (at >= end) resolve();
+        else setTimeout(tick, 2);
+      };
+      tick();
+    });
+  }
   const cpu = process.cpuUsage(cpuBefore);
   const wall = performance.now() - wallBefore;
-  await new Promise((resolve) => setTimeout(resolve, command.drainMs));
+  // Drain: until nothing has arrived for 500 ms, or the limit.
+  const drainEnd = performance.now() + command.maxDrainMs;
+  let seen = -1;
+  let quietSince = performance.now();
+  while (performance.now() < drainEnd) {
+    await sleep(100);
+    if (received !== seen) {
+      seen = received;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince >= 500) break;
+  }
+  for (const { conn } of conns) conn.sink = null;
   return {
     t: "done",
     sent,
@@ -224,54 +180,63 @@ async function run(command: Extract<WorkerCommand, { t: "start" }>): Promise<Wor
     counts: histogram.counts,
     max: histogram.max,
     cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
-    replies,
+    firstSendUs,
+    lastReceiveUs: received > 0 ? Math.max(lastReceiveUs, firstSendUs) : firstSendUs,
+    closed,
   };
-
-  async function requestReply(
-    cmd: Extract<WorkerCommand, { t: "start" }>,
-    hist: Histogram,
-    cpuStart: NodeJS.CpuUsage,
-    wallStart: number,
-  ): Promise<WorkerReport> {
-    const request = `${cmd.request ?? "hello"}\n`;
-    const stopAt = performance.now() + cmd.durationMs;
-    await Promise.all(
-      conns.map(
-        (conn) =>
-          new Promise<void>((resolve) => {
-            let sentAt = 0;
-            const next = () => {
-              if (performance.now() >= stopAt) {
-                resolve();
-                return;
-              }
-              sentAt = performance.now();
-              conn.socket.write(request);
-              sent += 1;
-            };
-            conn.onLine = () => {
-              hist.record(performance.now() - sentAt);
-              replies += 1;
-              next();
-            };
-            conn.socket.once("close", () => resolve());
-            next();
-          }),
-      ),
-    );
-    const cpu = process.cpuUsage(cpuStart);
-    const wall = performance.now() - wallStart;
-    return {
-      t: "done",
-      sent,
-      received: replies,
-      counts: hist.counts,
-      max: hist.max,
-      cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
-      replies,
-    };
-  }
 }
+
+async function reqrep(command: Extract<WorkerCommand, { t: "reqrep" }>): Promise<WorkerReport> {
+  const histogram = new Histogram();
+  const request = `${command.request}\n`;
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const firstSendUs = nowMicros();
+  const stopAt = wallBefore + command.durationMs;
+  let sent = 0;
+  let received = 0;
+  await Promise.all(
+    conns.map(
+      ({ conn }) =>
+        new Promise<void>((resolve) => {
+          let sentAt = 0;
+          const next = () => {
+            if (performance.now() >= stopAt) {
+              conn.onReply = null;
+              resolve();
+              return;
+            }
+            sentAt = performance.now();
+            conn.socket.write(request);
+            sent += 1;
+          };
+          conn.onReply = () => {
+            histogram.record(performance.now() - sentAt);
+            received += 1;
+            next();
+          };
+          conn.socket.once("close", () => resolve());
+          next();
+        }),
+    ),
+  );
+  const cpu = process.cpuUsage(cpuBefore);
+  const wall = performance.now() - wallBefore;
+  return {
+    t: "done",
+    sent,
+    received,
+    counts: histogram.counts,
+    max: histogram.max,
+    cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+    firstSendUs,
+    lastReceiveUs: nowMicros(),
+    closed,
+  };
+}
+
+// The harness went away: so does its generator.
+process.on("disconnect", () => process.exit(0));
 
 process.on("message", (command: WorkerCommand) => {
   const reply = (report: WorkerReport) => process.send?.(report);
@@ -280,11 +245,14 @@ process.on("message", (command: WorkerCommand) => {
     case "setup":
       setup(command).then(reply, fail);
       return;
-    case "start":
-      run(command).then(reply, fail);
+    case "fanout":
+      fanout(command).then(reply, fail);
+      return;
+    case "reqrep":
+      reqrep(command).then(reply, fail);
       return;
     case "close":
-      for (const conn of conns) conn.socket.destroy();
+      for (const { conn } of conns) conn.socket.destroy();
       process.exit(0);
   }
 });

@@ -1,6 +1,7 @@
 // The servers a benchmark measures: tcpchat itself (the release build in dist/), ngircd and InspIRCd from
-// Debian's packages, and a raw Node echo server. Each is started in the foreground on a loopback port below
-// the ephemeral range, and measured only once that port is seen to belong to the process started here.
+// Debian's packages, a raw Node echo server and a bare Node socket server. Each is started in the
+// foreground on a loopback port below the ephemeral range, and measured only once that port is seen to
+// belong to the process started here.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
@@ -19,7 +20,25 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-export type PeerName = "tcpchat" | "ngircd" | "inspircd" | "node-echo";
+export type PeerName = "tcpchat" | "ngircd" | "inspircd" | "node-echo" | "node-bare";
+
+/**
+ * `binary args…` through `sh -c` with the open-file limit raised (Node cannot call setrlimit): to 65,536,
+ * or the hard limit when that is lower. `exec` keeps the pid, so the port check still finds the server.
+ */
+function withFileLimit(binary: string, args: string[]): [string, string[]] {
+  const script = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"';
+  return ["/bin/sh", ["-c", script, binary, ...args]];
+}
+
+/** Whether this build of tcpchat offers `--model cluster` (asked at run time: `serve --help`). */
+export function hasClusterModel(): boolean {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const cli = join(ROOT, fromSource ? "src/cli.ts" : "dist/cli.js");
+  const args = fromSource ? ["--import", "tsx", cli, "serve", "--help"] : [cli, "serve", "--help"];
+  const help = spawnSync(process.execPath, args, { encoding: "utf8" }).stdout ?? "";
+  return /"cluster"/.test(help);
+}
 
 /** A free port from 20000 up: below 32768, where the kernel's ephemeral ports start. */
 let nextPort = 20000 + (process.pid % 5000);
@@ -47,7 +66,7 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-/** Wait until `child` (or a process it started) listens on `port`; fail if it exits first. */
+/** Wait until `child` listens on `port` and owns it; fail (and stop it) if it exits first or never does. */
 async function listening(
   name: string,
   child: ChildProcess,
@@ -55,20 +74,41 @@ async function listening(
   output: () => string,
 ): Promise<number> {
   const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited: ${output()}`);
-    if (await canConnect(port)) {
-      const owner = pidListeningOn(port);
-      if (owner !== child.pid)
-        throw new Error(`port ${port} belongs to pid ${owner}, not to the ${name} started here`);
-      return owner;
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${name} exited: ${output()}`);
+      if (await canConnect(port)) {
+        const owner = pidListeningOn(port);
+        if (owner !== child.pid)
+          throw new Error(`port ${port} belongs to pid ${owner}, not to the ${name} started here`);
+        return owner;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    throw new Error(`${name} did not listen on ${port}: ${output()}`);
+  } catch (err) {
+    child.kill("SIGKILL");
+    throw err;
   }
-  throw new Error(`${name} did not listen on ${port}: ${output()}`);
+}
+
+/** Servers started here and still running: stopped if the benchmark itself is interrupted. */
+const running = new Set<ChildProcess>();
+let trapped = false;
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  if (trapped) return;
+  trapped = true;
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => {
+      for (const server of running) server.kill("SIGKILL");
+      process.exit(130);
+    });
 }
 
 function stopper(child: ChildProcess, cleanup?: () => void): () => Promise<void> {
+  track(child);
   return () =>
     new Promise((resolve) => {
       const done = () => {
@@ -115,21 +155,17 @@ export async function startPeer(
       if (tcpchat.workers) args.push("--workers", String(tcpchat.workers));
       if (tcpchat.service === "rooms")
         args.push("--no-flood-limit", "--max-clients-per-ip", "1000000", "--server-name", "tcpchat.bench");
+      const [sh, shArgs] = withFileLimit(process.execPath, args);
       const child = capture(
-        spawn(process.execPath, args, {
-          env: { ...process.env, REDIS_URL: "" },
-          stdio: ["ignore", "pipe", "pipe"],
-        }),
+        spawn(sh, shArgs, { env: { ...process.env, REDIS_URL: "" }, stdio: ["ignore", "pipe", "pipe"] }),
       );
       const pid = await listening(name, child, port, output);
       return { name, port, pid, stop: stopper(child) };
     }
-    case "node-echo": {
-      const child = capture(
-        spawn(process.execPath, [join(PEERS, "node-echo.mjs"), String(port)], {
-          stdio: ["ignore", "pipe", "pipe"],
-        }),
-      );
+    case "node-echo":
+    case "node-bare": {
+      const [sh, shArgs] = withFileLimit(process.execPath, [join(PEERS, `${name}.mjs`), String(port)]);
+      const child = capture(spawn(sh, shArgs, { stdio: ["ignore", "pipe", "pipe"] }));
       const pid = await listening(name, child, port, output);
       return { name, port, pid, stop: stopper(child) };
     }
@@ -146,7 +182,8 @@ export async function startPeer(
         name === "ngircd"
           ? ["-n", "-f", conf]
           : ["--nofork", "--nopid", "--config", conf, ...(process.getuid?.() === 0 ? ["--runasroot"] : [])];
-      const child = capture(spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] }));
+      const [sh, shArgs] = withFileLimit(binary, args);
+      const child = capture(spawn(sh, shArgs, { stdio: ["ignore", "pipe", "pipe"] }));
       const pid = await listening(name, child, port, output);
       return { name, port, pid, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })) };
     }

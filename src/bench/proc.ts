@@ -94,3 +94,44 @@ export function treeSample(pid: number): ProcSample | null {
     at: performance.now(),
   };
 }
+
+/** The whole machine's CPU counters (/proc/stat): busy and total jiffies over every core. */
+export interface MachineSample {
+  busy: number;
+  total: number;
+}
+
+export function sampleMachine(): MachineSample | null {
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]?.trim().split(/\s+/).slice(1).map(Number);
+    if (!cpu || cpu.length < 4) return null;
+    const total = cpu.reduce((sum, n) => sum + n, 0);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0); // idle + iowait
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+/** The machine's CPU use between two samples, in % of all its cores. */
+export function machineBusyPercent(from: MachineSample | null, to: MachineSample | null): number {
+  if (!from || !to || to.total <= from.total) return 0;
+  return ((to.busy - from.busy) / (to.total - from.total)) * 100;
+}
+
+/**
+ * Waits (up to `maxWaitMs`) until the machine is quiet: less than `threshold` % of all cores busy over
+ * half a second, while the benchmark itself is between runs. Returns the last busy share seen, for the
+ * report: other work on the machine disturbs a measurement.
+ */
+export async function waitForQuiet(threshold = 25, maxWaitMs = 90_000): Promise<number> {
+  if (maxWaitMs <= 0) return 0;
+  const deadline = performance.now() + maxWaitMs;
+  for (;;) {
+    const from = sampleMachine();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const busy = machineBusyPercent(from, sampleMachine());
+    if (busy < threshold || performance.now() >= deadline) return busy;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+  }
+}

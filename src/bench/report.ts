@@ -5,7 +5,7 @@ export type Row = Record<string, string | number>;
 
 function cell(value: string | number): string {
   if (typeof value === "string") return value;
-  if (Number.isInteger(value)) return value.toLocaleString("en-US");
+  if (Number.isInteger(value) || Math.abs(value) >= 1000) return Math.round(value).toLocaleString("en-US");
   return value.toFixed(value < 10 ? 2 : 1);
 }
 
@@ -18,15 +18,49 @@ export function markdownTable(rows: readonly Row[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** CSV with a column for every key any row has (rows of different scenarios differ), in first-seen order. */
 export function csv(rows: readonly Row[]): string {
-  const first = rows[0];
-  if (!first) return "";
-  const columns = Object.keys(first);
+  if (rows.length === 0) return "";
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const quote = (value: string | number) => {
     const text = String(value);
     return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return `${[columns.join(","), ...rows.map((row) => columns.map((c) => quote(row[c] ?? "")).join(","))].join("\n")}\n`;
+}
+
+export interface Metric {
+  metric: string;
+  /** Whether more is better (throughput) or less (latency, memory, time). */
+  better: "higher" | "lower";
+  /** Value per server; a missing one is left blank. */
+  values: Record<string, number | undefined>;
+}
+
+/**
+ * tcpchat beside each peer, one metric a row, with the ratio tcpchat ÷ peer. A ratio above 1 is better for
+ * tcpchat when more is better, below 1 when less is.
+ */
+export function comparisonTable(metrics: readonly Metric[], peers: readonly string[]): Row[] {
+  const others = peers.filter((peer) => peer !== "tcpchat");
+  return metrics.map((m) => {
+    const row: Row = { metric: m.metric, better: m.better };
+    for (const peer of peers) row[peer] = round(m.values[peer]);
+    const ours = m.values.tcpchat;
+    for (const peer of others) {
+      const theirs = m.values[peer];
+      row[`tcpchat ÷ ${peer}`] =
+        ours !== undefined && theirs !== undefined && theirs > 0
+          ? Number((ours / theirs).toPrecision(3))
+          : "";
+    }
+    return row;
+  });
+}
+
+function round(value: number | undefined): number | string {
+  if (value === undefined || !Number.isFinite(value)) return "";
+  return Math.abs(value) >= 100 ? Math.round(value) : Number(value.toFixed(2));
 }
 
 export interface Series {
@@ -46,7 +80,7 @@ export function latencyChart(title: string, series: readonly Series[]): string {
   const top = 40;
   const bottom = 50;
   const all = series.flatMap((s) => s.points);
-  const maxX = Math.max(1, ...all.map(([x]) => x));
+  const maxX = niceCeiling(Math.max(1, ...all.map(([x]) => x)));
   const minY = Math.max(0.05, Math.min(...all.map(([, y]) => y), 1));
   const maxY = Math.max(minY * 10, ...all.map(([, y]) => y));
   const x = (v: number) => left + (v / maxX) * (width - left - right);
@@ -90,8 +124,16 @@ export function latencyChart(title: string, series: readonly Series[]): string {
   return `${parts.join("\n")}\n`;
 }
 
+/** The smallest 1, 2, 2.5 or 5 × 10^k at or above `v`: an axis that ends on a round number. */
+function niceCeiling(v: number): number {
+  const power = 10 ** Math.floor(Math.log10(v));
+  const step = [1, 2, 2.5, 5, 10].find((m) => m * power >= v * 0.999) ?? 10;
+  return step * power;
+}
+
 function formatRate(v: number): string {
-  return v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${Math.round(v / 1e3)}k` : String(Math.round(v));
+  if (v >= 1e6) return `${Number((v / 1e6).toFixed(2))}M`;
+  return v >= 1e3 ? `${Math.round(v / 1e3)}k` : String(Math.round(v));
 }
 
 function escapeXml(text: string): string {

@@ -3,38 +3,84 @@
 import { Generator } from "./generator.js";
 import type { LoadClient } from "./load-worker.js";
 import { type Peer, type PeerName, startPeer, type TcpchatOptions } from "./peers.js";
-import { cpuPercent, type ProcSample, sampleProc, treeSample } from "./proc.js";
+import {
+  cpuPercent,
+  machineBusyPercent,
+  type ProcSample,
+  sampleMachine,
+  sampleProc,
+  treeSample,
+  waitForQuiet,
+} from "./proc.js";
 
 export interface FanoutOptions {
   clients: number;
   rooms: number;
   senders: number;
-  /** Offered deliveries per second (messages sent × receivers per message). */
-  rate: number;
   durationMs: number;
   generators: number;
   protocol: "irc" | "seed";
+  /** Longest wait for a quiet machine before each rate (default 90 s; 0: do not wait, as in tests). */
+  quietWaitMs?: number;
 }
 
 export type FanoutRow = {
   peer: string;
   scenario: string;
+  /** Deliveries per second offered (messages sent per second × receivers per message). */
   offered: number;
+  /** Deliveries per second received, over every receiver, first send to last delivery. */
   delivered: number;
   lost: number;
+  lostPct: number;
+  /** Deliveries beyond those expected (duplicates): always 0 from a correct server. */
+  extra: number;
   p50: number;
   p99: number;
   max: number;
   serverCpu: number;
   rssIdleMb: number;
   rssLoadMb: number;
+  /** The busiest generator process's CPU, % of one core. */
   generatorCpu: number;
+  /** The whole machine's CPU while sending, % of all cores: near 100, server and generator compete. */
+  machineCpu: number;
+  /** The machine's CPU just before the run, % of all cores: other work disturbing the measurement. */
+  busyBefore: number;
+  /** Clients the server disconnected during the run. */
+  dropped: number;
   setupMs: number;
 };
 
-/** Connections a generator opens at once: ngircd's listen backlog is 10, and a burst beyond it stalls. */
+/** When a fan-out run counts as broken: the sweep stops there. */
+export interface BreakLimits {
+  maxP99Ms: number;
+  maxLostPct: number;
+  /** Delivered below this share of offered. */
+  minDeliveredShare: number;
+}
+
+export const DEFAULT_LIMITS: BreakLimits = { maxP99Ms: 100, maxLostPct: 0.1, minDeliveredShare: 0.9 };
+
+export function broken(row: FanoutRow, limits: BreakLimits = DEFAULT_LIMITS): boolean {
+  return (
+    row.p99 > limits.maxP99Ms ||
+    row.lostPct > limits.maxLostPct ||
+    row.dropped > 0 ||
+    row.extra > 0 ||
+    row.delivered < row.offered * limits.minDeliveredShare
+  );
+}
+
+/** The offered rates a sweep climbs through, deliveries per second (it includes 500k/s: a target). */
+export const SWEEP_RATES = [
+  125_000, 250_000, 500_000, 750_000, 1_000_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000, 3_500_000,
+  4_000_000, 5_000_000, 6_000_000,
+];
+
+/** Connections opened at once while setting up: ngircd's listen backlog is 10, a burst beyond it stalls. */
 function connectWave(peer: PeerName): number {
-  return peer === "ngircd" ? 8 : 200;
+  return peer === "ngircd" ? 8 : 400;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -49,9 +95,20 @@ function fanoutClients(options: FanoutOptions): LoadClient[] {
   });
 }
 
-export async function fanout(peerName: PeerName, options: FanoutOptions): Promise<FanoutRow> {
+/**
+ * One server, one set of registered clients, and a fan-out run at each offered rate in turn (a pause
+ * between). With `stopWhenBroken`, the climb ends at the first broken run (that run included).
+ */
+export async function fanout(
+  peerName: PeerName,
+  options: FanoutOptions,
+  rates: readonly number[],
+  stopWhenBroken?: BreakLimits,
+  log: (text: string) => void = () => {},
+): Promise<FanoutRow[]> {
   const peer = await startPeer(peerName, { service: "rooms", model: "evented" });
   const generator = Generator.start(options.generators);
+  const rows: FanoutRow[] = [];
   try {
     const clients = fanoutClients(options);
     const { setupMs, failed } = await generator.setup(
@@ -63,34 +120,47 @@ export async function fanout(peerName: PeerName, options: FanoutOptions): Promis
     if (failed > 0) throw new Error(`${failed} clients could not register on ${peerName}`);
     await sleep(1000); // the join notices settle
     const idle = sampleProc(peer.pid);
-    const senders = clients.filter((client) => client.sender).length;
     const perRoom = options.clients / options.rooms;
-    const receiversPerMessage = perRoom - 1;
-    const messagesPerSecond = options.rate / receiversPerMessage;
-    const before = sampleProc(peer.pid);
-    const result = await generator.run({
-      perSenderPerSecond: messagesPerSecond / senders,
-      durationMs: options.durationMs,
-      drainMs: 2000,
-    });
-    const after = sampleProc(peer.pid);
-    const expected = result.sent * receiversPerMessage;
+    // IRC does not echo a message to its sender; the seed protocol does.
+    const receiversPerMessage = options.protocol === "seed" ? perRoom : perRoom - 1;
     const seconds = options.durationMs / 1000;
-    return {
-      peer: peerName,
-      scenario: `${options.protocol === "seed" ? "seed-rooms" : "fanout"} ${options.clients}c/${options.rooms}r`,
-      offered: Math.round(expected / seconds),
-      delivered: Math.round(result.received / seconds),
-      lost: Math.max(0, expected - result.received),
-      p50: result.histogram.quantile(0.5),
-      p99: result.histogram.quantile(0.99),
-      max: result.histogram.max,
-      serverCpu: before && after ? cpuPercent(before, after) : 0,
-      rssIdleMb: (idle?.rssBytes ?? 0) / 2 ** 20,
-      rssLoadMb: (after?.rssBytes ?? 0) / 2 ** 20,
-      generatorCpu: Math.max(...result.generatorCpu),
-      setupMs,
-    };
+    for (const rate of rates) {
+      const busyBefore = await waitForQuiet(25, options.quietWaitMs ?? 90_000);
+      const before = sampleProc(peer.pid);
+      const machineBefore = sampleMachine();
+      const result = await generator.fanout(rate / receiversPerMessage, options.durationMs, 10_000);
+      const after = sampleProc(peer.pid);
+      const machineAfter = sampleMachine();
+      const expected = result.sent * receiversPerMessage;
+      const lost = Math.max(0, expected - result.received);
+      const row: FanoutRow = {
+        peer: peerName,
+        scenario: `${options.protocol === "seed" ? "seed-rooms" : "fanout"} ${options.clients}c/${options.rooms}r`,
+        offered: Math.round(expected / seconds),
+        delivered: Math.round(result.received / Math.max(seconds, result.seconds)),
+        lost,
+        lostPct: expected > 0 ? (lost / expected) * 100 : 0,
+        extra: Math.max(0, result.received - expected),
+        p50: result.histogram.quantile(0.5),
+        p99: result.histogram.quantile(0.99),
+        max: result.histogram.max,
+        serverCpu: before && after ? cpuPercent(before, after) : 0,
+        rssIdleMb: (idle?.rssBytes ?? 0) / 2 ** 20,
+        rssLoadMb: (after?.rssBytes ?? 0) / 2 ** 20,
+        generatorCpu: Math.max(...result.generatorCpu),
+        machineCpu: machineBusyPercent(machineBefore, machineAfter),
+        busyBefore,
+        dropped: result.closed,
+        setupMs,
+      };
+      rows.push(row);
+      log(
+        `  ${peerName} ${rate}/s offered: delivered ${row.delivered}/s, p99 ${row.p99.toFixed(2)} ms, lost ${row.lost}, server ${row.serverCpu.toFixed(0)}% CPU, generator ${row.generatorCpu.toFixed(0)}%, machine ${row.machineCpu.toFixed(0)}%`,
+      );
+      if (stopWhenBroken && broken(row, stopWhenBroken)) break;
+      if (result.closed > 0) break;
+    }
+    return rows;
   } finally {
     generator.close();
     await peer.stop();
@@ -105,26 +175,34 @@ export type ConnectionsRow = {
   rssPerConnKb: number;
 };
 
-/** N idle registered clients: how long they take to register, and what each costs in memory. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
+/** N idle registered clients, all connecting at once: how long they take, and what each costs in memory. */
 export async function connections(
-  peerName: PeerName | "node-bare",
+  peerName: PeerName,
   clients: number,
   generators: number,
 ): Promise<ConnectionsRow> {
   const bare = peerName === "node-bare";
-  const peer: Peer = await startPeer(bare ? "node-echo" : peerName, { service: "rooms", model: "evented" });
+  const peer: Peer = await startPeer(peerName, { service: "rooms", model: "evented" });
   const generator = Generator.start(generators);
   try {
-    await sleep(300);
+    await waitForQuiet();
     const empty = sampleProc(peer.pid);
     const list: LoadClient[] = Array.from({ length: clients }, (_, i) => ({
       nick: `idle${i}`,
       room: "",
       sender: false,
     }));
-    // Everyone at once: waves as large as a generator's share.
-    const { setupMs, failed } = await generator.setup(bare ? "line" : "irc", peer.port, list, clients);
-    await sleep(1000);
+    // Everyone at once; a client not registered within 20 s counts as failed (the target is 2 s).
+    const { setupMs, failed } = await generator.setup(
+      bare ? "line" : "irc",
+      peer.port,
+      list,
+      clients,
+      CONNECT_TIMEOUT_MS,
+    );
+    await sleep(1500);
     const full = sampleProc(peer.pid);
     const perConn =
       empty && full ? (full.rssBytes - empty.rssBytes) / Math.max(1, clients - failed) / 1024 : 0;
@@ -152,7 +230,7 @@ export type ReqRepRow = {
   generatorCpu: number;
 };
 
-/** C clients in request/response over a line service. */
+/** C clients in request/response over a line service (closed loop: a request per reply). */
 export async function reqrep(
   server: { peer: "tcpchat"; options: TcpchatOptions } | { peer: "node-echo" },
   concurrency: number,
@@ -168,14 +246,14 @@ export async function reqrep(
       room: "",
       sender: true,
     }));
-    await generator.setup("line", peer.port, list);
+    const { failed } = await generator.setup("line", peer.port, list);
+    if (failed > 0) throw new Error(`${failed} clients could not connect`);
+    await waitForQuiet();
     const before: ProcSample | null = treeSample(peer.pid);
-    const result = await generator.run({
-      perSenderPerSecond: 0,
+    const result = await generator.reqrep(
+      service === "calc" ? "2**64 // 3 + 1" : "hello, benchmark",
       durationMs,
-      drainMs: 0,
-      request: service === "calc" ? "2**64 // 3 + 1" : "hello, benchmark",
-    });
+    );
     const after = treeSample(peer.pid);
     const name =
       server.peer === "tcpchat"

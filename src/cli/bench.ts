@@ -1,24 +1,37 @@
-// `tcpchat bench <scenario>`: load tcpchat and its peers (ngircd, InspIRCd, raw Node) in the same session,
+// `tcpchat bench [scenario]`: load tcpchat and its peers (ngircd, InspIRCd, raw Node) in the same session,
 // take medians of several runs, and write a report (markdown, CSV, SVG) to bench/results/<time>/.
 import { execSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { Command, Option } from "commander";
+import { Argument, Command } from "commander";
 import { median } from "../bench/histogram.js";
-import { availablePeers, type PeerName, ROOT } from "../bench/peers.js";
-import { csv, latencyChart, markdownTable, type Row, type Series } from "../bench/report.js";
+import { availablePeers, hasClusterModel, type PeerName, ROOT } from "../bench/peers.js";
+import { readProfile, topSelfTime } from "../bench/profile.js";
 import {
+  comparisonTable,
+  csv,
+  latencyChart,
+  type Metric,
+  markdownTable,
+  type Row,
+  type Series,
+} from "../bench/report.js";
+import {
+  type BreakLimits,
+  broken,
   connections,
+  DEFAULT_LIMITS,
   type FanoutOptions,
   type FanoutRow,
   fanout,
   type ReqRepRow,
   reqrep,
+  SWEEP_RATES,
 } from "../bench/scenarios.js";
 import { parseCount } from "./parse.js";
 
-const SCENARIOS = ["fanout", "seed-rooms", "connections", "reqrep", "all"] as const;
+const SCENARIOS = ["fanout", "seed-rooms", "connections", "reqrep", "profile", "all"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface BenchFlags {
@@ -27,16 +40,67 @@ interface BenchFlags {
   rooms?: number;
   senders?: number;
   rate?: string;
+  sweep?: boolean;
+  maxP99: number;
   duration: number;
   runs: number;
   generators: number;
   concurrency: number;
+  connections?: string;
+  profile?: boolean;
   quick?: boolean;
   out?: string;
 }
 
+/** A generator process above this share of a core is the bottleneck, not the server. */
+const GENERATOR_SATURATED = 90;
+/** The machine's cores this busy (all of them, in %): the server and the generator compete. */
+const MACHINE_SATURATED = 95;
+const OFFERED_TARGET = 500_000;
+
+const started = performance.now();
+const log = (text: string) =>
+  process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${text}\n`);
+
+export function benchCommand(): Command {
+  return new Command("bench")
+    .description(
+      "benchmark tcpchat beside ngircd, InspIRCd and raw Node; writes bench/results/<time>/REPORT.md, .csv, .svg",
+    )
+    .addArgument(
+      new Argument("[scenario]", "what to measure (profile: a CPU profile of tcpchat under fan-out)")
+        .choices(SCENARIOS)
+        .default("all"),
+    )
+    .option(
+      "--peers <list>",
+      "servers to compare, comma-separated (default: tcpchat and every peer installed)",
+    )
+    .option("--clients <n>", "fanout: clients, instead of the two standard set-ups", parseCount)
+    .option(
+      "--rooms <n>",
+      "fanout: rooms the clients are spread over (with --clients; default 10)",
+      parseCount,
+    )
+    .option("--senders <n>", "fanout: clients that post (default 2 per room)", parseCount)
+    .option("--rate <list>", "fanout: offered deliveries per second, comma-separated (default 250000,500000)")
+    .option("--sweep", "fanout: raise the offered rate until latency or loss breaks; report that point")
+    .option("--max-p99 <ms>", "fanout: p99 latency beyond which a run counts as broken", parseCount, 100)
+    .option("--duration <seconds>", "seconds each run sends for", parseCount, 5)
+    .option("--runs <n>", "runs of each measurement; the report gives medians", parseCount, 3)
+    .option("--generators <n>", "load-generator processes", parseCount, 2)
+    .option("--concurrency <n>", "reqrep: clients at once (single: 1)", parseCount, 50)
+    .option("--connections <list>", "connections: idle clients, comma-separated (default 1000,5000,10000)")
+    .option("--profile", "all/fanout: also record a CPU profile of tcpchat under fan-out load")
+    .option("--quick", "a small run of every scenario, one run each (npm run bench)")
+    .option("--out <dir>", "where the report goes (default: bench/results/<time>)")
+    .action(async (scenario: Scenario, flags: BenchFlags) => {
+      await runBench(scenario, flags);
+    });
+}
+
 /** Medians of the numeric fields of several runs' rows; the text fields of the first. */
-function medianRow<T extends Row>(rows: T[]): T {
+function medianRow<T extends Row>(rows: readonly T[]): T {
   const first = rows[0] as T;
   const out: Row = {};
   for (const key of Object.keys(first)) {
@@ -52,175 +116,373 @@ async function repeat<T extends Row>(runs: number, run: () => Promise<T>): Promi
   return medianRow(rows);
 }
 
-function machine(): string {
-  const cpu = cpus()[0]?.model ?? "unknown CPU";
-  let kernel = "";
+function firstLine(command: string): string {
   try {
-    kernel = execSync("uname -r").toString().trim();
-  } catch {}
-  return `${cpus().length} × ${cpu}, Linux ${kernel}, Node ${process.version}`;
+    return (
+      execSync(command, { stdio: ["ignore", "pipe", "pipe"] })
+        .toString()
+        .trim()
+        .split("\n")[0] ?? ""
+    );
+  } catch {
+    return "";
+  }
 }
 
-export function benchCommand(): Command {
-  return new Command("bench")
-    .description("benchmark tcpchat beside ngircd, InspIRCd and raw Node; writes bench/results/<time>/")
-    .addOption(new Option("--scenario <name>", "what to measure").choices(SCENARIOS).default("all"))
-    .option(
-      "--peers <list>",
-      "servers to compare, comma-separated (default: tcpchat and every peer installed)",
-    )
-    .option(
-      "--clients <n>",
-      "fanout: clients (default 1000); connections: idle clients (default 5000)",
-      parseCount,
-    )
-    .option("--rooms <n>", "fanout: rooms the clients are spread over (default 10)", parseCount)
-    .option("--senders <n>", "fanout: clients that send (default 2 per room)", parseCount)
-    .option(
-      "--rate <list>",
-      "fanout: offered deliveries per second, comma-separated to sweep (default 100000,250000,500000)",
-    )
-    .option("--duration <seconds>", "seconds each run sends for", parseCount, 5)
-    .option("--runs <n>", "runs of each measurement; the report gives medians", parseCount, 3)
-    .option("--generators <n>", "load-generator processes", parseCount, 2)
-    .option("--concurrency <n>", "reqrep: clients at once", parseCount, 50)
-    .option("--quick", "a small run of every scenario (npm run bench)")
-    .option("--out <dir>", "where the report goes (default: bench/results/<time>)")
-    .action(async (flags: BenchFlags & { scenario: Scenario }) => {
-      await runBench(flags.scenario, flags);
-    });
+function machine(peers: readonly string[]): string {
+  const versions = [`Node ${process.version}`];
+  if (peers.includes("ngircd")) versions.push(firstLine("/usr/sbin/ngircd --version"));
+  if (peers.includes("inspircd")) versions.push(firstLine("/usr/sbin/inspircd --version"));
+  const limit = firstLine("sh -c 'ulimit -n 65536 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; ulimit -n'");
+  return [
+    `- Machine: ${cpus().length} CPUs (\`nproc\` ${firstLine("nproc")}), ${cpus()[0]?.model ?? "unknown CPU"}, Linux ${firstLine("uname -r")}`,
+    `- Software: ${versions.filter(Boolean).join("; ")}`,
+    `- tcpchat: \`${firstLine(`git -C ${ROOT} describe --always --dirty`)}\` (\`dist/\`, the release build)`,
+    `- Open-file limit of the servers: ${limit}; load average at the start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  ].join("\n");
+}
+
+interface Report {
+  sections: string[];
+  csvRows: Row[];
+  charts: Array<{ file: string; svg: string }>;
+  notes: string[];
 }
 
 async function runBench(scenario: Scenario, flags: BenchFlags): Promise<void> {
   const quick = flags.quick === true;
   const peers = (flags.peers?.split(",") as PeerName[] | undefined) ?? availablePeers();
   const runs = quick ? 1 : flags.runs;
-  const duration = (quick ? 2 : flags.duration) * 1000;
-  const sections: string[] = [
-    `# tcpchat benchmark\n\nMachine: ${machine()}. Generator: ${flags.generators} processes. Medians of ${runs} run(s).\n`,
-  ];
-  const csvRows: Row[] = [];
-  const log = (text: string) => process.stderr.write(`${text}\n`);
-  const charts: Array<{ file: string; svg: string }> = [];
-
-  const fanoutScenarios = (protocol: "irc" | "seed"): Array<Omit<FanoutOptions, "rate">> => {
-    const base = { durationMs: duration, generators: flags.generators, protocol };
-    if (flags.clients || flags.rooms || quick)
-      return [
-        {
-          ...base,
-          clients: flags.clients ?? (quick ? 200 : 1000),
-          rooms: flags.rooms ?? (quick ? 2 : 10),
-          senders: flags.senders ?? 2 * (flags.rooms ?? (quick ? 2 : 10)),
-        },
-      ];
-    return [
-      { ...base, clients: 1000, rooms: 10, senders: 20 },
-      { ...base, clients: 500, rooms: 1, senders: 10 },
-    ];
+  const durationMs = (quick ? 2 : flags.duration) * 1000;
+  const generators = flags.generators;
+  const report: Report = {
+    sections: [
+      `# tcpchat benchmark\n\n${machine(peers)}\n- Command: \`tcpchat bench ${process.argv.slice(3).join(" ")}\` — ${new Date().toISOString()}\n- Generator: ${generators} processes; medians of ${runs} run(s); ${durationMs / 1000} s per run.\n`,
+    ],
+    csvRows: [],
+    charts: [],
+    notes: [],
   };
-  const rates = (flags.rate ?? (quick ? "50000" : "100000,250000,500000")).split(",").map(Number);
+  const wants = (name: Scenario) => scenario === name || scenario === "all";
 
-  for (const protocol of ["irc", "seed"] as const) {
-    const name = protocol === "irc" ? "fanout" : "seed-rooms";
-    if (scenario !== name && scenario !== "all") continue;
-    const who = protocol === "irc" ? peers : peers.filter((peer) => peer === "tcpchat");
-    for (const options of fanoutScenarios(protocol)) {
-      const rows: FanoutRow[] = [];
-      const series: Series[] = [];
-      for (const peer of who) {
-        const points: Series["points"] = [];
-        for (const rate of rates) {
-          log(`${name}: ${peer}, ${options.clients} clients in ${options.rooms} rooms, ${rate}/s offered`);
-          try {
-            const row = await repeat(runs, () => fanout(peer, { ...options, rate }));
-            rows.push(row);
-            points.push([row.offered, row.p99]);
-            csvRows.push({ ...row });
-          } catch (err) {
-            log(`  failed: ${(err as Error).message}`);
-          }
-        }
-        series.push({ name: peer, points });
-      }
-      const title = `${name}: ${options.clients} clients, ${options.rooms} room(s)`;
-      sections.push(`## ${title}\n\n${markdownTable(withRatios(rows))}`);
-      const file = `${name}-${options.clients}c-${options.rooms}r.svg`;
-      charts.push({ file, svg: latencyChart(title, series) });
-      sections.push(`![${title}](${file})\n`);
+  if (wants("fanout") || wants("seed-rooms")) {
+    const limits: BreakLimits = { ...DEFAULT_LIMITS, maxP99Ms: flags.maxP99 };
+    const rates =
+      flags.sweep && !flags.rate
+        ? SWEEP_RATES
+        : (flags.rate ?? (quick ? "100000" : "250000,500000")).split(",").map(Number);
+    const base = { durationMs, generators };
+    const setups: Array<Omit<FanoutOptions, "protocol">> =
+      flags.clients || quick
+        ? [
+            {
+              ...base,
+              clients: flags.clients ?? 200,
+              rooms: flags.rooms ?? (flags.clients ? 10 : 2),
+              senders: flags.senders ?? 2 * (flags.rooms ?? (flags.clients ? 10 : 2)),
+            },
+          ]
+        : [
+            { ...base, clients: 1000, rooms: 10, senders: 20 },
+            { ...base, clients: 500, rooms: 1, senders: 10 },
+          ];
+    for (const protocol of ["irc", "seed"] as const) {
+      const name = protocol === "irc" ? "fanout" : "seed-rooms";
+      if (!wants(name)) continue;
+      // Only tcpchat speaks the seed protocol.
+      const who = protocol === "irc" ? peers : peers.filter((peer) => peer === "tcpchat");
+      for (const setup of setups)
+        await fanoutSection(report, name, who, { ...setup, protocol }, rates, {
+          runs,
+          sweep: flags.sweep === true,
+          limits,
+        });
     }
   }
 
-  if (scenario === "connections" || scenario === "all") {
-    const count = flags.clients ?? (quick ? 1000 : 5000);
-    const rows: Row[] = [];
-    for (const peer of [...peers, "node-bare" as const]) {
-      log(`connections: ${peer}, ${count} idle clients`);
-      try {
-        rows.push((await repeat(runs, () => connections(peer, count, flags.generators))) as unknown as Row);
-      } catch (err) {
-        log(`  failed: ${(err as Error).message}`);
-      }
-    }
-    const bare = rows.find((row) => row.peer === "node socket (bare)");
-    for (const row of rows)
-      row["× bare socket"] = bare
-        ? Number(((row.rssPerConnKb as number) / (bare.rssPerConnKb as number)).toFixed(2))
-        : "";
-    sections.push(`## connections: ${count} idle registered clients\n\n${markdownTable(rows)}`);
-    csvRows.push(...rows.map((row) => ({ scenario: "connections", ...row })));
+  if (wants("connections")) {
+    const counts = (flags.connections ?? (quick ? "500" : "1000,5000,10000")).split(",").map(Number);
+    for (const count of counts)
+      await connectionsSection(report, [...peers, "node-bare"], count, runs, generators);
   }
 
-  if (scenario === "reqrep" || scenario === "all") {
-    const rows: ReqRepRow[] = [];
-    const c = quick ? 10 : flags.concurrency;
-    const servers = [
-      { peer: "node-echo" as const },
-      ...(["evented", "threaded", "single", "cluster"] as const).map((model) => ({
-        peer: "tcpchat" as const,
-        options: { service: "echo" as const, model, ...(model === "cluster" ? { workers: 2 } : {}) },
-      })),
-      { peer: "tcpchat" as const, options: { service: "calc" as const, model: "evented" as const } },
-    ];
-    for (const server of servers) {
-      const concurrency = server.peer === "tcpchat" && server.options.model === "single" ? 1 : c;
-      log(
-        `reqrep: ${server.peer === "tcpchat" ? `${server.options.service} under ${server.options.model}` : "raw node echo"}, ${concurrency} clients`,
-      );
-      try {
-        rows.push(await repeat(runs, () => reqrep(server, concurrency, duration, flags.generators)));
-      } catch (err) {
-        log(`  failed: ${(err as Error).message}`);
-      }
-    }
-    const floor = rows.find((row) => row.server === "raw node echo");
-    const withFloor = rows.map((row) => ({
-      ...row,
-      "× raw node": floor ? Number((row.repliesPerSecond / floor.repliesPerSecond).toFixed(2)) : "",
-    }));
-    sections.push(`## reqrep: request/response over line services\n\n${markdownTable(withFloor)}`);
-    csvRows.push(...withFloor.map((row) => ({ scenario: "reqrep", ...row })));
-  }
+  if (wants("reqrep"))
+    await reqrepSection(report, quick ? 10 : flags.concurrency, durationMs, runs, generators);
+
+  if (scenario === "profile" || (flags.profile && (wants("fanout") || scenario === "all")))
+    await profileSection(
+      report,
+      durationMs,
+      generators,
+      flags.rate ? Number(flags.rate.split(",")[0]) : OFFERED_TARGET,
+    );
+
+  report.notes.push(
+    `Load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (other work on the machine shows here).`,
+  );
+  if (report.notes.length > 0)
+    report.sections.push(`## Notes\n\n${report.notes.map((note) => `- ${note}`).join("\n")}\n`);
 
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const out = flags.out ?? join(ROOT, "bench", "results", stamp);
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, "REPORT.md"), sections.join("\n"));
-  writeFileSync(join(out, "results.csv"), csv(csvRows));
-  for (const chart of charts) writeFileSync(join(out, chart.file), chart.svg);
-  process.stdout.write(`${sections.join("\n")}\nwritten to ${out}\n`);
+  writeFileSync(join(out, "REPORT.md"), report.sections.join("\n"));
+  writeFileSync(join(out, "results.csv"), csv(report.csvRows));
+  for (const chart of report.charts) writeFileSync(join(out, chart.file), chart.svg);
+  process.stdout.write(`${report.sections.join("\n")}\nwritten to ${out}\n`);
 }
 
-/** Each row's delivered rate against the best peer other than tcpchat at the same offered rate. */
-function withRatios(rows: FanoutRow[]): Row[] {
-  return rows.map((row) => {
-    const peers = rows.filter(
-      (other) => other.peer !== "tcpchat" && Math.abs(other.offered - row.offered) / row.offered < 0.2,
+function generatorNote(report: Report, what: string, cpu: number): void {
+  if (cpu >= GENERATOR_SATURATED)
+    report.notes.push(
+      `${what}: a generator process used ${cpu.toFixed(0)}% of a core — the generator saturated, so the server's figure there is a lower bound.`,
     );
-    const best = Math.max(0, ...peers.map((other) => other.delivered));
-    return {
-      ...row,
-      "× best peer": best > 0 && row.peer === "tcpchat" ? Number((row.delivered / best).toFixed(2)) : "",
-    };
-  });
+}
+
+async function fanoutSection(
+  report: Report,
+  name: string,
+  who: readonly PeerName[],
+  options: FanoutOptions,
+  rates: readonly number[],
+  how: { runs: number; sweep: boolean; limits: BreakLimits },
+): Promise<void> {
+  const title = `${name}: ${options.clients} clients in ${options.rooms} room(s), ${options.senders} senders`;
+  const rows: FanoutRow[] = [];
+  const series: Series[] = [];
+  const metric = (text: string, better: Metric["better"]): Metric => ({ metric: text, better, values: {} });
+  const target = `${OFFERED_TARGET / 1000}k/s offered`;
+  const metrics = {
+    saturation: metric("saturation point: highest offered rate not broken (deliveries/s)", "higher"),
+    atSaturation: metric("delivered at the saturation point (deliveries/s)", "higher"),
+    peak: metric("peak delivered (deliveries/s)", "higher"),
+    p99: metric(`p99 at ${target} (ms)`, "lower"),
+    p50: metric(`p50 at ${target} (ms)`, "lower"),
+    cpu: metric(`server CPU at ${target} (% of a core)`, "lower"),
+    rss: metric("server RSS idle, clients registered (MB)", "lower"),
+    rssLoad: metric("server RSS after the last run (MB)", "lower"),
+  };
+  for (const peer of who) {
+    log(`${title}: ${peer}${how.sweep ? " (sweep)" : ""}`);
+    // Run 1 climbs (in a sweep); the later runs repeat the rates it reached. Medians per rate.
+    const perRun: FanoutRow[][] = [];
+    let plan = [...rates];
+    try {
+      for (let run = 0; run < how.runs; run++) {
+        const got = await fanout(peer, options, plan, how.sweep ? how.limits : undefined, log);
+        perRun.push(got);
+        if (run === 0) plan = plan.slice(0, got.length);
+      }
+    } catch (err) {
+      log(`  failed: ${(err as Error).message}`);
+      report.notes.push(`${title}, ${peer}: ${(err as Error).message}`);
+    }
+    const medians: FanoutRow[] = [];
+    for (let i = 0; i < plan.length; i++) {
+      const atRate = perRun.map((got) => got[i]).filter((row): row is FanoutRow => row !== undefined);
+      if (atRate.length > 0) medians.push(medianRow(atRate));
+    }
+    rows.push(...medians);
+    report.csvRows.push(...medians.map((row) => ({ ...row, broken: broken(row, how.limits) ? "yes" : "" })));
+    series.push({ name: peer, points: medians.map((row) => [row.offered, row.p99]) });
+    const unbroken = medians.filter((row) => !broken(row, how.limits));
+    const top = unbroken.at(-1);
+    if (how.sweep) {
+      metrics.saturation.values[peer] = top?.offered ?? 0;
+      metrics.atSaturation.values[peer] = top?.delivered ?? 0;
+    }
+    if (medians.length > 0) metrics.peak.values[peer] = Math.max(...medians.map((row) => row.delivered));
+    const near = medians.find((row) => Math.abs(row.offered - OFFERED_TARGET) / OFFERED_TARGET < 0.1);
+    if (near) {
+      metrics.p99.values[peer] = near.p99;
+      metrics.p50.values[peer] = near.p50;
+      metrics.cpu.values[peer] = near.serverCpu;
+    }
+    if (medians[0]) metrics.rss.values[peer] = medians[0].rssIdleMb;
+    const last = medians.at(-1);
+    if (last) metrics.rssLoad.values[peer] = last.rssLoadMb;
+    const busyGenerator = medians.find((row) => row.generatorCpu >= GENERATOR_SATURATED);
+    if (busyGenerator)
+      generatorNote(
+        report,
+        `${title}, ${peer}, from ${Math.round(busyGenerator.offered / 1000)}k/s offered`,
+        busyGenerator.generatorCpu,
+      );
+    const disturbed = medians.filter((row) => row.busyBefore >= 25);
+    if (disturbed.length > 0)
+      report.notes.push(
+        `${title}, ${peer}: ${disturbed.length} rate(s) measured while other work kept the machine ${Math.max(...disturbed.map((row) => row.busyBefore)).toFixed(0)}% busy just before (the harness waited up to 90 s for quiet).`,
+      );
+    const busyMachine = medians.find((row) => row.machineCpu >= MACHINE_SATURATED);
+    if (busyMachine)
+      report.notes.push(
+        `${title}, ${peer}: from ${Math.round(busyMachine.offered / 1000)}k/s offered the machine's cores were ${busyMachine.machineCpu.toFixed(0)}% busy (server ${busyMachine.serverCpu.toFixed(0)}% of a core, busiest generator process ${busyMachine.generatorCpu.toFixed(0)}%): server and generator compete for the same cores there.`,
+      );
+    const firstBroken = medians.find((row) => broken(row, how.limits));
+    if (how.sweep && firstBroken)
+      report.notes.push(
+        `${title}, ${peer}: broke at ${Math.round(firstBroken.offered / 1000)}k/s offered (p99 ${firstBroken.p99.toFixed(1)} ms, lost ${firstBroken.lostPct.toFixed(2)}%, delivered ${Math.round(firstBroken.delivered / 1000)}k/s, server ${firstBroken.serverCpu.toFixed(0)}% of a core, generator ${firstBroken.generatorCpu.toFixed(0)}%, machine ${firstBroken.machineCpu.toFixed(0)}%).`,
+      );
+  }
+  const summary = Object.values(metrics).filter((m) => Object.keys(m.values).length > 0);
+  report.sections.push(`## ${title}\n\n${markdownTable(comparisonTable(summary, who))}`);
+  report.sections.push(
+    `<details><summary>every rate (medians)</summary>\n\n${markdownTable(
+      rows.map(({ scenario: _s, ...row }) => ({
+        ...row,
+        broken: broken(row as FanoutRow, how.limits) ? "yes" : "",
+      })),
+    )}\n</details>\n`,
+  );
+  const file = `${name}-${options.clients}c-${options.rooms}r.svg`;
+  report.charts.push({ file, svg: latencyChart(title, series) });
+  report.sections.push(`![${title}: p99 latency against offered rate](${file})\n`);
+}
+
+async function connectionsSection(
+  report: Report,
+  servers: readonly PeerName[],
+  count: number,
+  runs: number,
+  generators: number,
+): Promise<void> {
+  const rows: Row[] = [];
+  for (const peer of servers) {
+    log(`connections: ${peer}, ${count} idle clients at once`);
+    try {
+      rows.push(await repeat(runs, () => connections(peer, count, generators)));
+    } catch (err) {
+      log(`  failed: ${(err as Error).message}`);
+      report.notes.push(`connections ${count}, ${peer}: ${(err as Error).message}`);
+    }
+  }
+  const bare = rows.find((row) => row.peer === "node socket (bare)");
+  for (const row of rows)
+    row["× bare socket"] = bare
+      ? Number(((row.rssPerConnKb as number) / (bare.rssPerConnKb as number)).toFixed(2))
+      : "";
+  const irc = servers.filter((peer) => peer !== "node-bare");
+  const value = (peer: string, key: string) =>
+    rows.find((row) => row.peer === peer)?.[key] as number | undefined;
+  const metrics: Metric[] = [
+    {
+      metric: "all registered after (ms)",
+      better: "lower",
+      values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "registerMs")])),
+    },
+    {
+      metric: "RSS per connection (KB)",
+      better: "lower",
+      values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "rssPerConnKb")])),
+    },
+    {
+      metric: "clients that failed to register",
+      better: "lower",
+      values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "failed")])),
+    },
+  ];
+  report.sections.push(
+    `## connections: ${count.toLocaleString("en-US")} idle registered clients, connecting at once\n\n${markdownTable(comparisonTable(metrics, irc))}\n${markdownTable(rows)}`,
+  );
+  report.csvRows.push(...rows.map((row) => ({ scenario: `connections ${count}`, ...row })));
+}
+
+async function reqrepSection(
+  report: Report,
+  c: number,
+  durationMs: number,
+  runs: number,
+  generators: number,
+): Promise<void> {
+  const models = [
+    "evented",
+    "threaded",
+    "single",
+    ...(hasClusterModel() ? (["cluster"] as const) : []),
+  ] as const;
+  const servers = [
+    { peer: "node-echo" as const },
+    ...(["echo", "calc"] as const).flatMap((service) =>
+      models.map((model) => ({
+        peer: "tcpchat" as const,
+        options: { service, model, ...(model === "cluster" ? { workers: 2 } : {}) },
+      })),
+    ),
+  ];
+  const rows: ReqRepRow[] = [];
+  for (const server of servers) {
+    const concurrency = server.peer === "tcpchat" && server.options.model === "single" ? 1 : c;
+    const what =
+      server.peer === "tcpchat" ? `${server.options.service} under ${server.options.model}` : "raw node echo";
+    log(`reqrep: ${what}, ${concurrency} clients`);
+    try {
+      const row = await repeat(runs, () => reqrep(server, concurrency, durationMs, generators));
+      rows.push(row);
+      generatorNote(report, `reqrep ${what}`, row.generatorCpu);
+    } catch (err) {
+      log(`  failed: ${(err as Error).message}`);
+      report.notes.push(`reqrep ${what}: ${(err as Error).message}`);
+    }
+  }
+  const floor = rows.find((row) => row.server === "raw node echo");
+  const withFloor = rows.map((row) => ({
+    ...row,
+    "× raw node echo": floor ? Number((row.repliesPerSecond / floor.repliesPerSecond).toFixed(2)) : "",
+  }));
+  report.sections.push(
+    `## reqrep: request/response over line services (${c} clients; single: 1)\n\n${markdownTable(withFloor)}`,
+  );
+  report.csvRows.push(...withFloor.map((row) => ({ scenario: "reqrep", ...row })));
+}
+
+/** A CPU profile of tcpchat under fan-out (1,000 clients in 10 rooms), summarised by self time. */
+async function profileSection(
+  report: Report,
+  durationMs: number,
+  generators: number,
+  rate: number,
+): Promise<void> {
+  const dir = join(ROOT, "bench", "results", "tmp");
+  mkdirSync(dir, { recursive: true });
+  const before = new Set(readdirSync(dir));
+  process.env.TCPCHAT_BENCH_PROFILE = dir;
+  log(`profile: tcpchat under fan-out, 1000 clients in 10 rooms, ${rate}/s offered`);
+  try {
+    await fanout(
+      "tcpchat",
+      {
+        clients: 1000,
+        rooms: 10,
+        senders: 20,
+        durationMs: Math.max(durationMs, 5000),
+        generators,
+        protocol: "irc",
+      },
+      [rate],
+      undefined,
+      log,
+    );
+  } finally {
+    delete process.env.TCPCHAT_BENCH_PROFILE;
+  }
+  const fresh = readdirSync(dir)
+    .filter((file) => file.endsWith(".cpuprofile") && !before.has(file))
+    .map((file) => join(dir, file))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  const file = fresh[0];
+  if (!file) {
+    report.notes.push("profile: tcpchat wrote no .cpuprofile (did it exit cleanly on SIGTERM?)");
+    return;
+  }
+  const rows = topSelfTime(readProfile(file), 20);
+  report.sections.push(
+    `## Where tcpchat's time goes under fan-out (CPU profile, ${Math.round(rate / 1000)}k/s offered, 1,000 clients in 10 rooms)\n\nSelf time, % of the busy samples. Profile: \`${file.replace(ROOT, "")}\` (read it with \`node bench/profile-top.mjs <file>\` or Chrome DevTools).\n\n${markdownTable(rows)}`,
+  );
+  try {
+    copyFileSync(file, join(dir, "latest-fanout.cpuprofile"));
+  } catch {}
 }
