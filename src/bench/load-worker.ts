@@ -10,6 +10,8 @@ export interface LoadClient {
   room: string;
   /** Posts during a fan-out run. */
   sender: boolean;
+  /** The port of the node this client uses, when the server is several nodes. */
+  port?: number;
 }
 
 export type Protocol = "irc" | "seed" | "line";
@@ -68,7 +70,7 @@ async function setup(command: Extract<WorkerCommand, { t: "setup" }>): Promise<W
     await Promise.all(
       wave.map(async (client) => {
         try {
-          const conn = await LoadConnection.open(command.port, command.timeoutMs);
+          const conn = await LoadConnection.open(client.port ?? command.port, command.timeoutMs);
           const seed = await register(conn, client, command.timeoutMs);
           conn.socket.once("close", () => {
             closed += 1;

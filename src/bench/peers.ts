@@ -126,6 +126,8 @@ export interface TcpchatOptions {
   service: "rooms" | "echo" | "calc";
   model: "single" | "threaded" | "evented" | "cluster";
   workers?: number;
+  /** Join this Redis bus (with this key prefix): one node of several. */
+  bus?: { url: string; prefix: string };
 }
 
 export async function startPeer(
@@ -153,6 +155,7 @@ export async function startPeer(
       args.push(cli, "serve", "--service", tcpchat.service, "--model", tcpchat.model, "--port", String(port));
       args.push("--log-level", "warn", "--backlog", "8192", "--max-threads", "1024");
       if (tcpchat.workers) args.push("--workers", String(tcpchat.workers));
+      if (tcpchat.bus) args.push("--bus", tcpchat.bus.url, "--bus-prefix", tcpchat.bus.prefix);
       if (tcpchat.service === "rooms")
         args.push("--no-flood-limit", "--max-clients-per-ip", "1000000", "--server-name", "tcpchat.bench");
       const [sh, shArgs] = withFileLimit(process.execPath, args);

@@ -85,7 +85,7 @@ function connectWave(peer: PeerName): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function fanoutClients(options: FanoutOptions): LoadClient[] {
+export function fanoutClients(options: FanoutOptions): LoadClient[] {
   const perRoom = Math.floor(options.clients / options.rooms);
   const sendersPerRoom = Math.max(1, Math.floor(options.senders / options.rooms));
   return Array.from({ length: options.clients }, (_, i) => {

@@ -6,6 +6,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Argument, Command } from "commander";
 import { median } from "../bench/histogram.js";
+import { fanoutOnNodes, type NodesRow } from "../bench/nodes.js";
 import { availablePeers, hasClusterModel, type PeerName, ROOT } from "../bench/peers.js";
 import { readProfile, topSelfTime } from "../bench/profile.js";
 import {
@@ -31,7 +32,7 @@ import {
 } from "../bench/scenarios.js";
 import { parseCount } from "./parse.js";
 
-const SCENARIOS = ["fanout", "seed-rooms", "connections", "reqrep", "profile", "all"] as const;
+const SCENARIOS = ["fanout", "seed-rooms", "connections", "reqrep", "nodes", "profile", "all"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface BenchFlags {
@@ -210,6 +211,9 @@ async function runBench(scenario: Scenario, flags: BenchFlags): Promise<void> {
 
   if (wants("reqrep"))
     await reqrepSection(report, quick ? 10 : flags.concurrency, durationMs, runs, generators);
+
+  // Several nodes need Redis: only when asked for by name.
+  if (scenario === "nodes") await nodesSection(report, flags, durationMs, runs, generators);
 
   if (scenario === "profile" || (flags.profile && (wants("fanout") || scenario === "all")))
     await profileSection(
@@ -437,6 +441,52 @@ async function reqrepSection(
     `## reqrep: request/response over line services (${c} clients; single: 1)\n\n${markdownTable(withFloor)}`,
   );
   report.csvRows.push(...withFloor.map((row) => ({ scenario: "reqrep", ...row })));
+}
+
+/** Fan-out with the members spread over 1, 2 and 3 nodes on the Redis bus: the cost of the bus. */
+async function nodesSection(
+  report: Report,
+  flags: BenchFlags,
+  durationMs: number,
+  runs: number,
+  generators: number,
+): Promise<void> {
+  const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+  const clients = flags.clients ?? 1000;
+  const rooms = flags.rooms ?? 10;
+  const options: FanoutOptions = {
+    clients,
+    rooms,
+    senders: flags.senders ?? 2 * rooms,
+    durationMs,
+    generators,
+    protocol: "irc",
+  };
+  const rates = (flags.rate ?? "250000,500000").split(",").map(Number);
+  const rows: NodesRow[] = [];
+  for (const rate of rates) {
+    for (const count of [1, 2, 3]) {
+      log(`nodes: ${count} node(s), ${clients} clients in ${rooms} rooms, ${rate}/s offered`);
+      const runsOf: NodesRow[] = [];
+      for (let i = 0; i < runs; i++) runsOf.push(await fanoutOnNodes(count, options, rate, redisUrl));
+      rows.push(medianOf(runsOf));
+    }
+  }
+  report.sections.push(
+    `## nodes: fan-out over several tcpchat nodes on one Redis bus (${redisUrl})\n\n${clients} IRC clients in ${rooms} rooms, dealt to the nodes in turn, so every room has members on every node. One node runs alone (no bus). Redis figures are per message sent (INFO stats deltas over the run; heartbeats included).\n\n${markdownTable(rows)}`,
+  );
+  report.csvRows.push(...rows.map((row) => ({ scenario: "nodes", ...row })));
+}
+
+/** Medians of each numeric field. */
+function medianOf<T extends Record<string, number>>(rows: T[]): T {
+  const first = rows[0] as T;
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(first)) {
+    const values = rows.map((row) => row[key] as number).sort((a, b) => a - b);
+    out[key] = values[Math.floor(values.length / 2)] as number;
+  }
+  return out as T;
 }
 
 /** A CPU profile of tcpchat under fan-out (1,000 clients in 10 rooms), summarised by self time. */
