@@ -41,28 +41,8 @@ class Run extends CliRun {
     this.child.stdin?.write(`${line}\n`);
   }
 
-  exitCode(): Promise<number | null> {
-    return bounded(
-      this.exited.then(({ code }) => code),
-      () => `the child's exit; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
-    );
-  }
-}
-
-async function bounded<T>(promise: Promise<T>, what: string | (() => string)): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`timed out waiting for ${typeof what === "string" ? what : what()}`)),
-          WAIT_MS,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
+  override exitCode(timeoutMs = WAIT_MS): Promise<number | null> {
+    return super.exitCode(timeoutMs);
   }
 }
 

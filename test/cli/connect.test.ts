@@ -6,7 +6,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { EXIT_CODES } from "../../src/cli/connect.js";
-import { CliRun } from "../support/cli.js";
+import { bounded, CliRun } from "../support/cli.js";
 import { quote, SCRIPT_MISSING, Screen } from "../support/screen.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -30,30 +30,8 @@ class Run extends CliRun {
     return this.until(() => this.stdout.includes(text), JSON.stringify(text));
   }
 
-  /** Bounded: a child that does not exit fails the test instead of hanging it. */
-  exitCode(): Promise<number | null> {
-    return bounded(
-      this.exited.then(({ code }) => code),
-      () => `the child's exit; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
-    );
-  }
-}
-
-/** `promise`, or a rejection after WAIT_MS. */
-async function bounded<T>(promise: Promise<T>, what: string | (() => string)): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`timed out waiting for ${typeof what === "string" ? what : what()}`)),
-          WAIT_MS,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
+  override exitCode(timeoutMs = WAIT_MS): Promise<number | null> {
+    return super.exitCode(timeoutMs);
   }
 }
 
@@ -184,7 +162,7 @@ describe("tcpchat connect", () => {
     return {
       port: (server.address() as { port: number }).port,
       sockets: accepted,
-      accepted: (index) => bounded(at(connections, index).promise, `connection ${index}`),
+      accepted: (index) => bounded(at(connections, index).promise, `connection ${index}`, WAIT_MS),
       received: (index) => at(received, index).promise,
     };
   }
@@ -200,7 +178,7 @@ describe("tcpchat connect", () => {
 
   /** What the `index`th client sent, bounded in time. */
   function receivedBy(server: TestServer, index = 0): Promise<string> {
-    return bounded(server.received(index), `the end of client ${index}'s input`);
+    return bounded(server.received(index), `the end of client ${index}'s input`, WAIT_MS);
   }
 
   // ----- scripted -----

@@ -72,6 +72,15 @@ export class CliRun {
     });
   }
 
+  /** The exit code, bounded: a child that does not exit fails the test instead of hanging it. */
+  exitCode(timeoutMs = DEFAULT_WAIT_MS): Promise<number | null> {
+    return bounded(
+      this.exited.then(({ code }) => code),
+      () => `the child's exit; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
+      timeoutMs,
+    );
+  }
+
   /** For servers: the port from the `listening on <host>:<port>` line. */
   async listening(timeoutMs = 15_000): Promise<number> {
     const m = await this.waitFor(/^listening on (\S+):(\d+)\n/m, "stdout", timeoutMs);
@@ -98,4 +107,26 @@ export function runCli(
     env: { ...process.env, NO_COLOR: "1", REDIS_URL: "", ...options.env },
   });
   return new CliRun(child);
+}
+
+/** `promise`, or a rejection naming `what` after `timeoutMs`. */
+export async function bounded<T>(
+  promise: Promise<T>,
+  what: string | (() => string),
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${typeof what === "string" ? what : what()}`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
