@@ -117,5 +117,67 @@ for (const model of ["evented", "threaded"] as const) {
       assert.equal(q.nick, "benjamin");
       assert.match(q.message ?? "", /done/);
     });
+
+    it("runs three clients: ISUPPORT read, kick, modes, WHOIS, tags, a taken nick, and one QUIT each", async () => {
+      const dee = await connect("dee");
+      const eve = await connect("eve");
+      const fay = await connect("fay");
+      const network = dee.network as unknown as { supports(name: string): unknown };
+      assert.equal(network.supports("CASEMAPPING"), "rfc1459");
+      assert.equal(network.supports("NETWORK"), "tcpchat");
+      for (const client of [dee, eve, fay]) {
+        const joined = next(client, "join", (e) => e.nick === client.user.nick);
+        client.join("#three");
+        await joined;
+      }
+      // Mode and kick, as the library reads them.
+      const mode = next(fay, "mode");
+      dee.raw("MODE", "#three", "+o", "eve");
+      const modeEvent = (await mode) as unknown as {
+        target: string;
+        modes: Array<{ mode: string; param: string }>;
+      };
+      assert.equal(modeEvent.target, "#three");
+      assert.deepEqual(modeEvent.modes, [{ mode: "+o", param: "eve" }]);
+      const kicked = next(dee, "kick");
+      eve.raw("KICK", "#three", "fay", "out you go");
+      const kick = (await kicked) as unknown as { kicked: string; nick: string; message: string };
+      assert.deepEqual([kick.kicked, kick.nick, kick.message], ["fay", "eve", "out you go"]);
+      // WHOIS through the library's own parser.
+      const whois = await new Promise<Record<string, unknown>>((resolve) =>
+        (fay as unknown as { whois(nick: string, cb: (e: Record<string, unknown>) => void): void }).whois(
+          "EVE",
+          resolve,
+        ),
+      );
+      assert.equal(whois.nick, "eve");
+      assert.equal(whois.hostname, "127.0.0.1");
+      assert.match(String(whois.channels), /@#three/);
+      // Client-only tags: the library asks for message-tags.
+      assert.ok(dee.network.cap.enabled.includes("message-tags"));
+      const tagged = next(eve, "tagmsg");
+      (dee as unknown as { tagmsg(target: string, tags: Record<string, string>): void }).tagmsg("#three", {
+        "+typing": "active",
+      });
+      assert.equal((await tagged).tags?.["+typing"], "active");
+      // A taken nick, in another case: the library is told.
+      const taken = new irc.Client();
+      clients.push(taken);
+      const inUse = next(taken, "nick in use");
+      taken.connect({ host: "127.0.0.1", port: server.port, nick: "DEE", auto_reconnect: false });
+      assert.equal((await inUse).nick, "DEE");
+      // Two who share the channel see the QUIT once each.
+      const quits: string[] = [];
+      dee.on("quit", (e: IrcEvent) => quits.push(`dee:${e.nick}`));
+      fay.on("quit", (e: IrcEvent) => quits.push(`fay:${e.nick}`));
+      const deeSaw = next(dee, "quit");
+      eve.quit("bye all");
+      assert.match((await deeSaw).message ?? "", /bye all/);
+      // fay left #three when kicked, so it shares nothing with eve: a PING round trip proves it heard nothing.
+      const pong = next(fay, "pong");
+      fay.raw("PING", "sync");
+      await pong;
+      assert.deepEqual(quits, ["dee:eve"]);
+    });
   });
 }

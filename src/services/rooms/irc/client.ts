@@ -1,7 +1,13 @@
 // One IRC connection: its registration state, capabilities, keepalive, and the dispatcher that runs the
 // command table. Handlers live in one file per command group; this file does the checks they share.
 
-import { type IrcInput, MAX_BODY_BYTES, MAX_CLIENT_TAG_BYTES } from "../../../protocol/irc/message.js";
+import {
+  type IrcInput,
+  MAX_BODY_BYTES,
+  MAX_CLIENT_TAG_BYTES,
+  truncateUtf8,
+  utf8Length,
+} from "../../../protocol/irc/message.js";
 import {
   ERR_INPUTTOOLONG,
   ERR_NEEDMOREPARAMS,
@@ -98,12 +104,12 @@ export class IrcClient implements RoomsClient {
     this.conn.sendBytes(line);
   }
 
-  /** `:server <code> <nick> <params...>`, the last parameter as trailing. */
+  /** `:server <code> <nick> <params...>`, the last parameter as trailing; cut to fit 512 bytes. */
   numeric(code: string, ...params: string[]): void {
-    let line = `:${this.frontend.serverName} ${code} ${this.name}`;
-    const last = params.length - 1;
-    for (let i = 0; i < last; i++) line += ` ${middle(params[i] as string)}`;
-    if (last >= 0) line += ` :${params[last]}`;
+    let line = numericLine(`:${this.frontend.serverName} ${code} ${this.name}`, params, Infinity);
+    // Replies echo what the client sent (a target, a nick, a command): those are shortened, then the text.
+    if (line.length > MAX_BODY_BYTES / 3 && utf8Length(line) > MAX_BODY_BYTES)
+      line = numericLine(`:${this.frontend.serverName} ${code} ${this.name}`, params, ECHO_BYTES);
     this.conn.send(`${line}\r`);
   }
 
@@ -202,6 +208,20 @@ export class IrcClient implements RoomsClient {
       this.send(`PING :${this.frontend.serverName}`);
     }
   }
+}
+
+/** Bytes kept of a middle parameter when a numeric would not fit otherwise. */
+const ECHO_BYTES = 64;
+
+/** The numeric's line; middles cut to `maxMiddle` bytes, and the trailing cut when the line is too long. */
+function numericLine(head: string, params: readonly string[], maxMiddle: number): string {
+  let line = head;
+  const last = params.length - 1;
+  for (let i = 0; i < last; i++) line += ` ${middle(truncateUtf8(params[i] as string, maxMiddle))}`;
+  if (last < 0) return line;
+  const text = params[last] as string;
+  if (maxMiddle === Infinity) return `${line} :${text}`;
+  return `${line} :${truncateUtf8(text, Math.max(0, MAX_BODY_BYTES - utf8Length(line) - 2))}`;
 }
 
 /** A parameter in a middle position: never empty, never with a space or a leading ':'. */

@@ -19,6 +19,7 @@ import { RoomError } from "../registry.js";
 import { CAPABILITIES, capNames } from "./caps.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
+import { withText } from "./deliver.js";
 import { QUIT_LENGTH, REALNAME_LENGTH, USER_LENGTH } from "./limits.js";
 import { sendLusers, sendMotd } from "./queries.js";
 
@@ -79,8 +80,8 @@ function user(client: IrcClient, params: string[]): void {
 // CAP LS [<version>] | CAP LIST | CAP REQ :<capabilities> | CAP END
 function cap(client: IrcClient, params: string[]): void {
   const subcommand = (params[0] as string).toUpperCase();
-  const reply = (text: string) =>
-    client.send(`:${client.frontend.serverName} CAP ${client.name} ${subcommand} :${text}`);
+  const reply = (text: string, verb = subcommand) =>
+    client.send(withText(`:${client.frontend.serverName} CAP ${client.name} ${verb}`, text));
   switch (subcommand) {
     case "LS":
       if (!client.registered) client.capNegotiating = true;
@@ -99,13 +100,13 @@ function cap(client: IrcClient, params: string[]): void {
         const off = item.startsWith("-");
         const bit = CAPABILITIES.get(off ? item.slice(1) : item);
         if (bit === undefined) {
-          client.send(`:${client.frontend.serverName} CAP ${client.name} NAK :${asked}`);
+          reply(asked, "NAK");
           return;
         }
         caps = off ? caps & ~bit : caps | bit;
       }
       client.caps = caps;
-      client.send(`:${client.frontend.serverName} CAP ${client.name} ACK :${asked}`);
+      reply(asked, "ACK");
       return;
     }
     case "END":
@@ -128,7 +129,7 @@ function quit(client: IrcClient, params: string[]): void {
 // PING <token>
 function ping(client: IrcClient, params: string[]): void {
   const server = client.frontend.serverName;
-  client.send(`:${server} PONG ${server} :${params[0]}`);
+  client.send(withText(`:${server} PONG ${server}`, params[0] as string));
 }
 
 // PONG [<server>] <token>
@@ -177,7 +178,7 @@ function welcome(client: IrcClient): void {
   sendIsupport(client);
   sendLusers(client);
   sendMotd(client);
-  if (user.invisible) client.send(`:${user.nick} MODE ${user.nick} :+i`);
+  if (user.invisible) client.send(`:${user.mask} MODE ${user.nick} :+i`);
 }
 
 export function sendIsupport(client: IrcClient): void {

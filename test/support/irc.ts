@@ -1,0 +1,70 @@
+// A raw IRC connection for tests: send a command, wait for the line that answers it. Lines are compared
+// without their CR; numerics by their parameters after the client's nick.
+import { LineClient } from "./line-client.js";
+import { connectIrc } from "./rooms.js";
+
+export const SERVER = "irc.test";
+
+export class Irc {
+  private constructor(
+    readonly raw: LineClient,
+    readonly nick: string,
+  ) {}
+
+  /** Connected and registered as `nick` (through the end of the MOTD). */
+  static async register(port: number, nick: string): Promise<Irc> {
+    return new Irc(await connectIrc(port, nick), nick);
+  }
+
+  /** Connected, nothing sent. */
+  static async open(port: number, nick = "*"): Promise<Irc> {
+    return new Irc(await LineClient.connect(port), nick);
+  }
+
+  send(line: string): void {
+    this.raw.send(`${line}\r`);
+  }
+
+  /** Lines up to the first that matches; returns that one, without its CR. */
+  async expect(pattern: RegExp, timeoutMs?: number): Promise<string> {
+    const lines = await this.raw.until(pattern, timeoutMs);
+    return (lines.at(-1) ?? "").replace(/\r$/, "");
+  }
+
+  /** The server's numeric `code`; returns its parameters after the nick. */
+  async numeric(code: string, timeoutMs?: number): Promise<string> {
+    const line = await this.expect(new RegExp(`^:irc\\.test ${code} `), timeoutMs);
+    return line.slice(`:${SERVER} ${code} `.length);
+  }
+
+  /**
+   * Every line up to a PING sent now is answered: whatever the server had to say before it, without CRs.
+   * Lines arrive in order, so this proves what was (and was not) sent without waiting for a silence.
+   */
+  async drain(): Promise<string[]> {
+    const token = `drain-${Math.random().toString(36).slice(2)}`;
+    this.send(`PING :${token}`);
+    const lines = await this.raw.until(new RegExp(` PONG ${SERVER.replaceAll(".", "\\.")} :${token}\\r?$`));
+    return lines.slice(0, -1).map((line) => line.replace(/\r$/, ""));
+  }
+
+  /** Join and wait for the end of the names; returns the lines of the join. */
+  async join(channel: string, key?: string): Promise<string[]> {
+    this.send(key === undefined ? `JOIN ${channel}` : `JOIN ${channel} ${key}`);
+    const lines = await this.raw.until(/ 366 \S+ \S+ :End of \/NAMES list/);
+    return lines.map((line) => line.replace(/\r$/, ""));
+  }
+
+  /** Answer the server's PINGs from now on, until the returned function is called. */
+  answerPings(): () => void {
+    const listener = (text: string) => {
+      if (/^PING /m.test(text)) this.send(`PONG :${SERVER}`);
+    };
+    this.raw.socket.on("data", listener);
+    return () => this.raw.socket.off("data", listener);
+  }
+
+  close(): void {
+    this.raw.destroy();
+  }
+}
