@@ -45,9 +45,9 @@ export class SeedClient {
   }
 
   /** Join and read the JOINED_CHATROOM block and the client's own notice. */
-  async join(room: string, name: string): Promise<Joined> {
+  async join(room: string, name: string, timeoutMs?: number): Promise<Joined> {
     this.send([`JOIN_CHATROOM: ${room}`, "CLIENT_IP: 0", "PORT: 0", `CLIENT_NAME: ${name}`]);
-    const reply = await this.raw.nextLines(5);
+    const reply = await this.raw.nextLines(5, timeoutMs);
     if (!reply[0]?.startsWith("JOINED_CHATROOM: ")) throw new Error(`join failed: ${JSON.stringify(reply)}`);
     const ref = Number(reply[3]?.replace("ROOM_REF: ", ""));
     const joinId = Number(reply[4]?.replace("JOIN_ID: ", ""));
