@@ -6,9 +6,13 @@ import type { LogOptions } from "../log.js";
 import { createService, type ServiceConfig } from "../services/index.js";
 import { SHUTDOWN_REPLY } from "../services/line-rules.js";
 import type { ConsoleIO } from "../services/operator.js";
-import type { Hub, HubLink, Service } from "../services/service.js";
-import type { LineConnection } from "../transport/line-connection.js";
-import { type ConnectionLimits, TcpLineConnection } from "../transport/tcp-line-connection.js";
+import type { Hub, HubAttachment, Service } from "../services/service.js";
+import { formatEndpoint } from "../transport/line-connection.js";
+import {
+  type ConnectionLimits,
+  type ConnectionOwner,
+  TcpLineConnection,
+} from "../transport/tcp-line-connection.js";
 
 export const BUSY_POLICIES = ["queue", "reply", "refuse"] as const;
 export type BusyPolicy = (typeof BUSY_POLICIES)[number];
@@ -43,11 +47,12 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-export abstract class LineServer implements RunningServer {
+export abstract class LineServer implements RunningServer, ConnectionOwner {
   protected server: Server;
   protected readonly service: Service;
   protected readonly hub: Hub | null;
-  protected readonly live = new Set<TcpLineConnection>();
+  /** Every open connection, with its place in the hub (null without a hub). */
+  protected readonly live = new Map<TcpLineConnection, HubAttachment | null>();
   protected readonly log: Logger;
   private boundPort = 0;
   private stopping = false;
@@ -114,34 +119,34 @@ export abstract class LineServer implements RunningServer {
     });
   }
 
-  /**
-   * Wrap a socket, attach it to the hub, track it until it closes. `onSessionEnd` runs as soon as either
-   * side starts closing, so that a model can take the next client while the last bytes are flushed.
-   */
-  protected connect(socket: Socket, onSessionEnd?: () => void): TcpLineConnection {
-    const conn = new TcpLineConnection(socket, this.config.limits, this.log);
-    this.live.add(conn);
-    this.log.debug({ conn: conn.id, peer: `${conn.peer.address}:${conn.peer.port}` }, "connected");
-    this.hub?.attach(conn);
-    if (onSessionEnd) conn.onClosing = onSessionEnd;
-    conn.onClosed = () => {
-      this.live.delete(conn);
-      this.hub?.detach(conn);
-      this.log.debug({ conn: conn.id }, "disconnected");
-    };
-    return conn;
+  /** Wrap a socket, attach it to the hub, track it until it closes. */
+  protected connect(socket: Socket): { conn: TcpLineConnection; hub: HubAttachment | null } {
+    const conn = new TcpLineConnection(socket, this.config.limits, this.log, this);
+    const hub = this.hub?.attach(conn) ?? null;
+    this.live.set(conn, hub);
+    if (this.log.isLevelEnabled("debug"))
+      this.log.debug({ conn: conn.id, peer: formatEndpoint(conn.peer) }, "connected");
+    return { conn, hub };
   }
 
   /** Run the session in this thread (the `single` and `evented` models). */
-  protected serveHere(socket: Socket, onSessionEnd?: () => void): TcpLineConnection {
-    const conn = this.connect(socket, onSessionEnd);
-    conn.start(this.service.open(conn, this.hubLink(conn)));
+  protected serveHere(socket: Socket): TcpLineConnection {
+    const { conn, hub } = this.connect(socket);
+    conn.start(this.service.open(conn, hub));
     return conn;
   }
 
-  protected hubLink(conn: LineConnection): HubLink | null {
-    const hub = this.hub;
-    return hub ? { post: (message) => hub.message(conn, message) } : null;
+  /**
+   * A connection started closing, from either side: its session is over. A model that counts sessions
+   * (single, threaded) takes the next client here, while the last bytes are flushed.
+   */
+  connectionClosing(_conn: TcpLineConnection): void {}
+
+  connectionClosed(conn: TcpLineConnection): void {
+    const hub = this.live.get(conn);
+    this.live.delete(conn);
+    hub?.detach();
+    this.log.debug({ conn: conn.id }, "disconnected");
   }
 
   async shutdown(): Promise<void> {
@@ -150,10 +155,10 @@ export abstract class LineServer implements RunningServer {
     this.server.close();
     // The hub says goodbye in its own protocol first; close() below is then a no-op for those.
     this.hub?.close();
-    const gone = [...this.live].map(
+    const gone = [...this.live.keys()].map(
       (conn) => new Promise<void>((resolve) => conn.socket.once("close", () => resolve())),
     );
-    for (const conn of this.live) conn.close(SHUTDOWN_REPLY);
+    for (const conn of this.live.keys()) conn.close(SHUTDOWN_REPLY);
     await Promise.all(gone);
     this.markStopped();
   }

@@ -38,8 +38,13 @@ export class SingleServer extends LineServer {
   private serve(socket: Socket): void {
     this.serving = true;
     if (this.config.busy === "refuse") this.server.close();
-    this.serveHere(socket, () => void this.next());
+    this.serveHere(socket);
     socket.resume();
+  }
+
+  /** The client served is leaving: take the next. */
+  override connectionClosing(): void {
+    void this.next();
   }
 
   private async next(): Promise<void> {

@@ -31,9 +31,7 @@ export class ThreadedServer extends LineServer {
     }
     // A thread counts from connect until its session ends; its worker may take a moment longer to exit.
     this.threads += 1;
-    const conn = this.connect(socket, () => {
-      this.threads -= 1;
-    });
+    const { conn, hub } = this.connect(socket);
     const worker = startWorker({
       service: this.config.service,
       logOptions: this.config.logOptions,
@@ -42,7 +40,6 @@ export class ThreadedServer extends LineServer {
       conn: { id: conn.id, peer: conn.peer, local: conn.local },
     });
     const post = (message: ToWorker) => worker.postMessage(message);
-    const hub = this.hubLink(conn);
     worker.on("message", (message: FromWorker) => {
       switch (message.t) {
         case "send":
@@ -68,5 +65,9 @@ export class ThreadedServer extends LineServer {
       closed: () => post({ t: "closed" }),
     };
     conn.start(session);
+  }
+
+  override connectionClosing(): void {
+    this.threads -= 1;
   }
 }

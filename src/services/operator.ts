@@ -5,7 +5,7 @@ import { createInterface, type Interface } from "node:readline";
 import type { LineError } from "../protocol/line-framer.js";
 import { formatEndpoint, type LineConnection } from "../transport/line-connection.js";
 import { GOODBYE_REPLY, isGoodbye, LINE_ERROR_REPLIES } from "./line-rules.js";
-import type { Hub, HubLink, Service, Session } from "./service.js";
+import type { Hub, HubAttachment, HubLink, Service, Session } from "./service.js";
 
 export interface ConsoleIO {
   input: NodeJS.ReadableStream;
@@ -57,12 +57,16 @@ class OperatorConsole implements Hub {
     this.input.on("line", (line) => this.command(line));
   }
 
-  attach(conn: LineConnection): void {
+  attach(conn: LineConnection): HubAttachment {
     this.clients.set(conn.id, conn);
     this.io.print(`* client ${conn.id} connected from ${formatEndpoint(conn.peer)}`);
+    return {
+      post: (message) => this.message(conn, message),
+      detach: () => this.detach(conn),
+    };
   }
 
-  message(conn: LineConnection, message: unknown): void {
+  private message(conn: LineConnection, message: unknown): void {
     const msg = message as OperatorMessage;
     if ("end" in msg) {
       this.io.print(`* client ${conn.id} stopped sending`);
@@ -78,7 +82,7 @@ class OperatorConsole implements Hub {
     this.lastSpeaker = conn;
   }
 
-  detach(conn: LineConnection): void {
+  private detach(conn: LineConnection): void {
     if (!this.clients.delete(conn.id)) return;
     if (this.lastSpeaker === conn) this.lastSpeaker = null;
     this.io.print(`* client ${conn.id} disconnected`);

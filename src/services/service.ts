@@ -21,9 +21,8 @@ export interface Session {
  * are always the main thread's real ones.
  */
 export interface Hub {
-  attach(conn: LineConnection): void;
-  message(conn: LineConnection, message: unknown): void;
-  detach(conn: LineConnection): void;
+  /** A new client: what its session posts goes in through the attachment, until it is detached. */
+  attach(conn: LineConnection): HubAttachment;
   /** The server is shutting down. */
   close(): void;
   /** Settles when the hub can take clients (the rooms' bus is joined); the server listens after it. */
@@ -33,6 +32,12 @@ export interface Hub {
 /** A session's way to its hub: a direct call in one thread, a MessagePort hop from a worker. */
 export interface HubLink {
   post(message: unknown): void;
+}
+
+/** One client's place in the hub, held by the server beside the connection (not a closure per client). */
+export interface HubAttachment extends HubLink {
+  /** The connection is gone. */
+  detach(): void;
 }
 
 /** What a hub may ask of the server that runs it. */

@@ -22,11 +22,13 @@ export interface LineConnection {
   sendBytes(bytes: Buffer): void;
   /** Send `lastLine` (if any), flush, close. Lines that arrive afterwards are not delivered. */
   close(lastLine?: string): void;
-  /**
-   * Set by whoever serves the client: called when the client stops reading and its send queue overflows,
-   * just before the connection closes; returns the last line to queue for it, if any.
-   */
-  onOverflow?: (() => string | undefined) | null;
+  /** Set by whoever serves the client, to hear when it stops reading and its send queue overflows. */
+  overflowListener?: OverflowListener | null;
+}
+
+export interface OverflowListener {
+  /** Called just before the connection closes; returns the last line to queue for the client, if any. */
+  sendQueueOverflowed(): string | undefined;
 }
 
 /** "127.0.0.1:5000", "[::1]:5000": how endpoints are written in logs and replies. */

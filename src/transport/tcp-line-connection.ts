@@ -4,7 +4,7 @@ import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import { type LineError, LineFramer, type LineSink } from "../protocol/line-framer.js";
 import type { Session } from "../services/service.js";
-import type { Endpoint, LineConnection } from "./line-connection.js";
+import type { Endpoint, LineConnection, OverflowListener } from "./line-connection.js";
 
 export interface ConnectionLimits {
   /** Longest line accepted, in bytes, terminator excluded. */
@@ -33,43 +33,53 @@ export function nextConnectionId(): number {
   return lastId;
 }
 
+/** What the server that made a connection is told of its life: one object for all its connections. */
+export interface ConnectionOwner {
+  /** The connection started closing, from either side: its session is over. */
+  connectionClosing(conn: TcpLineConnection): void;
+  /** The socket closed and the session was told: forget the connection. */
+  connectionClosed(conn: TcpLineConnection): void;
+}
+
+/** The connection a socket belongs to, for the socket's listeners (shared functions, not closures each). */
+const CONNECTION = Symbol("tcpchat.connection");
+type OwnedSocket = Socket & { [CONNECTION]: TcpLineConnection };
+
 export class TcpLineConnection implements LineConnection, LineSink {
   readonly id = nextConnectionId();
-  readonly peer: Endpoint;
-  readonly local: Endpoint;
-  private session: Session | null = null;
+  overflowListener: OverflowListener | null = null;
   private readonly framer: LineFramer;
+  private session: Session | null = null;
+  private readonly peerAddress: string;
+  private readonly peerPort: number;
   private closing = false;
   private corked = false;
   private readingPaused = false;
   private graceTimer: NodeJS.Timeout | null = null;
-  /** Called once, when the connection starts closing from either side: the session is over. */
-  onClosing: (() => void) | null = null;
-  onOverflow: (() => string | undefined) | null = null;
-  /** Called once the socket is closed and the session told: the server forgets the connection. */
-  onClosed: (() => void) | null = null;
 
   constructor(
     readonly socket: Socket,
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
+    private readonly owner: ConnectionOwner,
   ) {
-    this.peer = { address: socket.remoteAddress ?? "?", port: socket.remotePort ?? 0 };
-    this.local = { address: socket.localAddress ?? "?", port: socket.localPort ?? 0 };
+    // Thousands of idle clients each hold one of these: the socket's own record of its peer is read once
+    // (the address string is shared with it), and the local end only when asked.
+    this.peerAddress = socket.remoteAddress ?? "?";
+    this.peerPort = socket.remotePort ?? 0;
     this.framer = new LineFramer(limits.maxLineBytes, this);
+    (socket as OwnedSocket)[CONNECTION] = this;
     socket.setNoDelay(true);
-    socket.on("error", (err: NodeJS.ErrnoException) => {
-      // Resets and broken pipes are how clients leave; they concern nobody else.
-      this.log.debug({ conn: this.id, code: err.code }, "socket error: %s", err.message);
-    });
-    // `on`, not `once`: each event comes once anyway, and `once` costs a wrapper per socket.
-    socket.on("close", () => {
-      this.markClosing();
-      if (this.graceTimer) clearTimeout(this.graceTimer);
-      this.framer.stop();
-      this.session?.closed();
-      this.onClosed?.();
-    });
+    socket.on("error", onSocketError);
+    socket.on("close", onSocketClose);
+  }
+
+  get peer(): Endpoint {
+    return { address: this.peerAddress, port: this.peerPort };
+  }
+
+  get local(): Endpoint {
+    return { address: this.socket.localAddress ?? "?", port: this.socket.localPort ?? 0 };
   }
 
   /** Start delivering the client's lines to `session`. */
@@ -80,15 +90,43 @@ export class TcpLineConnection implements LineConnection, LineSink {
       session.closed();
       return;
     }
-    socket.on("data", (chunk: Buffer) => this.framer.push(chunk));
-    socket.on("end", () => {
-      this.framer.end();
-      if (!this.closing) session.end();
-    });
+    socket.on("data", onSocketData);
+    socket.on("end", onSocketEnd);
     socket.resume(); // the listener may have accepted it paused
     if (this.limits.idleTimeoutMs > 0) {
-      socket.setTimeout(this.limits.idleTimeoutMs, () => this.close("ERROR idle timeout"));
+      socket.setTimeout(this.limits.idleTimeoutMs);
+      socket.on("timeout", onSocketTimeout);
     }
+  }
+
+  /** @internal Bytes from the client. */
+  received(chunk: Buffer): void {
+    this.framer.push(chunk);
+    // The replies to this chunk's lines go out now, not at the end of the turn: a burst of clients (5,000
+    // registering at once) would otherwise hold every reply in memory until the last of them was read.
+    // What the lines sent to others waits for the end of the turn as before, one write per recipient.
+    this.uncork();
+  }
+
+  /** @internal The socket closed: the session is told once, then the owner. */
+  socketClosed(): void {
+    this.markClosing();
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.framer.stop();
+    this.session?.closed();
+    this.owner.connectionClosed(this);
+  }
+
+  /** @internal The client's input ended: a last line without LF still counts. */
+  inputEnded(): void {
+    this.framer.end();
+    if (!this.closing) this.session?.end();
+  }
+
+  /** @internal */
+  socketError(err: NodeJS.ErrnoException): void {
+    // Resets and broken pipes are how clients leave; they concern nobody else.
+    this.log.debug({ conn: this.id, code: err.code }, "socket error: %s", err.message);
   }
 
   get isClosing(): boolean {
@@ -134,7 +172,8 @@ export class TcpLineConnection implements LineConnection, LineSink {
   private write(data: string | Buffer): void {
     const socket = this.socket;
     if (!socket.writable) return;
-    // Coalesce every line written in this turn of the event loop into one syscall per socket.
+    // Coalesce the lines written to this socket into one syscall: at the end of the turn of the event
+    // loop, or sooner when they answer the client's own input (see `received`).
     if (!this.corked) {
       this.corked = true;
       socket.cork();
@@ -144,8 +183,9 @@ export class TcpLineConnection implements LineConnection, LineSink {
     socket.write(data);
   }
 
-  /** @internal The turn is over: write what it queued, then see what the kernel would not take. */
+  /** @internal Write what was queued, then see what the kernel would not take. */
   uncork(): void {
+    if (!this.corked) return;
     this.corked = false;
     const socket = this.socket;
     socket.uncork();
@@ -172,12 +212,12 @@ export class TcpLineConnection implements LineConnection, LineSink {
    */
   private overflow(queued: number): void {
     this.log.warn({ conn: this.id, queued }, "send queue exceeded, closing");
-    const hook = this.onOverflow;
-    this.onOverflow = null;
+    const listener = this.overflowListener;
+    this.overflowListener = null;
     this.markClosing();
     this.framer.stop();
     const socket = this.socket;
-    const last = hook?.();
+    const last = listener?.sendQueueOverflowed();
     if (last !== undefined) socket.write(`${last}\n`);
     socket.end();
     this.graceTimer = setTimeout(() => socket.destroy(), this.limits.closeGraceMs);
@@ -187,14 +227,30 @@ export class TcpLineConnection implements LineConnection, LineSink {
   private markClosing(): void {
     if (this.closing) return;
     this.closing = true;
-    const listener = this.onClosing;
-    this.onClosing = null;
-    listener?.();
+    this.owner.connectionClosing(this);
   }
 }
 
+// The socket's listeners, the same functions for every socket; `this` is the socket.
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[CONNECTION].received(chunk);
+}
+function onSocketEnd(this: OwnedSocket): void {
+  this[CONNECTION].inputEnded();
+}
+function onSocketClose(this: OwnedSocket): void {
+  this[CONNECTION].socketClosed();
+}
+function onSocketError(this: OwnedSocket, err: NodeJS.ErrnoException): void {
+  this[CONNECTION].socketError(err);
+}
+function onSocketTimeout(this: OwnedSocket): void {
+  this[CONNECTION].close("ERROR idle timeout");
+}
+
 /**
- * Sockets written to in this turn of the event loop. They are flushed together once every input of the
+ * Sockets written to in this turn of the event loop (one may be listed twice if it was flushed early and
+ * written again; its second flush does nothing). They are flushed together once every input of the
  * turn has been handled (setImmediate runs after the poll phase): a fan-out driven by many senders' lines
  * then costs one write per recipient per turn, not one per line.
  */

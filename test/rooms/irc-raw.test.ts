@@ -1169,3 +1169,50 @@ function replyCode(reply: string): string {
   ];
   return codes.find(([pattern]) => pattern.test(reply))?.[1] ?? "???";
 }
+
+describe("LUSERS counts", { timeout: 30_000 }, () => {
+  let server: RunningServer;
+  const open: Irc[] = [];
+  before(async () => {
+    server = await startRoomsServer("evented", { opers: [{ name: "root", password: "pw" }] });
+  });
+  after(async () => {
+    for (const client of open) client.close();
+    await server.shutdown();
+  });
+
+  it("keeps invisible users and operators counted through modes, nick changes and quits", async () => {
+    const hidden = await Irc.open(server.port, "hidden");
+    open.push(hidden);
+    hidden.send("NICK hidden");
+    hidden.send("USER hidden 8 * :asks for +i"); // RFC 2812: bit 3 of the mode
+    await hidden.expect(/ MODE hidden :\+i\r?$/);
+    const shy = await Irc.register(server.port, "shy");
+    const asker = await Irc.register(server.port, "asker");
+    open.push(shy, asker);
+    const counts = async () => {
+      asker.send("LUSERS");
+      const users = await asker.numeric("251");
+      const opers = await asker.numeric("252");
+      return `${users.replace(/^asker :There are /, "").replace(" on 1 servers", "")} / ${opers.split(" ")[1]} opers`;
+    };
+    assert.equal(await counts(), "2 users and 1 invisible / 0 opers");
+    shy.send("MODE shy +i");
+    await shy.expect(/ MODE shy :\+i\r?$/);
+    assert.equal(await counts(), "1 users and 2 invisible / 0 opers");
+    hidden.send("MODE hidden -i");
+    await hidden.expect(/ MODE hidden :-i\r?$/);
+    shy.send("NICK shyer");
+    await shy.expect(/ NICK shyer\r?$/);
+    assert.equal(await counts(), "2 users and 1 invisible / 0 opers");
+    asker.send("OPER root pw");
+    await asker.numeric("381");
+    assert.equal(await counts(), "2 users and 1 invisible / 1 opers");
+    asker.send("MODE asker -o");
+    await asker.expect(/ MODE asker :-o\r?$/);
+    assert.equal(await counts(), "2 users and 1 invisible / 0 opers");
+    shy.send("QUIT :bye");
+    await shy.raw.linesUntilClose();
+    assert.equal(await counts(), "2 users and 0 invisible / 0 opers");
+  });
+});

@@ -131,6 +131,9 @@ for (const backend of BACKENDS) {
     it("keeps nicknames unique across nodes, also when two nodes give one out at once", async () => {
       await irc(0, "unique");
       const other = await irc(1, "other");
+      // Once node B has heard of the user on node A, it refuses the nick itself.
+      other.send("WHOIS unique\r");
+      await other.until(/ 318 other unique /);
       other.send("NICK unique\r");
       assert.match(strip(await other.nextLine()), /^:irc\.test 433 other unique :/);
       // Both at once: one keeps it, the other is renamed.

@@ -4,7 +4,7 @@
 import type { Logger } from "pino";
 import type { LineError } from "../../protocol/line-framer.js";
 import type { LineConnection } from "../../transport/line-connection.js";
-import type { Hub } from "../service.js";
+import type { Hub, HubAttachment } from "../service.js";
 import type { RoomsConfig } from "./config.js";
 import type { Frontend } from "./events.js";
 import { TokenBucket } from "./flood.js";
@@ -45,16 +45,37 @@ export type FrontendFactories = Record<"seed" | "irc", (context: RoomsContext) =
 /** Lines a flooding client may have waiting before it is dropped. */
 const MAX_FLOOD_BACKLOG = 100;
 
-interface Slot {
-  conn: LineConnection;
-  client: RoomsClient | null;
-  bucket: TokenBucket | null;
-  backlog: RoomsInput[];
-  timer: NodeJS.Timeout | null;
+/**
+ * One connection's place in the hub, and the link its session posts through: the message goes straight to
+ * the slot, with no lookup and no closure per client.
+ */
+class Slot implements HubAttachment {
+  client: RoomsClient | null = null;
+  /** Lines held back by flood control, oldest first; null while there are none. */
+  backlog: RoomsInput[] | null = null;
+  timer: NodeJS.Timeout | null = null;
+  detached = false;
+
+  constructor(
+    readonly hub: RoomsHub,
+    readonly conn: LineConnection,
+    readonly bucket: TokenBucket | null,
+  ) {}
+
+  post(message: unknown): void {
+    this.hub.message(this, message as RoomsPost);
+  }
+
+  detach(): void {
+    this.hub.detach(this);
+  }
 }
 
+/** The attachment of a connection refused at once (too many from its address): it hears nothing more. */
+const REFUSED: HubAttachment = { post() {}, detach() {} };
+
 export class RoomsHub implements Hub {
-  private readonly slots = new Map<LineConnection, Slot>();
+  private readonly slots = new Set<Slot>();
   private readonly perIp = new Map<string, number>();
   private readonly frontends = new Map<"seed" | "irc", RoomsFrontend>();
 
@@ -63,7 +84,7 @@ export class RoomsHub implements Hub {
     private readonly factories: FrontendFactories,
   ) {}
 
-  attach(conn: LineConnection): void {
+  attach(conn: LineConnection): HubAttachment {
     const { config } = this.context;
     const ip = conn.peer.address;
     const count = (this.perIp.get(ip) ?? 0) + 1;
@@ -71,23 +92,17 @@ export class RoomsHub implements Hub {
       // Refused connections are not counted, so a burst of refusals cannot keep the address locked out.
       this.context.log.info({ conn: conn.id, ip }, "too many connections from %s", ip);
       conn.close("ERROR :Too many connections from your IP address\r");
-      return;
+      return REFUSED;
     }
     this.perIp.set(ip, count);
     const { flood } = config;
-    this.slots.set(conn, {
-      conn,
-      client: null,
-      bucket: flood.enabled ? new TokenBucket(flood.burst, flood.perSecond) : null,
-      backlog: [],
-      timer: null,
-    });
+    const slot = new Slot(this, conn, flood.enabled ? new TokenBucket(flood.burst, flood.perSecond) : null);
+    this.slots.add(slot);
+    return slot;
   }
 
-  message(conn: LineConnection, message: unknown): void {
-    const slot = this.slots.get(conn);
-    if (!slot) return;
-    const post = message as RoomsPost;
+  message(slot: Slot, post: RoomsPost): void {
+    if (slot.detached) return;
     switch (post.t) {
       case "input":
         this.input(slot, post.input);
@@ -98,12 +113,12 @@ export class RoomsHub implements Hub {
     }
   }
 
-  detach(conn: LineConnection): void {
-    const slot = this.slots.get(conn);
-    if (!slot) return;
-    this.slots.delete(conn);
+  detach(slot: Slot): void {
+    if (slot.detached) return;
+    slot.detached = true;
+    this.slots.delete(slot);
     if (slot.timer) clearTimeout(slot.timer);
-    const ip = conn.peer.address;
+    const ip = slot.conn.peer.address;
     const count = (this.perIp.get(ip) ?? 1) - 1;
     if (count <= 0) this.perIp.delete(ip);
     else this.perIp.set(ip, count);
@@ -111,14 +126,15 @@ export class RoomsHub implements Hub {
   }
 
   close(): void {
-    for (const slot of this.slots.values()) {
+    for (const slot of this.slots) {
       if (slot.client) slot.client.shutdown();
       else slot.conn.close("ERROR :Server shutting down");
     }
   }
 
   private input(slot: Slot, input: RoomsInput): void {
-    if (slot.backlog.length > 0 || (slot.bucket && !slot.bucket.take())) {
+    if (slot.backlog !== null || (slot.bucket && !slot.bucket.take())) {
+      slot.backlog ??= [];
       if (slot.backlog.length >= MAX_FLOOD_BACKLOG) {
         this.context.log.info({ conn: slot.conn.id }, "excess flood, closing");
         if (slot.client) slot.client.drop("Excess Flood");
@@ -142,11 +158,12 @@ export class RoomsHub implements Hub {
     if (slot.timer || !slot.bucket) return;
     slot.timer = setTimeout(() => {
       slot.timer = null;
-      while (slot.backlog.length > 0 && slot.bucket?.take()) {
-        const next = slot.backlog.shift();
-        if (next) this.dispatch(slot, next);
+      while (slot.backlog !== null && slot.bucket?.take()) {
+        const next = slot.backlog.shift() as RoomsInput;
+        if (slot.backlog.length === 0) slot.backlog = null;
+        this.dispatch(slot, next);
       }
-      if (slot.backlog.length > 0) this.schedule(slot);
+      if (slot.backlog !== null) this.schedule(slot);
     }, slot.bucket.wait());
   }
 

@@ -46,8 +46,6 @@ export function roomsService(config: RoomsConfig, env: RoomsEnv): Service {
         : null;
       return {
         attach: (conn) => hub.attach(conn),
-        message: (conn, message) => hub.message(conn, message),
-        detach: (conn) => hub.detach(conn),
         close: () => {
           console?.close();
           // Everyone says goodbye (and the other nodes hear of it) before this node leaves the bus.

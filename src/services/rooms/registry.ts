@@ -4,7 +4,7 @@ import type { RoomOp, UserInfo } from "./bus/ops.js";
 import { fold } from "./casemap.js";
 import type { Frontend, ModeChange, RoomEvent, Source } from "./events.js";
 import { Room } from "./room.js";
-import type { User } from "./user.js";
+import { type User, unixSeconds } from "./user.js";
 
 export const RoomError = {
   NoSuchNick: "no-such-nick",
@@ -83,6 +83,9 @@ const ROOM_NAME = /^#[^\0\x07\r\n ,:]+$/;
 export class RoomRegistry {
   /** Registered users by folded nick. */
   readonly users = new Map<string, User>();
+  /** How many of `users` are invisible (+i) and how many are operators, for LUSERS without a scan. */
+  private invisibleCount = 0;
+  private operCount = 0;
   /** Rooms with members, by folded name. */
   readonly rooms = new Map<string, Room>();
   /** Registered users by id (JOIN_ID), this node's and the others'. */
@@ -192,12 +195,12 @@ export class RoomRegistry {
       // Another node's user; a nick both nodes gave out at once stays unindexed until one side renames.
       this.usersById.set(user.id, user);
       if (this.users.has(key)) this.shadowed.add(user);
-      else this.users.set(key, user);
+      else this.index(key, user);
       return null;
     }
     if (!this.isValidNick(user.nick)) return RoomError.InvalidNick;
     if (this.users.has(key)) return RoomError.NickInUse;
-    this.users.set(key, user);
+    this.index(key, user);
     this.usersById.set(user.id, user);
     this.publish({ t: "user", user: describeUser(user) });
     return null;
@@ -213,12 +216,43 @@ export class RoomRegistry {
     const key = fold(user.nick);
     if (this.users.get(key) !== user) return;
     this.users.delete(key);
+    this.count(user, -1);
     for (const waiting of this.shadowed) {
       if (fold(waiting.nick) !== key) continue;
       this.shadowed.delete(waiting);
-      this.users.set(key, waiting);
+      this.index(key, waiting);
       return;
     }
+  }
+
+  private index(key: string, user: User): void {
+    this.users.set(key, user);
+    this.count(user, 1);
+  }
+
+  private count(user: User, sign: 1 | -1): void {
+    if (user.invisible) this.invisibleCount += sign;
+    if (user.oper) this.operCount += sign;
+  }
+
+  /** Invisible (+i) users and operators among the registered, as LUSERS reports them. */
+  get modeCounts(): { invisible: number; opers: number } {
+    return { invisible: this.invisibleCount, opers: this.operCount };
+  }
+
+  /** +i or -i. */
+  setInvisible(user: User, on: boolean): void {
+    this.recount(user, () => {
+      user.invisible = on;
+    });
+  }
+
+  /** A registered user's +i or +o changes through here, so that the counts stay right. */
+  private recount(user: User, change: () => void): void {
+    const indexed = this.users.get(fold(user.nick)) === user;
+    if (indexed) this.count(user, -1);
+    change();
+    if (indexed) this.count(user, 1);
   }
 
   rename(user: User, nick: string): RoomError | null {
@@ -231,7 +265,7 @@ export class RoomRegistry {
     this.unindex(user);
     user.nick = nick;
     if (holder && holder !== user) this.shadowed.add(user);
-    else this.users.set(key, user);
+    else this.index(key, user);
     this.remember(user, old);
     this.emit({ type: "nick", user, old }, this.audience(user, true));
     this.publish({ t: "nick", id: user.id, nick });
@@ -262,10 +296,13 @@ export class RoomRegistry {
     this.publish({ t: "away", id: user.id, away: message });
   }
 
-  /** A user became an IRC operator (WHOIS shows it on every node). */
-  setOper(user: User): void {
-    user.oper = true;
-    this.publish({ t: "oper", id: user.id });
+  /** A user became an IRC operator (WHOIS shows it on every node), or gave it up (-o, this node only). */
+  setOper(user: User, on: boolean): void {
+    if (user.oper === on) return;
+    this.recount(user, () => {
+      user.oper = on;
+    });
+    if (on) this.publish({ t: "oper", id: user.id });
   }
 
   // ---- rooms
@@ -290,7 +327,7 @@ export class RoomRegistry {
     const status = options.status ?? { op: created, voice: false };
     room.members.set(user, { ...status });
     room.invited.delete(fold(user.nick));
-    user.rooms.add(room);
+    user.enter(room);
     this.emit({ type: "join", room, user }, room.members.keys());
     this.publish({ t: "join", id: user.id, room: room.name, ref: room.ref, ...status });
     return { room };
@@ -382,7 +419,7 @@ export class RoomRegistry {
     if (target instanceof Room) {
       const refusal = this.replaying ? null : this.canSend(from, target);
       if (refusal) return refusal;
-      if (from) from.lastActiveAt = time;
+      if (from) from.lastActiveAt = unixSeconds(time);
       this.emit(
         { type: "message", kind, from, room: target, to: null, text, time, tags },
         target.members.keys(),
@@ -391,7 +428,7 @@ export class RoomRegistry {
       return null;
     }
     if (target.protocol === "seed") return RoomError.NoPrivateMessages;
-    if (from) from.lastActiveAt = time;
+    if (from) from.lastActiveAt = unixSeconds(time);
     const recipients = from && from !== target ? [target, from] : [target];
     this.emit({ type: "message", kind, from, room: null, to: target, text, time, tags }, recipients);
     this.publish({ t: "msg", from: from?.id ?? null, room: null, to: target.id, text, kind, tags });
@@ -499,7 +536,7 @@ export class RoomRegistry {
 
   private leave(room: Room, user: User): void {
     room.members.delete(user);
-    user.rooms.delete(room);
+    user.exit(room);
     if (room.members.size === 0) {
       this.rooms.delete(room.key);
       this.byRef.delete(room.ref);
@@ -584,6 +621,6 @@ export function describeUser(user: User): UserInfo {
     protocol: user.protocol,
     away: user.away,
     oper: user.oper,
-    connectedAt: user.connectedAt,
+    connectedAt: user.connectedAt * 1000,
   };
 }

@@ -4,6 +4,12 @@ import type { Room } from "./room.js";
 
 export type Protocol = "irc" | "seed";
 
+const NO_ROOMS: ReadonlySet<Room> = new Set();
+
+export function unixSeconds(ms = Date.now()): number {
+  return Math.floor(ms / 1000);
+}
+
 export class User {
   nick: string;
   username = "";
@@ -13,9 +19,11 @@ export class User {
   away: string | null = null;
   invisible = false;
   oper = false;
-  readonly rooms = new Set<Room>();
-  readonly connectedAt = Date.now();
-  lastActiveAt = Date.now();
+  /** Null until the first join: most of thousands of idle users may never join a room. */
+  private joined: Set<Room> | null = null;
+  /** Seconds since the epoch, as WHOIS reports them: small integers, not a boxed number per user. */
+  readonly connectedAt = unixSeconds();
+  lastActiveAt = unixSeconds();
 
   constructor(
     /** The connection id: unique in this process; the seed protocol's JOIN_ID. */
@@ -27,6 +35,22 @@ export class User {
   ) {
     this.nick = nick;
     this.hostname = hostname;
+  }
+
+  /** The rooms this user is in. */
+  get rooms(): ReadonlySet<Room> {
+    return this.joined ?? NO_ROOMS;
+  }
+
+  /** The registry's: the user is now a member of `room`. */
+  enter(room: Room): void {
+    this.joined ??= new Set();
+    this.joined.add(room);
+  }
+
+  /** The registry's: the user is no longer a member of `room`. */
+  exit(room: Room): void {
+    this.joined?.delete(room);
   }
 
   /** nick!user@host, how IRC names the source of a message. */

@@ -189,7 +189,7 @@ export class Replicator implements RegistryObserver {
           if (user) registry.setAway(user, op.away);
           return;
         case "oper":
-          if (user) user.oper = true;
+          if (user) registry.setOper(user, true);
           return;
         case "join":
           if (user) this.join(user, op);

@@ -375,10 +375,10 @@ function userMode(client: IrcClient, nick: string, params: string[]): void {
   const applied: Array<{ sign: "+" | "-"; mode: string }> = [];
   for (const change of changes) {
     const on = change.sign === "+";
-    if (change.mode === "i" && user.invisible !== on) user.invisible = on;
+    if (change.mode === "i" && user.invisible !== on) client.registry.setInvisible(user, on);
     else if (change.mode === "w" && client.wallops !== on) client.wallops = on;
     else if (change.mode === "o" && !on && user.oper)
-      user.oper = false; // +o only through OPER
+      client.registry.setOper(user, false); // +o only through OPER
     else continue;
     applied.push(change);
   }

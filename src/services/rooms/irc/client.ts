@@ -16,7 +16,7 @@ import {
   ERR_UNKNOWNERROR,
 } from "../../../protocol/irc/numerics.js";
 import { LineError } from "../../../protocol/line-framer.js";
-import type { LineConnection } from "../../../transport/line-connection.js";
+import type { LineConnection, OverflowListener } from "../../../transport/line-connection.js";
 import type { RoomsConfig } from "../config.js";
 import type { RoomsClient } from "../hub.js";
 import type { RoomRegistry } from "../registry.js";
@@ -37,7 +37,7 @@ export class IrcUser extends User {
   }
 }
 
-export class IrcClient implements RoomsClient {
+export class IrcClient implements RoomsClient, OverflowListener {
   readonly user: IrcUser;
   /** Enabled capabilities (Cap bits). */
   caps = 0;
@@ -54,27 +54,33 @@ export class IrcClient implements RoomsClient {
   closing = false;
   /** What others are told when this connection goes without a QUIT of its own. */
   private quitReason = "Connection closed";
-  private lastSeen = Date.now();
-  /** When the unanswered PING went out; 0 for none. */
-  private pingSentAt = 0;
+  /**
+   * The front-end's keepalive sweep in which the client was last heard from, and the one that sent the
+   * unanswered PING (0 for none): sweep counts, small integers, not a boxed timestamp per client.
+   */
+  private seenInSweep: number;
+  private pingedInSweep = 0;
 
   constructor(
     readonly frontend: IrcFrontend,
     readonly conn: LineConnection,
   ) {
+    this.seenInSweep = frontend.sweep;
     this.user = new IrcUser(
       this,
       frontend.context.registry.userId(conn.id),
       frontend,
       ircHostname(conn.peer.address),
     );
-    conn.onOverflow = () => {
-      this.closing = true;
-      this.quitReason = "SendQ exceeded";
-      // Called while sockets are being flushed: the QUIT goes out once that is done.
-      queueMicrotask(() => this.frontend.context.registry.remove(this.user, "SendQ exceeded"));
-      return "ERROR :SendQ exceeded\r";
-    };
+    conn.overflowListener = this;
+  }
+
+  sendQueueOverflowed(): string {
+    this.closing = true;
+    this.quitReason = "SendQ exceeded";
+    // Called while sockets are being flushed: the QUIT goes out once that is done.
+    queueMicrotask(() => this.frontend.context.registry.remove(this.user, "SendQ exceeded"));
+    return "ERROR :SendQ exceeded\r";
   }
 
   get registry(): RoomRegistry {
@@ -96,7 +102,24 @@ export class IrcClient implements RoomsClient {
 
   /** One line, without CR LF. */
   send(line: string): void {
-    this.conn.send(`${line}\r`);
+    if (burst !== null && burst.client === this) burst.text += `${line}\r\n`;
+    else this.conn.send(`${line}\r`);
+  }
+
+  /**
+   * Run `build` and send all it sends to this client in one write: the registration burst (some twenty
+   * lines, for thousands of clients at once) then costs one buffer and one queued write, not one per line.
+   */
+  inOnePiece(build: () => void): void {
+    const outer = burst;
+    burst = { client: this, text: "" };
+    try {
+      build();
+    } finally {
+      const { text } = burst;
+      burst = outer;
+      if (text !== "") this.conn.sendBytes(Buffer.from(text));
+    }
   }
 
   /** A line already encoded with its CR LF (the fan-out builds it once for every recipient). */
@@ -110,7 +133,7 @@ export class IrcClient implements RoomsClient {
     // Replies echo what the client sent (a target, a nick, a command): those are shortened, then the text.
     if (line.length > MAX_BODY_BYTES / 3 && utf8Length(line) > MAX_BODY_BYTES)
       line = numericLine(`:${this.frontend.serverName} ${code} ${this.name}`, params, ECHO_BYTES);
-    this.conn.send(`${line}\r`);
+    this.send(line);
   }
 
   // ---- RoomsClient
@@ -194,21 +217,27 @@ export class IrcClient implements RoomsClient {
   // ---- keepalive: the front-end's one sweep calls this for every client; input just notes the time.
 
   private seen(): void {
-    this.lastSeen = Date.now();
-    this.pingSentAt = 0;
+    this.seenInSweep = this.frontend.sweep;
+    this.pingedInSweep = 0;
   }
 
-  /** PING a client idle for `interval`; drop it if the PING has gone unanswered as long again. */
-  keepalive(now: number, interval: number): void {
+  /**
+   * Sweep number `sweep`: PING a client idle for a whole `interval` (in sweeps; heard from any time after
+   * its sweep began), drop it if the PING has gone unanswered as long again.
+   */
+  keepalive(sweep: number, interval: number): void {
     if (this.closing) return;
-    if (this.pingSentAt !== 0) {
-      if (now - this.pingSentAt >= interval) this.disconnect("Ping timeout", "Ping timeout");
-    } else if (now - this.lastSeen >= interval) {
-      this.pingSentAt = now;
+    if (this.pingedInSweep !== 0) {
+      if (sweep - this.pingedInSweep >= interval) this.disconnect("Ping timeout", "Ping timeout");
+    } else if (sweep - this.seenInSweep > interval) {
+      this.pingedInSweep = sweep;
       this.send(`PING :${this.frontend.serverName}`);
     }
   }
 }
+
+/** The burst being built by `inOnePiece`, for one client (one at a time: building is synchronous). */
+let burst: { client: IrcClient; text: string } | null = null;
 
 /** Bytes kept of a middle parameter when a numeric would not fit otherwise. */
 const ECHO_BYTES = 64;

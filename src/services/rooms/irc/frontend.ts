@@ -23,6 +23,8 @@ export class IrcFrontend implements RoomsFrontend {
   /** The most users at once, both protocols (RPL_GLOBALUSERS). */
   maxGlobalUsers = 0;
   private keepalive: NodeJS.Timeout | null = null;
+  /** Keepalive sweeps so far, from 1: the clock clients note when they were last heard from. */
+  sweep = 1;
 
   constructor(readonly context: RoomsContext) {
     const { config } = context;
@@ -70,17 +72,16 @@ export class IrcFrontend implements RoomsFrontend {
   private startKeepalive(): void {
     if (this.keepalive) return;
     const interval = this.context.config.pingIntervalMs;
-    this.keepalive = setInterval(
-      () => {
-        const now = Date.now();
-        for (const client of this.clients) client.keepalive(now, interval);
-        if (this.clients.size === 0 && this.keepalive) {
-          clearInterval(this.keepalive);
-          this.keepalive = null;
-        }
-      },
-      Math.max(25, Math.min(interval / 4, 5000)),
-    );
+    const period = Math.max(25, Math.min(interval / 4, 5000));
+    const sweeps = Math.ceil(interval / period);
+    this.keepalive = setInterval(() => {
+      this.sweep += 1;
+      for (const client of this.clients) client.keepalive(this.sweep, sweeps);
+      if (this.clients.size === 0 && this.keepalive) {
+        clearInterval(this.keepalive);
+        this.keepalive = null;
+      }
+    }, period);
     this.keepalive.unref();
   }
 

@@ -39,7 +39,7 @@ function oper(client: IrcClient, params: string[]): void {
   const { user } = client;
   client.numeric(RPL_YOUREOPER, "You are now an IRC operator");
   if (!user.oper) {
-    client.registry.setOper(user);
+    client.registry.setOper(user, true);
     client.send(`:${user.mask} MODE ${user.nick} :+o`);
   }
 }

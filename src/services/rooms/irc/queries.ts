@@ -35,7 +35,7 @@ import {
 import { fold } from "../casemap.js";
 import { globMatch } from "../registry.js";
 import type { Room } from "../room.js";
-import type { User } from "../user.js";
+import { type User, unixSeconds } from "../user.js";
 import { Cap } from "./caps.js";
 import { prefixOf } from "./channels.js";
 import { type IrcClient, ircHostname } from "./client.js";
@@ -127,8 +127,8 @@ function whois(client: IrcClient, params: string[]): void {
   client.numeric(RPL_WHOISSERVER, target.nick, client.frontend.serverName, where);
   if (target.away !== null) client.numeric(RPL_AWAY, target.nick, lineSafe(target.away));
   if (target.oper) client.numeric(RPL_WHOISOPERATOR, target.nick, "is an IRC operator");
-  const idle = Math.max(0, Math.floor((Date.now() - target.lastActiveAt) / 1000));
-  const signon = Math.floor(target.connectedAt / 1000);
+  const idle = Math.max(0, unixSeconds() - target.lastActiveAt);
+  const signon = target.connectedAt;
   client.numeric(RPL_WHOISIDLE, target.nick, String(idle), String(signon), "seconds idle, signon time");
   client.numeric(RPL_ENDOFWHOIS, target.nick, "End of /WHOIS list");
 }
@@ -181,12 +181,7 @@ function whowas(client: IrcClient, params: string[]): void {
 // LUSERS
 export function sendLusers(client: IrcClient): void {
   const { frontend, registry } = client;
-  let invisible = 0;
-  let opers = 0;
-  for (const user of registry.users.values()) {
-    if (user.invisible) invisible++;
-    if (user.oper) opers++;
-  }
+  const { invisible, opers } = registry.modeCounts;
   const users = frontend.noteGlobalUsers();
   const unknown = frontend.clients.size - frontend.localUsers;
   client.numeric(

@@ -158,7 +158,7 @@ export function tryRegister(client: IrcClient): void {
   }
   client.registered = true;
   client.frontend.userRegistered();
-  welcome(client);
+  client.inOnePiece(() => welcome(client));
 }
 
 function welcome(client: IrcClient): void {

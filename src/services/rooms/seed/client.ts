@@ -4,7 +4,7 @@
 
 import { LineError } from "../../../protocol/line-framer.js";
 import { errorReply, heloReply, leftReply, SeedError, type SeedInput } from "../../../protocol/seed-rooms.js";
-import type { Endpoint, LineConnection } from "../../../transport/line-connection.js";
+import type { Endpoint, LineConnection, OverflowListener } from "../../../transport/line-connection.js";
 import { fold } from "../casemap.js";
 import type { RoomsClient } from "../hub.js";
 import { RoomError, type RoomRegistry } from "../registry.js";
@@ -34,7 +34,7 @@ const JOIN_REFUSALS: Partial<Record<RoomError, string>> = {
   [RoomError.BadKey]: "the room needs a key (join it over IRC)",
 };
 
-export class SeedClient implements RoomsClient {
+export class SeedClient implements RoomsClient, OverflowListener {
   readonly user: SeedUser;
   /** Has a name in the registry (from its first JOIN_CHATROOM). */
   registered = false;
@@ -52,10 +52,12 @@ export class SeedClient implements RoomsClient {
       frontend,
       unmapped(conn.peer.address),
     );
-    conn.onOverflow = () => {
-      this.leave("SendQ exceeded", true);
-      return block(errorReply(SeedError.SendQueueExceeded, "send queue exceeded: the client is not reading"));
-    };
+    conn.overflowListener = this;
+  }
+
+  sendQueueOverflowed(): string {
+    this.leave("SendQ exceeded", true);
+    return block(errorReply(SeedError.SendQueueExceeded, "send queue exceeded: the client is not reading"));
   }
 
   get registry(): RoomRegistry {
