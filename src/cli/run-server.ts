@@ -1,6 +1,7 @@
 // Start a server from the command line: print the one stdout line scripts wait for, then shut down in
 // order on SIGINT/SIGTERM.
 
+import { startMemoryReducer } from "../memory-reducer.js";
 import type { ServerConfig } from "../models/index.js";
 import { type ModelName, startServer } from "../models/index.js";
 import type { ConsoleIO } from "../services/operator.js";
@@ -27,6 +28,7 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
     process.exit(1);
   }
   process.stdout.write(`listening on ${formatEndpoint({ address: server.host, port: server.port })}\n`);
+  startMemoryReducer(log);
   log.info(
     { model, service: config.service.name },
     "serving %s with the %s model",

@@ -1,5 +1,6 @@
 // A cluster worker: the evented model on the port the primary shares, configured by the primary.
 import { createLogger } from "../log.js";
+import { startMemoryReducer } from "../memory-reducer.js";
 import { type ClusterMessage, type ClusterWorkerConfig, CONFIG_ENV } from "./cluster.js";
 import { startServer } from "./index.js";
 
@@ -32,3 +33,4 @@ void server.stopped.then(() => {
   process.exit(0);
 });
 tell({ cluster: "listening", port: server.port });
+startMemoryReducer(log);
