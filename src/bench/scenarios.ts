@@ -172,10 +172,18 @@ export type ConnectionsRow = {
   clients: number;
   registerMs: number;
   failed: number;
-  rssPerConnKb: number;
+  /** RSS per connection 1.5 s after the last registration: what the burst left. */
+  rssAfterBurstKb: number;
+  /** RSS per connection once the clients have sat idle for IDLE_MS: what idle connections cost. */
+  rssIdleKb: number;
 };
 
 const CONNECT_TIMEOUT_MS = 20_000;
+/**
+ * Long enough for a server to settle after the burst: tcpchat's memory reducer collects after 6 s of
+ * quiet and again 6 s later (V8 gives the young generation back at the second).
+ */
+const IDLE_MS = 20_000;
 
 /** N idle registered clients, all connecting at once: how long they take, and what each costs in memory. */
 export async function connections(
@@ -202,16 +210,19 @@ export async function connections(
       clients,
       CONNECT_TIMEOUT_MS,
     );
+    const perConn = (sample: ProcSample | null) =>
+      empty && sample ? (sample.rssBytes - empty.rssBytes) / Math.max(1, clients - failed) / 1024 : 0;
     await sleep(1500);
-    const full = sampleProc(peer.pid);
-    const perConn =
-      empty && full ? (full.rssBytes - empty.rssBytes) / Math.max(1, clients - failed) / 1024 : 0;
+    const afterBurst = perConn(sampleProc(peer.pid));
+    await sleep(IDLE_MS - 1500);
+    const idle = perConn(sampleProc(peer.pid));
     return {
       peer: bare ? "node socket (bare)" : peerName,
       clients,
       registerMs: setupMs,
       failed,
-      rssPerConnKb: perConn,
+      rssAfterBurstKb: afterBurst,
+      rssIdleKb: idle,
     };
   } finally {
     generator.close();

@@ -365,10 +365,12 @@ async function connectionsSection(
     }
   }
   const bare = rows.find((row) => row.peer === "node socket (bare)");
-  for (const row of rows)
-    row["× bare socket"] = bare
-      ? Number(((row.rssPerConnKb as number) / (bare.rssPerConnKb as number)).toFixed(2))
-      : "";
+  const timesBare = (row: Row, key: string) =>
+    bare ? Number(((row[key] as number) / (bare[key] as number)).toFixed(2)) : "";
+  for (const row of rows) {
+    row["idle × bare"] = timesBare(row, "rssIdleKb");
+    row["after burst × bare"] = timesBare(row, "rssAfterBurstKb");
+  }
   const irc = servers.filter((peer) => peer !== "node-bare");
   const value = (peer: string, key: string) =>
     rows.find((row) => row.peer === peer)?.[key] as number | undefined;
@@ -379,9 +381,14 @@ async function connectionsSection(
       values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "registerMs")])),
     },
     {
-      metric: "RSS per connection (KB)",
+      metric: "RSS per connection, idle 20 s (KB)",
       better: "lower",
-      values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "rssPerConnKb")])),
+      values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "rssIdleKb")])),
+    },
+    {
+      metric: "RSS per connection, 1.5 s after the burst (KB)",
+      better: "lower",
+      values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "rssAfterBurstKb")])),
     },
     {
       metric: "clients that failed to register",
