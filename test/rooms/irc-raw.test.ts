@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
-import { Irc } from "../support/irc.js";
+import { Irc, ircSuiteServer } from "../support/irc.js";
 import { LineClient } from "../support/line-client.js";
 import { connectIrc, joinIrc, startRoomsServer } from "../support/rooms.js";
 
@@ -174,27 +174,9 @@ for (const model of ["evented", "threaded"] as const) {
 }
 
 describe("IRC commands and numerics", { timeout: 60_000 }, () => {
-  let server: RunningServer;
-  const open: Irc[] = [];
-  const register = async (nick: string) => {
-    const client = await Irc.register(server.port, nick);
-    open.push(client);
-    return client;
-  };
-  const connect = async () => {
-    const client = await Irc.open(server.port);
-    open.push(client);
-    return client;
-  };
-  before(async () => {
-    server = await startRoomsServer("evented", {
-      opers: [{ name: "admin", password: "s3cret" }],
-      motd: ["Welcome to the test server", "Be nice"],
-    });
-  });
-  after(async () => {
-    for (const client of open) client.close();
-    await server.shutdown();
+  const { register, connect } = ircSuiteServer({
+    opers: [{ name: "admin", password: "s3cret" }],
+    motd: ["Welcome to the test server", "Be nice"],
   });
 
   it("sends the MOTD when there is one, and answers MOTD, VERSION, TIME, INFO and LUSERS", async () => {
@@ -499,18 +481,17 @@ describe("IRC commands and numerics", { timeout: 60_000 }, () => {
 });
 
 describe("IRC in detail", { timeout: 60_000 }, () => {
-  let server: RunningServer;
-  const open: Irc[] = [];
-  const register = async (nick: string) => {
-    const client = await Irc.register(server.port, nick);
-    open.push(client);
-    return client;
-  };
-  const connect = async () => {
-    const client = await Irc.open(server.port);
-    open.push(client);
-    return client;
-  };
+  const { register, connect } = ircSuiteServer({
+    opers: [{ name: "boss", password: "hunter2" }],
+    limits: {
+      maxRoomsPerUser: 3,
+      maxMembersPerRoom: 100,
+      nickLength: 12,
+      roomNameLength: 20,
+      topicLength: 40,
+      whowasEntries: 100,
+    },
+  });
   /** Registered with these capabilities. */
   const registerWith = async (nick: string, caps: string) => {
     const c = await connect();
@@ -524,24 +505,6 @@ describe("IRC in detail", { timeout: 60_000 }, () => {
     await c.expect(/ (376|422) /);
     return c;
   };
-  before(async () => {
-    const rooms = {
-      opers: [{ name: "boss", password: "hunter2" }],
-      limits: {
-        maxRoomsPerUser: 3,
-        maxMembersPerRoom: 100,
-        nickLength: 12,
-        roomNameLength: 20,
-        topicLength: 40,
-        whowasEntries: 100,
-      },
-    };
-    server = await startRoomsServer("evented", rooms);
-  });
-  after(async () => {
-    for (const client of open) client.close();
-    await server.shutdown();
-  });
 
   it("advertises its limits in 004 and 005 and holds to them: 432, 476, 405", async () => {
     const c = await connect();
@@ -1171,25 +1134,15 @@ function replyCode(reply: string): string {
 }
 
 describe("LUSERS counts", { timeout: 30_000 }, () => {
-  let server: RunningServer;
-  const open: Irc[] = [];
-  before(async () => {
-    server = await startRoomsServer("evented", { opers: [{ name: "root", password: "pw" }] });
-  });
-  after(async () => {
-    for (const client of open) client.close();
-    await server.shutdown();
-  });
+  const { register, connect } = ircSuiteServer({ opers: [{ name: "root", password: "pw" }] });
 
   it("keeps invisible users and operators counted through modes, nick changes and quits", async () => {
-    const hidden = await Irc.open(server.port, "hidden");
-    open.push(hidden);
+    const hidden = await connect("hidden");
     hidden.send("NICK hidden");
     hidden.send("USER hidden 8 * :asks for +i"); // RFC 2812: bit 3 of the mode
     await hidden.expect(/ MODE hidden :\+i\r?$/);
-    const shy = await Irc.register(server.port, "shy");
-    const asker = await Irc.register(server.port, "asker");
-    open.push(shy, asker);
+    const shy = await register("shy");
+    const asker = await register("asker");
     const counts = async () => {
       asker.send("LUSERS");
       const users = await asker.numeric("251");

@@ -1,7 +1,10 @@
 // A raw IRC connection for tests: send a command, wait for the line that answers it. Lines are compared
 // without their CR; numerics by their parameters after the client's nick.
+import { after, before } from "node:test";
+import type { RunningServer } from "../../src/models/index.js";
+import type { RoomsConfig } from "../../src/services/rooms/config.js";
 import { LineClient } from "./line-client.js";
-import { connectIrc } from "./rooms.js";
+import { connectIrc, startRoomsServer } from "./rooms.js";
 
 export const SERVER = "irc.test";
 
@@ -67,4 +70,28 @@ export class Irc {
   close(): void {
     this.raw.destroy();
   }
+}
+
+/** One evented rooms server for a suite, and the clients its tests open: all closed after the suite. */
+export function ircSuiteServer(rooms: Partial<RoomsConfig> = {}) {
+  const open: Irc[] = [];
+  let server: RunningServer | null = null;
+  const port = () => (server as RunningServer).port;
+  before(async () => {
+    server = await startRoomsServer("evented", rooms);
+  });
+  after(async () => {
+    for (const client of open) client.close();
+    await server?.shutdown();
+  });
+  const kept = (client: Irc) => {
+    open.push(client);
+    return client;
+  };
+  return {
+    /** Connected and registered as `nick`. */
+    register: async (nick: string) => kept(await Irc.register(port(), nick)),
+    /** Connected, nothing sent. */
+    connect: async (nick?: string) => kept(await Irc.open(port(), nick)),
+  };
 }
