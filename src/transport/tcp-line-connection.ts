@@ -53,7 +53,8 @@ export class TcpLineConnection implements LineConnection, LineSink {
   private readonly peerAddress: string;
   private readonly peerPort: number;
   private closing = false;
-  private corked = false;
+  /** Written this turn, not yet handed to the socket: one chunk (the usual case under fan-out) or more. */
+  private pending: string | Buffer | Array<string | Buffer> | null = null;
   private readingPaused = false;
   private graceTimer: NodeJS.Timeout | null = null;
 
@@ -105,7 +106,7 @@ export class TcpLineConnection implements LineConnection, LineSink {
     // The replies to this chunk's lines go out now, not at the end of the turn: a burst of clients (5,000
     // registering at once) would otherwise hold every reply in memory until the last of them was read.
     // What the lines sent to others waits for the end of the turn as before, one write per recipient.
-    this.uncork();
+    this.flush();
   }
 
   /** @internal The socket closed: the session is told once, then the owner. */
@@ -156,6 +157,7 @@ export class TcpLineConnection implements LineConnection, LineSink {
     this.markClosing();
     this.framer.stop();
     if (lastLine !== undefined) this.write(`${lastLine}\n`);
+    this.flush();
     const socket = this.socket;
     socket.end();
     // A peer that never reads would keep the socket forever.
@@ -166,6 +168,7 @@ export class TcpLineConnection implements LineConnection, LineSink {
   /** Drop the connection at once, without flushing. */
   destroy(): void {
     this.markClosing();
+    this.pending = null;
     this.socket.destroy();
   }
 
@@ -173,22 +176,34 @@ export class TcpLineConnection implements LineConnection, LineSink {
     const socket = this.socket;
     if (!socket.writable) return;
     // Coalesce the lines written to this socket into one syscall: at the end of the turn of the event
-    // loop, or sooner when they answer the client's own input (see `received`).
-    if (!this.corked) {
-      this.corked = true;
-      socket.cork();
-      corkedConnections.push(this);
-      if (corkedConnections.length === 1) setImmediate(flushCorked);
+    // loop, or sooner when they answer the client's own input (see `received`). Held here rather than in
+    // a corked socket: one line in a turn then goes out in one plain write, with no stream bookkeeping.
+    const pending = this.pending;
+    if (pending === null) {
+      this.pending = data;
+      pendingConnections.push(this);
+      if (pendingConnections.length === 1) setImmediate(flushPending);
+    } else if (Array.isArray(pending)) {
+      pending.push(data);
+    } else {
+      this.pending = [pending, data];
     }
-    socket.write(data);
   }
 
   /** @internal Write what was queued, then see what the kernel would not take. */
-  uncork(): void {
-    if (!this.corked) return;
-    this.corked = false;
+  flush(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.pending = null;
     const socket = this.socket;
-    socket.uncork();
+    if (!Array.isArray(pending)) {
+      socket.write(pending);
+    } else {
+      // Several chunks: one writev, each Buffer (shared by every recipient) written without a copy.
+      socket.cork();
+      for (const chunk of pending) socket.write(chunk);
+      socket.uncork();
+    }
     if (this.closing || socket.destroyed) return;
     // Measured after the write was tried, so a burst within one turn is not mistaken for a client
     // that does not read.
@@ -254,10 +269,10 @@ function onSocketTimeout(this: OwnedSocket): void {
  * turn has been handled (setImmediate runs after the poll phase): a fan-out driven by many senders' lines
  * then costs one write per recipient per turn, not one per line.
  */
-let corkedConnections: TcpLineConnection[] = [];
+let pendingConnections: TcpLineConnection[] = [];
 
-function flushCorked(): void {
-  const connections = corkedConnections;
-  corkedConnections = [];
-  for (const conn of connections) conn.uncork();
+function flushPending(): void {
+  const connections = pendingConnections;
+  pendingConnections = [];
+  for (const conn of connections) conn.flush();
 }
