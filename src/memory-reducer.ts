@@ -4,7 +4,7 @@
 // has been quiet for a while after its heap grew, it asks for a full collection, which frees the promoted
 // garbage; V8 itself shrinks the young generation when the collections it recorded over the last five
 // seconds saw little allocation, at that collection or at the next, a quiet period later. An idle server
-// with 5,000 registered clients goes from about 8 KB to about 1.3 KB of RSS per client (`tcpchat bench
+// with 5,000 registered clients goes from about 8 KB to about 1.5 KB of RSS per client (`tcpchat bench
 // connections`).
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
