@@ -104,16 +104,13 @@ function fullCollection(): () => void {
   return runInNewContext("gc") as () => void;
 }
 
-/** Start checking; returns the function that stops it. The timer never keeps the process alive. */
-export function startMemoryReducer(
-  log: Logger,
-  thresholds: ReducerThresholds = DEFAULT_THRESHOLDS,
-): () => void {
+/** Start checking, for the life of the process; the timer never keeps the process alive. */
+export function startMemoryReducer(log: Logger, thresholds: ReducerThresholds = DEFAULT_THRESHOLDS): void {
   const collect = fullCollection();
   const policy = new ReducerPolicy(heapSample(), thresholds);
   const timer = setInterval(() => {
-    if (!policy.sample(heapSample())) return;
     const before = heapSample();
+    if (!policy.sample(before)) return;
     collect();
     const after = heapSample();
     policy.collected(after);
@@ -126,5 +123,4 @@ export function startMemoryReducer(
     );
   }, CHECK_MS);
   timer.unref();
-  return () => clearInterval(timer);
 }

@@ -196,6 +196,8 @@ export class TcpLineConnection implements LineConnection, LineSink {
     if (pending === null) return;
     this.pending = null;
     const socket = this.socket;
+    // The client may have gone between the write and the end of the turn: what it would have got is dropped.
+    if (!socket.writable) return;
     if (!Array.isArray(pending)) {
       socket.write(pending);
     } else {
