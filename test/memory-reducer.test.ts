@@ -5,6 +5,7 @@ import { connect, type Socket } from "node:net";
 import { after, describe, it } from "node:test";
 import { type HeapSample, ReducerPolicy, type ReducerThresholds } from "../src/memory-reducer.js";
 import { type CliRun, runCli } from "./support/cli.js";
+import { SUITE_TIMEOUT_MS } from "./support/timing.js";
 
 const MB = 1024 * 1024;
 const THRESHOLDS: ReducerThresholds = {
@@ -104,7 +105,7 @@ async function registerAll(port: number, count: number, sockets: Socket[]): Prom
   );
 }
 
-describe("memory reducer in a real server", { timeout: 60_000 }, () => {
+describe("memory reducer in a real server", { timeout: SUITE_TIMEOUT_MS }, () => {
   const sockets: Socket[] = [];
   let run: CliRun | null = null;
   after(() => {

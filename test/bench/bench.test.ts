@@ -7,6 +7,7 @@ import { stampAtEnd } from "../../src/bench/load-client.js";
 import { type CpuProfile, topSelfTime } from "../../src/bench/profile.js";
 import { comparisonTable, csv, latencyChart, markdownTable } from "../../src/bench/report.js";
 import { broken, type FanoutRow, fanout } from "../../src/bench/scenarios.js";
+import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 describe("bench: percentiles, line scanner, report, profile", () => {
   it("gives quantiles within a bucket and merges across processes", () => {
@@ -113,7 +114,7 @@ describe("bench: percentiles, line scanner, report, profile", () => {
   });
 });
 
-describe("bench: a tiny real fan-out", { timeout: 10_000 }, () => {
+describe("bench: a tiny real fan-out", { timeout: SUITE_TIMEOUT_MS }, () => {
   it("measures tcpchat with nothing lost", async () => {
     const rows = await fanout(
       "tcpchat",

@@ -11,11 +11,12 @@ import { CliRun, ROOT } from "../support/cli.js";
 import type { LineClient } from "../support/line-client.js";
 import { connectIrc, type Joined, joinIrc, SeedClient, startRoomsServer } from "../support/rooms.js";
 import { quote, SCRIPT_MISSING, Screen } from "../support/screen.js";
+import { CLI_TEST_TIMEOUT_MS, DEFAULT_WAIT_MS } from "../support/timing.js";
 
 const HOST = "127.0.0.1";
-/** Bound on every wait inside a test (each test is bounded at 15 s as a whole). */
-const WAIT_MS = 8000;
-const TEST = { timeout: 15_000 };
+/** Bound on every wait inside a test (each test is bounded as a whole too). */
+const WAIT_MS = DEFAULT_WAIT_MS;
+const TEST = { timeout: CLI_TEST_TIMEOUT_MS };
 const ENTRY = ["--import", "tsx", "src/cli.ts", "chat"];
 /** `[12:00:01] `: every line about the chat starts with the time. */
 const TIME = String.raw`\[\d\d:\d\d:\d\d\] `;

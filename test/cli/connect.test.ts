@@ -8,11 +8,12 @@ import { fileURLToPath } from "node:url";
 import { EXIT_CODES } from "../../src/cli/connect.js";
 import { bounded, CliRun } from "../support/cli.js";
 import { quote, SCRIPT_MISSING, Screen } from "../support/screen.js";
+import { CLI_TEST_TIMEOUT_MS, DEFAULT_WAIT_MS, WINDOW_MS } from "../support/timing.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const HOST = "127.0.0.1";
-/** Bound on every wait inside a test (each test is bounded at 10 s as a whole). */
-const WAIT_MS = 8000;
+/** Bound on every wait inside a test (each test is bounded as a whole too). */
+const WAIT_MS = DEFAULT_WAIT_MS;
 const BUSY_LINE = "ERROR busy: serving another client, try again later";
 
 // How the command is started: `tcpchat connect` from source.
@@ -184,7 +185,7 @@ describe("tcpchat connect", () => {
   // ----- scripted -----
 
   it("scripted: sends each stdin line, prints each reply, half-closes, exits 0 when the server closes", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
   }, async () => {
     const server = await startServer(upperHandler);
     const run = tcpchat([HOST, String(server.port)], "2+2\n6/2\n");
@@ -194,7 +195,7 @@ describe("tcpchat connect", () => {
     assert.equal(await receivedBy(server), "2+2\n6/2\n");
   });
 
-  it("scripted: many lines, in order", { timeout: 10_000 }, async () => {
+  it("scripted: many lines, in order", { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
     const server = await startServer(upperHandler);
     const input = Array.from({ length: 3000 }, (_, i) => `line ${i} ${"x".repeat(i % 50)}`);
     const run = tcpchat([HOST, String(server.port)], `${input.join("\n")}\n`);
@@ -204,7 +205,7 @@ describe("tcpchat connect", () => {
   });
 
   it("scripted: a last stdin line without newline is sent too, newline-terminated", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
   }, async () => {
     const server = await startServer(upperHandler);
     const run = tcpchat([HOST, String(server.port)], "one\ntwo");
@@ -214,7 +215,7 @@ describe("tcpchat connect", () => {
   });
 
   it("scripted: prints what the server says first, as it arrives, before stdin has ended", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
   }, async () => {
     const server = await startServer((socket) => {
       socket.write("welcome to the echo\n");
@@ -228,7 +229,7 @@ describe("tcpchat connect", () => {
     assert.equal(run.stdout, "welcome to the echo\nABC\n");
   });
 
-  it("scripted: server output one byte per packet", { timeout: 10_000 }, async () => {
+  it("scripted: server output one byte per packet", { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
     const text = "héllo wörld ✓\nsecond line\n";
     const server = await startServer((socket) => {
       void writeBytewise(socket, Buffer.from(text, "utf8")).catch(() => {});
@@ -240,7 +241,7 @@ describe("tcpchat connect", () => {
   });
 
   it("scripted: several lines in one packet, and a last line without LF printed at close", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
   }, async () => {
     const server = await startServer((socket) => socket.end("alpha\nbeta\ngamma\ntail without newline"));
     const run = tcpchat([HOST, String(server.port)]);
@@ -248,14 +249,18 @@ describe("tcpchat connect", () => {
     assert.equal(run.stdout, "alpha\nbeta\ngamma\ntail without newline\n");
   });
 
-  it("scripted: CRLF from the server is printed as plain lines", { timeout: 10_000 }, async () => {
+  it("scripted: CRLF from the server is printed as plain lines", {
+    timeout: CLI_TEST_TIMEOUT_MS,
+  }, async () => {
     const server = await startServer((socket) => socket.end("one\r\ntwo\r\n\r\nlast\r"));
     const run = tcpchat([HOST, String(server.port)]);
     assert.equal(await run.exitCode(), EXIT_CODES.ok);
     assert.equal(run.stdout, "one\ntwo\n\nlast\n");
   });
 
-  it("--hello sends Hi first (and without it nothing is sent)", { timeout: 10_000 }, async () => {
+  it("--hello sends Hi first (and without it nothing is sent)", {
+    timeout: CLI_TEST_TIMEOUT_MS,
+  }, async () => {
     const server = await startServer(lineHandler((line) => (line === "Hi" ? "Hello" : `= ${line}`)));
     const withHello = tcpchat(["--hello", HOST, String(server.port)], "1+1\n");
     assert.equal(await withHello.exitCode(), EXIT_CODES.ok);
@@ -270,7 +275,9 @@ describe("tcpchat connect", () => {
 
   // ----- errors -----
 
-  it("no server at that address: a one-line message, exit code 1", { timeout: 10_000 }, async () => {
+  it("no server at that address: a one-line message, exit code 1", {
+    timeout: CLI_TEST_TIMEOUT_MS,
+  }, async () => {
     const port = await closedPort();
     const run = tcpchat([HOST, String(port)], "x\n");
     assert.equal(await run.exitCode(), EXIT_CODES.connection);
@@ -278,7 +285,7 @@ describe("tcpchat connect", () => {
     assert.equal(run.stdout, "");
   });
 
-  it("unknown host: a one-line message, exit code 1", { timeout: 10_000 }, async () => {
+  it("unknown host: a one-line message, exit code 1", { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
     const run = tcpchat(["no-such-host.invalid", "10000"], "x\n");
     assert.equal(await run.exitCode(), EXIT_CODES.connection);
     assert.match(
@@ -288,7 +295,7 @@ describe("tcpchat connect", () => {
   });
 
   it("busy server: its line on stdout, `server is busy` on stderr, exit code 2", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
   }, async () => {
     const server = await startServer((socket) => socket.end(`${BUSY_LINE}\n`));
     const run = tcpchat([HOST, String(server.port)]); // stdin stays open: the server's close ends it
@@ -297,7 +304,9 @@ describe("tcpchat connect", () => {
     assert.equal(run.stderr, "tcpchat: server is busy\n");
   });
 
-  it("connection reset by the server: a one-line message, exit code 1", { timeout: 10_000 }, async () => {
+  it("connection reset by the server: a one-line message, exit code 1", {
+    timeout: CLI_TEST_TIMEOUT_MS,
+  }, async () => {
     const server = await startServer((socket) => {
       socket.once("data", () => socket.resetAndDestroy());
     });
@@ -308,7 +317,7 @@ describe("tcpchat connect", () => {
     assert.equal(run.stdout, "");
   });
 
-  it("scripted: UTF-8 characters split between reads", { timeout: 10_000 }, async () => {
+  it("scripted: UTF-8 characters split between reads", { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
     // Each piece is sent once the client has printed the line before it, so the client has read the bytes
     // before it; every piece but the last ends inside a character.
     const pieces = [
@@ -330,7 +339,7 @@ describe("tcpchat connect", () => {
     assert.equal(run.stdout, "first\nhéllo\nwörld\n✓\n");
   });
 
-  it("--timeout: a server that never answers, exit code 3", { timeout: 10_000 }, async () => {
+  it("--timeout: a server that never answers, exit code 3", { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
     const server = await startServer(() => {}); // reads, says nothing
     const run = tcpchat(["--timeout", "0.3", HOST, String(server.port)]);
     run.child.stdin?.write("hello?\n");
@@ -340,7 +349,7 @@ describe("tcpchat connect", () => {
   });
 
   it("--timeout counts from the last line sent: a server that greets, then never answers", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
   }, async () => {
     const server = await startServer((socket) => socket.write("hello, ask me\n"));
     const run = tcpchat(["--timeout", "0.3", HOST, String(server.port)]);
@@ -350,15 +359,18 @@ describe("tcpchat connect", () => {
     assert.equal(run.stderr, "tcpchat: no answer within 0.3 s\n");
   });
 
-  it("--timeout: once the answer came, a long silence is no timeout", { timeout: 10_000 }, async () => {
+  it("--timeout: once the answer came, a long silence is no timeout", {
+    timeout: CLI_TEST_TIMEOUT_MS,
+  }, async () => {
     // The server answers at once, then (on its own clock) says one more thing well after --timeout, and closes.
+    // The answer must come within --timeout: a window of 25 worst round trips (test/support/timing.ts).
     const server = await startServer((socket) => {
       socket.once("data", () => {
         socket.write("answer\n");
-        setTimeout(() => socket.end("much later\n"), 900);
+        setTimeout(() => socket.end("much later\n"), 2.5 * WINDOW_MS);
       });
     });
-    const run = tcpchat(["--timeout", "0.3", HOST, String(server.port)]);
+    const run = tcpchat(["--timeout", String(WINDOW_MS / 1000), HOST, String(server.port)]);
     run.child.stdin?.write("question\n"); // stdin stays open
     assert.equal(await run.exitCode(), EXIT_CODES.ok);
     assert.equal(run.stdout, "answer\nmuch later\n");
@@ -366,7 +378,7 @@ describe("tcpchat connect", () => {
   });
 
   it("--timeout: answers arrive but the server never closes after stdin ended, exit code 3", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
   }, async () => {
     // Answers every line, ignores the half-close.
     const server = await startServer(
@@ -376,13 +388,15 @@ describe("tcpchat connect", () => {
       },
       { allowHalfOpen: true },
     );
-    const run = tcpchat(["--timeout", "0.3", HOST, String(server.port)], "a\nb\n");
+    // The answers must come within --timeout: a window of 25 worst round trips (test/support/timing.ts).
+    const seconds = WINDOW_MS / 1000;
+    const run = tcpchat(["--timeout", String(seconds), HOST, String(server.port)], "a\nb\n");
     assert.equal(await run.exitCode(), EXIT_CODES.timeout);
     assert.equal(run.stdout, "A\nB\n");
-    assert.match(run.stderr, /^tcpchat: no answer within 0\.3 s \(the server did not close\)\n$/);
+    assert.equal(run.stderr, `tcpchat: no answer within ${seconds} s (the server did not close)\n`);
   });
 
-  it("--timeout bounds the connect attempt too, exit code 3", { timeout: 10_000 }, async (t) => {
+  it("--timeout bounds the connect attempt too, exit code 3", { timeout: CLI_TEST_TIMEOUT_MS }, async (t) => {
     // A listener that never accepts (its process blocked), its queue of 2 filled: further SYNs are dropped.
     const blocker = spawn(
       process.execPath,
@@ -419,7 +433,7 @@ describe("tcpchat connect", () => {
   });
 
   it("rejects a bad port, a bad timeout and missing arguments with the usage exit code", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
   }, async () => {
     const cases: Array<[string[], RegExp]> = [
       [[HOST, "0"], /port number, 1 to 65535/],
@@ -437,7 +451,7 @@ describe("tcpchat connect", () => {
     }
   });
 
-  it("--help documents the exit codes", { timeout: 10_000 }, async () => {
+  it("--help documents the exit codes", { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
     const run = tcpchat(["--help"], "");
     assert.equal(await run.exitCode(), 0);
     assert.match(run.stdout, /Exit codes:/);
@@ -448,7 +462,7 @@ describe("tcpchat connect", () => {
   // ----- interactive, on a pseudo-terminal -----
 
   it("interactive: a line received while the user types is printed above, the partial input redrawn", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
     skip: SCRIPT_MISSING,
   }, async () => {
     const server = await startServer((socket) => {
@@ -495,7 +509,7 @@ describe("tcpchat connect", () => {
   });
 
   it("interactive: Ctrl-D at an empty prompt half-closes and exits 0; --hello sends Hi", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
     skip: SCRIPT_MISSING,
   }, async () => {
     const server = await startServer(lineHandler((line) => (line === "Hi" ? "Hello" : null)));
@@ -507,7 +521,7 @@ describe("tcpchat connect", () => {
   });
 
   it("interactive: Ctrl-C ends the session too, exit 0", {
-    timeout: 10_000,
+    timeout: CLI_TEST_TIMEOUT_MS,
     skip: SCRIPT_MISSING,
   }, async () => {
     const server = await startServer(upperHandler);

@@ -5,8 +5,9 @@ import { after, describe, it } from "node:test";
 import { PRESETS } from "../../src/cli/presets.js";
 import { type CliRun, runCli } from "../support/cli.js";
 import { LineClient } from "../support/line-client.js";
+import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
-describe("tcpchat serve / lab", { timeout: 60_000 }, () => {
+describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
   const runs: CliRun[] = [];
   const clients: LineClient[] = [];
   const cli = (args: string[], stdin: "pipe" | "ignore" = "ignore") => {

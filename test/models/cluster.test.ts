@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { type CliRun, runCli } from "../support/cli.js";
 import { LineClient } from "../support/line-client.js";
 import { connectIrc, joinIrc } from "../support/rooms.js";
+import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 async function stop(run: CliRun): Promise<void> {
   run.kill("SIGTERM");
@@ -12,7 +13,7 @@ async function stop(run: CliRun): Promise<void> {
   assert.equal(code, 0, run.stderr);
 }
 
-describe("cluster model", { timeout: 60_000 }, () => {
+describe("cluster model", { timeout: SUITE_TIMEOUT_MS }, () => {
   it("serves a line service from several processes on one port, and stops on SIGTERM", async () => {
     const run = runCli(["serve", "--service", "echo", "--model", "cluster", "--workers", "2", "--port", "0"]);
     try {

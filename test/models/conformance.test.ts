@@ -5,6 +5,7 @@ import { MODEL_NAMES, type RunningServer } from "../../src/models/index.js";
 import type { ServiceName } from "../../src/services/index.js";
 import { LineClient } from "../support/line-client.js";
 import { startTestServer } from "../support/servers.js";
+import { SUITE_TIMEOUT_MS, WINDOW_MS } from "../support/timing.js";
 
 const REPLY_SERVICES: Array<{ service: ServiceName; ask: string; answer: string }> = [
   { service: "echo", ask: "Hello, wörld ✓", answer: "Hello, wörld ✓" },
@@ -15,7 +16,7 @@ const MAX_LINE = 64;
 
 for (const model of MODEL_NAMES) {
   for (const { service, ask, answer } of REPLY_SERVICES) {
-    describe(`${service} under ${model}`, { timeout: 30_000 }, () => {
+    describe(`${service} under ${model}`, { timeout: SUITE_TIMEOUT_MS }, () => {
       let server: RunningServer;
       const clients: LineClient[] = [];
       const client = async () => {
@@ -102,7 +103,7 @@ for (const model of MODEL_NAMES) {
 
 // The services that speak first, under every model; and silent clients under --idle-timeout.
 for (const model of MODEL_NAMES) {
-  describe(`greet under ${model}`, { timeout: 30_000 }, () => {
+  describe(`greet under ${model}`, { timeout: SUITE_TIMEOUT_MS }, () => {
     it("sends its greeting and closes; with --then read-one it waits for one line first", async () => {
       const banner = await startTestServer(model, "greet", { busy: "queue" });
       try {
@@ -126,18 +127,39 @@ for (const model of MODEL_NAMES) {
     });
   });
 
-  describe(`--idle-timeout under ${model}`, { timeout: 30_000 }, () => {
+  describe(`--idle-timeout under ${model}`, { timeout: SUITE_TIMEOUT_MS }, () => {
     it("closes a silent client with a last line, and keeps a talking one", async () => {
-      const server = await startTestServer(model, "echo", { busy: "queue", limits: { idleTimeoutMs: 1000 } });
+      const idleTimeoutMs = WINDOW_MS;
+      const server = await startTestServer(model, "echo", { busy: "queue", limits: { idleTimeoutMs } });
+      const silent = await LineClient.connect(server.port);
+      let talker: LineClient | null = null;
       try {
-        const silent = await LineClient.connect(server.port);
         assert.deepEqual(await silent.linesUntilClose(), ["ERROR idle timeout"]);
-        // (1 s: under threaded, a worker thread booting under tsx may take a few hundred ms to answer.)
-        const talker = await LineClient.connect(server.port);
-        for (let i = 0; i < 3; i++) assert.equal(await talker.send1(`still here ${i}`), `still here ${i}`);
-        talker.send("bye");
-        await talker.linesUntilClose();
+        // (Under single, one client at a time: the talker comes second.)
+        const client = await LineClient.connect(server.port);
+        talker = client;
+        // The talker says something every fifth of the timeout, for twice its length and until answers come,
+        // without waiting for them: under threaded the first answer may take longer than the timeout (the
+        // worker boots), and a client waiting for an answer is silent too.
+        let said = 0;
+        const talking = new Promise<void>((resolve) => {
+          const timer = setInterval(() => {
+            client.send(`still here ${said++}`);
+            if (said >= 10 && client.lines.length > 0) {
+              clearInterval(timer);
+              resolve();
+            }
+          }, idleTimeoutMs / 5);
+        });
+        await talking;
+        client.send("bye");
+        assert.deepEqual(await client.linesUntilClose(), [
+          ...Array.from({ length: said }, (_, i) => `still here ${i}`),
+          "Bye",
+        ]);
       } finally {
+        silent.destroy();
+        talker?.destroy();
         await server.shutdown();
       }
     });

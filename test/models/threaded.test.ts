@@ -7,6 +7,7 @@ import { SLOW_EXPRESSION } from "../../src/protocol/calc/index.js";
 import { BUSY_REPLY } from "../../src/services/line-rules.js";
 import { LineClient } from "../support/line-client.js";
 import { startTestServer } from "../support/servers.js";
+import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 const SLOW_REQUESTS = 3;
 
@@ -33,9 +34,11 @@ async function slowRepliesBeforeQuickOne(model: ModelName): Promise<number> {
   }
 }
 
-describe("threaded model", { timeout: 60_000 }, () => {
-  it("answers a quick client while another client's slow request is computed", async () => {
-    assert.equal(await slowRepliesBeforeQuickOne("threaded"), 0);
+describe("threaded model", { timeout: SUITE_TIMEOUT_MS }, () => {
+  it("answers a quick client while another client's slow requests are computed", async () => {
+    // The margin is the slow client's whole queue (over 3 s measured under load), against one quick round
+    // trip (40 ms at worst): the quick reply comes before the last slow one, usually before the first.
+    assert.ok((await slowRepliesBeforeQuickOne("threaded")) < SLOW_REQUESTS);
   });
 
   it("while under evented the quick client waits for every slow request", async () => {

@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
 import { LineClient } from "../support/line-client.js";
 import { SeedClient, startRoomsServer } from "../support/rooms.js";
+import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 /** A registered IRC client over a raw socket; lines come without their CR. */
 async function ircClient(port: number, nick: string): Promise<LineClient> {
@@ -18,7 +19,7 @@ async function ircClient(port: number, nick: string): Promise<LineClient> {
 const lineOf = (client: LineClient) => client.nextLine().then((line) => line.replace(/\r$/, ""));
 
 for (const model of ["evented", "threaded"] as const) {
-  describe(`seed and IRC clients in the same room (${model})`, { timeout: 30_000 }, () => {
+  describe(`seed and IRC clients in the same room (${model})`, { timeout: SUITE_TIMEOUT_MS }, () => {
     let server: RunningServer;
     const clients: Array<{ close(): void }> = [];
 

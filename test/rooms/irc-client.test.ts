@@ -6,8 +6,9 @@ import { after, before, describe, it } from "node:test";
 import irc, { type Client, type IrcEvent } from "irc-framework";
 import type { RunningServer } from "../../src/models/index.js";
 import { startRoomsServer } from "../support/rooms.js";
+import { DEFAULT_WAIT_MS, SUITE_TIMEOUT_MS } from "../support/timing.js";
 
-const WAIT_MS = 5000;
+const WAIT_MS = DEFAULT_WAIT_MS;
 
 /** The next `event` on `client` that satisfies `match`, within WAIT_MS. */
 function next(
@@ -31,7 +32,7 @@ function next(
 }
 
 for (const model of ["evented", "threaded"] as const) {
-  describe(`irc-framework against the rooms server (${model})`, { timeout: 30_000 }, () => {
+  describe(`irc-framework against the rooms server (${model})`, { timeout: SUITE_TIMEOUT_MS }, () => {
     let server: RunningServer;
     const clients: Client[] = [];
 

@@ -6,9 +6,10 @@ import type { RunningServer } from "../../src/models/index.js";
 import { Irc, ircSuiteServer } from "../support/irc.js";
 import { LineClient } from "../support/line-client.js";
 import { connectIrc, joinIrc, startRoomsServer } from "../support/rooms.js";
+import { SUITE_TIMEOUT_MS, WINDOW_MS } from "../support/timing.js";
 
 for (const model of ["evented", "threaded"] as const) {
-  describe(`IRC core (${model})`, { timeout: 30_000 }, () => {
+  describe(`IRC core (${model})`, { timeout: SUITE_TIMEOUT_MS }, () => {
     let server: RunningServer;
     const open: Irc[] = [];
     const register = async (nick: string) => {
@@ -117,7 +118,7 @@ for (const model of ["evented", "threaded"] as const) {
     });
 
     it("closes a QUIT with ERROR, and PINGs an idle client, dropping it when it does not answer", async () => {
-      const fast = await startRoomsServer(model, { pingIntervalMs: 200 });
+      const fast = await startRoomsServer(model, { pingIntervalMs: WINDOW_MS });
       const clients: Irc[] = [];
       try {
         const stay = await Irc.register(fast.port, "stayer");
@@ -137,9 +138,9 @@ for (const model of ["evented", "threaded"] as const) {
         const unregistered = await Irc.open(fast.port);
         clients.push(unregistered);
         unregistered.send("NICK halfway");
-        assert.equal((await idle.raw.linesUntilClose(5000)).at(-1), "ERROR :Ping timeout\r");
-        assert.equal((await unregistered.raw.linesUntilClose(5000)).at(-1), "ERROR :Ping timeout\r");
-        assert.equal(await stay.expect(/ QUIT /, 5000), ":idler!idler@127.0.0.1 QUIT :Ping timeout");
+        assert.equal((await idle.raw.linesUntilClose()).at(-1), "ERROR :Ping timeout\r");
+        assert.equal((await unregistered.raw.linesUntilClose()).at(-1), "ERROR :Ping timeout\r");
+        assert.equal(await stay.expect(/ QUIT /), ":idler!idler@127.0.0.1 QUIT :Ping timeout");
         stay.send("PING :still");
         await stay.expect(/PONG irc\.test :still/);
       } finally {
@@ -434,15 +435,15 @@ describe("IRC commands and numerics", { timeout: 60_000 }, () => {
   });
 
   it("answers PING, and drops a client that does not answer its PING", async () => {
-    const fast = await startRoomsServer("evented", { pingIntervalMs: 200 });
+    const fast = await startRoomsServer("evented", { pingIntervalMs: WINDOW_MS });
     try {
       const c = await connectIrc(fast.port, "sleepy");
       c.send("PING :hello\r");
       await c.until(/ PONG irc\.test :hello/);
-      await c.until(/^PING :irc\.test/, 5000);
+      await c.until(/^PING :irc\.test/);
       c.send("PONG :irc.test\r");
-      await c.until(/^PING :irc\.test/, 5000); // asked again after another quiet interval
-      const last = await c.linesUntilClose(5000);
+      await c.until(/^PING :irc\.test/); // asked again after another quiet interval
+      const last = await c.linesUntilClose();
       assert.equal(last.at(-1), "ERROR :Ping timeout\r");
     } finally {
       await fast.shutdown();

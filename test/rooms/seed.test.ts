@@ -4,12 +4,13 @@ import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
 import { LineClient } from "../support/line-client.js";
 import { SeedClient, startRoomsServer } from "../support/rooms.js";
+import { DEFAULT_WAIT_MS, SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 const JOIN = (room: string, name: string) =>
   `JOIN_CHATROOM: ${room}\nCLIENT_IP: 0\nPORT: 0\nCLIENT_NAME: ${name}\n`;
 
 for (const model of ["evented", "threaded"] as const) {
-  describe(`seed rooms protocol (${model})`, { timeout: 30_000 }, () => {
+  describe(`seed rooms protocol (${model})`, { timeout: SUITE_TIMEOUT_MS }, () => {
     let server: RunningServer;
     const open: SeedClient[] = [];
     const connect = async () => {
@@ -224,7 +225,7 @@ for (const model of ["evented", "threaded"] as const) {
       // A worker thread per client boots slowly under tsx: fewer of them under `threaded`.
       const CLIENTS = model === "threaded" ? 12 : 40;
       // Their workers all boot at once (about 4 s for 12 on two cores, more beside another test file).
-      const firstReply = model === "threaded" ? 20_000 : undefined;
+      const firstReply = model === "threaded" ? 2 * DEFAULT_WAIT_MS : undefined;
       const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect()));
       // Client i is in rooms i % ROOMS and (i + 1) % ROOMS.
       const rooms = (i: number) => [`many${i % ROOMS}`, `many${(i + 1) % ROOMS}`];

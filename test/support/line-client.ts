@@ -1,7 +1,8 @@
 // A test client over a real TCP socket: send raw bytes or lines, await lines and the close.
 import { connect, type Socket } from "node:net";
+import { DEFAULT_WAIT_MS } from "./timing.js";
 
-export const DEFAULT_WAIT_MS = 5000;
+export { DEFAULT_WAIT_MS };
 
 export class LineClient {
   readonly lines: string[] = [];
