@@ -1,12 +1,26 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts through node's test runner with tsx.
+// Runs every test/**/*.test.ts through node's test runner with tsx, and closes with one line:
+// `N passed, N failed, N skipped`.
+//
+// Usage: node scripts/run-tests.mjs [--tap] [substring ...]   (only files whose path contains one of them)
+//   Output: by default one line per file with its time, then every failure in full, every skip with its
+//   reason and the five slowest tests (scripts/test-report/short.mjs). `--tap` or TEST_REPORTER=tap gives
+//   node's TAP instead (TEST_REPORTER may name any of node's reporters: spec, dot, junit...).
+//   TEST_CONCURRENCY: test files run at once (default 2).
+//   CI=true: a skipped test fails the run. Every test needs something this machine may lack (Redis, a
+//   pseudo-terminal); .ci/run installs all of it, so in CI a skip means a test silently did not run.
+//
 // Node 20's `node --test` neither finds .ts files nor expands quoted globs, so the files are listed here.
-// Usage: node scripts/run-tests.mjs [substring ...]  (only files whose path contains one of them)
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const tap = args.includes("--tap");
+const filters = args.filter((arg) => arg !== "--tap");
+const reporter = tap ? "tap" : (process.env.TEST_REPORTER ?? "short");
+
 const files = readdirSync("test", { recursive: true })
   .map((f) => join("test", String(f)))
   .filter((f) => f.endsWith(".test.ts"))
@@ -16,10 +30,48 @@ if (files.length === 0) {
   console.error("run-tests: no test files found");
   process.exit(1);
 }
+
+const scratch = mkdtempSync(join(tmpdir(), "tcpchat-tests-"));
+const summaryFile = join(scratch, "summary.json");
+const shown = reporter === "short" ? "./scripts/test-report/short.mjs" : reporter;
 const concurrency = process.env.TEST_CONCURRENCY ?? "2";
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-timeout=120000", ...files],
+  [
+    "--import",
+    "tsx",
+    "--test",
+    `--test-concurrency=${concurrency}`,
+    // A bound on each file (and each test in it) that only a hang reaches; the tests bound their own waits.
+    "--test-timeout=600000",
+    `--test-reporter=${shown}`,
+    "--test-reporter-destination=stdout",
+    "--test-reporter=./scripts/test-report/summary.mjs",
+    `--test-reporter-destination=${summaryFile}`,
+    ...files,
+  ],
   { stdio: "inherit" },
 );
-process.exit(result.status ?? 1);
+
+let summary;
+try {
+  summary = JSON.parse(readFileSync(summaryFile, "utf8"));
+} catch (err) {
+  console.error(`run-tests: the test runner left no summary (${err.message}); exit status ${result.status}`);
+  process.exit(1);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+let failed = result.status !== 0;
+if (process.env.CI === "true" && summary.skipped.length > 0) {
+  failed = true;
+  console.log(
+    `\nCI=true: ${summary.skipped.length} skipped test(s) fail the run; every test must run in CI:`,
+  );
+  for (const skip of summary.skipped) console.log(`  - ${skip.name}: ${skip.reason}`);
+}
+if (result.status !== 0 && summary.failed === 0)
+  console.log(`\nrun-tests: the test runner exited with status ${result.status ?? result.signal}`);
+console.log(`\n${summary.passed} passed, ${summary.failed} failed, ${summary.skipped.length} skipped`);
+process.exit(failed ? 1 : 0);

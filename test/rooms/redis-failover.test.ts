@@ -7,7 +7,13 @@ import { after, describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
 import { type CliRun, runCli } from "../support/cli.js";
 import type { LineClient } from "../support/line-client.js";
-import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
+import {
+  dropPrefix,
+  REDIS_URL,
+  redisServerSkipReason,
+  redisSkipReason,
+  testPrefix,
+} from "../support/redis.js";
 import { connectIrc, joinIrc, startRoomsServer } from "../support/rooms.js";
 
 const skip = await redisSkipReason();
@@ -54,13 +60,15 @@ function killed(child: ChildProcess): Promise<void> {
   });
 }
 
-describe("rooms nodes on Redis, when things fail", { skip: skip ?? false, timeout: 90_000 }, () => {
+describe("rooms nodes on Redis, when things fail", { timeout: 90_000 }, () => {
   const prefixes: string[] = [];
   after(async () => {
     for (const prefix of prefixes) await dropPrefix(REDIS_URL, prefix);
   });
 
-  it("drops the users of a node killed with SIGKILL from every room, and frees their nicks", async () => {
+  it("drops the users of a node killed with SIGKILL from every room, and frees their nicks", {
+    skip,
+  }, async () => {
     const prefix = testPrefix("kill");
     prefixes.push(prefix);
     const args = ["serve", "--service", "rooms", "--port", "0", "--server-name", "irc.test"];
@@ -90,7 +98,9 @@ describe("rooms nodes on Redis, when things fail", { skip: skip ?? false, timeou
     }
   });
 
-  it("keeps a node's users talking while Redis is down, and reunites the nodes when it is back", async () => {
+  it("keeps a node's users talking while Redis is down, and reunites the nodes when it is back", {
+    skip: redisServerSkipReason(),
+  }, async () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
     let redis = await startRedis(port);

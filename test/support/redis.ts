@@ -1,11 +1,13 @@
 // Redis for the tests that need one: REDIS_URL (default 127.0.0.1:6379). On a user's machine without it
-// they are skipped with the reason printed; in CI (REQUIRE_REDIS=1) its absence is a failure.
+// those tests are skipped, each with the reason (the runner lists them); in CI (REQUIRE_REDIS=1) its absence
+// is a failure.
+import { spawnSync } from "node:child_process";
 import { Redis } from "ioredis";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-/** Null when Redis answers; otherwise why the Redis tests are skipped. Throws when Redis is required. */
-export async function redisSkipReason(): Promise<string | null> {
+/** False when Redis answers; otherwise why the Redis tests are skipped. Throws when Redis is required. */
+export async function redisSkipReason(): Promise<string | false> {
   const client = new Redis(REDIS_URL, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
@@ -15,11 +17,10 @@ export async function redisSkipReason(): Promise<string | null> {
   try {
     await client.connect();
     await client.ping();
-    return null;
+    return false;
   } catch (err) {
-    const reason = `Redis at ${REDIS_URL} is unreachable (${(err as Error).message}); set REDIS_URL to run these tests`;
+    const reason = `needs Redis: none answers at ${REDIS_URL} (${(err as Error).message}); start one or set REDIS_URL`;
     if (process.env.REQUIRE_REDIS === "1") throw new Error(`REQUIRE_REDIS=1: ${reason}`);
-    console.log(`# skipping: ${reason}`);
     return reason;
   } finally {
     client.disconnect();
@@ -45,4 +46,12 @@ export async function dropPrefix(url: string, prefix: string): Promise<void> {
   } finally {
     client.disconnect();
   }
+}
+
+/** False when the redis-server program is on PATH (to start a Redis of a test's own); otherwise why not. */
+export function redisServerSkipReason(): string | false {
+  const found = spawnSync("redis-server", ["--version"], { stdio: "ignore" });
+  return found.error === undefined && found.status === 0
+    ? false
+    : "needs the redis-server program (to start and kill a Redis of its own): not found on PATH";
 }

@@ -95,7 +95,7 @@ export class Screen {
 export const SCRIPT_MISSING =
   spawnSync("which", ["script"], { stdio: "ignore" }).status === 0
     ? false
-    : "util-linux `script` is not installed: no pseudo-terminal to test the interactive mode with";
+    : "needs a terminal: util-linux `script` (which runs a program in a pseudo-terminal) is not installed";
 
 /** A word quoted for `sh`. */
 export const quote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
