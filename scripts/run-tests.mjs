@@ -40,6 +40,7 @@ const result = spawnSync(
   [
     "--import",
     "tsx",
+    "--enable-source-maps",
     "--test",
     `--test-concurrency=${concurrency}`,
     // A bound on each file (and each test in it) that only a hang reaches; the tests bound their own waits.
