@@ -1,7 +1,7 @@
 // Options of the rooms server, and turning them into a RoomsConfig.
 import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
-import { defaultRoomsConfig, type OperCredential, type RoomsConfig } from "../services/rooms/config.js";
+import { defaultRoomsConfig, type OperCredential, type RoomsConfig } from "../rooms/config.js";
 import { parseCount, parseSeconds } from "./parse.js";
 
 export interface RoomsFlags {

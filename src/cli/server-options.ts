@@ -3,10 +3,10 @@ import { type Command, Option } from "commander";
 import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../log.js";
 import { defaultWorkers } from "../models/cluster.js";
 import { BUSY_POLICIES, type BusyPolicy, type ServerConfig } from "../models/index.js";
+import type { RoomsConfig } from "../rooms/config.js";
 import { GREET_THEN, type GreetThen } from "../services/greet.js";
 import { DEFAULT_SERVICE_CONFIG, type ServiceName } from "../services/index.js";
 import type { ConsoleIO } from "../services/operator.js";
-import type { RoomsConfig } from "../services/rooms/config.js";
 import { DEFAULT_CONNECTION_LIMITS } from "../transport/tcp-line-connection.js";
 import { parseCount, parsePort, parseSeconds } from "./parse.js";
 

@@ -1,7 +1,7 @@
 // From parsed flags (and a preset's values) to a ServerConfig, with each service's own defaults.
 import type { ServerConfig } from "../models/index.js";
+import { DEFAULT_ROOMS_PORT } from "../rooms/config.js";
 import type { ServiceName } from "../services/index.js";
-import { DEFAULT_ROOMS_PORT } from "../services/rooms/config.js";
 import { type RoomsFlags, roomsConfig } from "./rooms-options.js";
 import { processConsole } from "./run-server.js";
 import {

@@ -6,8 +6,8 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import type { LogOptions } from "../log.js";
+import { IpcBusRelay } from "../rooms/bus/ipc.js";
 import type { ServiceConfig } from "../services/index.js";
-import { IpcBusRelay } from "../services/rooms/bus/ipc.js";
 import type { ConnectionLimits } from "../transport/tcp-line-connection.js";
 import type { RunningServer, ServerConfig } from "./line-server.js";
 

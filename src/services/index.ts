@@ -1,12 +1,12 @@
 // Every service by name, built from plain data so that a worker thread can build the same one.
 import type { Logger } from "pino";
 import type { CalcLimits } from "../protocol/calc/index.js";
+import { defaultRoomsConfig, type RoomsConfig } from "../rooms/config.js";
 import { calcService } from "./calc.js";
 import { echoService } from "./echo.js";
 import { DEFAULT_GREETING, type GreetThen, greetService } from "./greet.js";
 import { type ConsoleIO, operatorService } from "./operator.js";
-import { defaultRoomsConfig, type RoomsConfig } from "./rooms/config.js";
-import { roomsService } from "./rooms/index.js";
+import { roomsService } from "./rooms.js";
 import type { Service } from "./service.js";
 import { upperService } from "./upper.js";
 

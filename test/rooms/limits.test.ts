@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
-import { DEFAULT_ROOM_LIMITS } from "../../src/services/rooms/registry.js";
+import { DEFAULT_ROOM_LIMITS } from "../../src/rooms/core/registry.js";
 import { LineClient } from "../support/line-client.js";
 import { SeedClient, startRoomsServer } from "../support/rooms.js";
 

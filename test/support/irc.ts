@@ -2,7 +2,7 @@
 // without their CR; numerics by their parameters after the client's nick.
 import { after, before } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
-import type { RoomsConfig } from "../../src/services/rooms/config.js";
+import type { RoomsConfig } from "../../src/rooms/config.js";
 import { LineClient } from "./line-client.js";
 import { connectIrc, startRoomsServer } from "./rooms.js";
 

@@ -1,6 +1,6 @@
 // Rooms servers and clients for tests: a server with test-friendly settings, and a seed-protocol client.
 import type { ModelName, RunningServer } from "../../src/models/index.js";
-import { defaultRoomsConfig, type RoomsConfig } from "../../src/services/rooms/config.js";
+import { defaultRoomsConfig, type RoomsConfig } from "../../src/rooms/config.js";
 import { LineClient } from "./line-client.js";
 import { startTestServer, type TestServerOptions } from "./servers.js";
 

@@ -1,6 +1,6 @@
 // `tcpchat chat --protocol irc`: enough of an IRC client for a person: register, join, talk, follow the room.
 import { parseIrcLine } from "../../protocol/irc/message.js";
-import { fold as casefold } from "../../services/rooms/casemap.js";
+import { fold as casefold } from "../../rooms/core/casemap.js";
 import type { ChatCommand } from "./command.js";
 import type { ChatProtocol, ChatView } from "./view.js";
 

@@ -2,15 +2,15 @@
 // depend on the room's state (JOINED_CHATROOM, LEFT_CHATROOM) are written when the room's event arrives, so
 // they come before any chat of that room, in the order the room saw things.
 
-import { LineError } from "../../../protocol/line-framer.js";
-import { errorReply, heloReply, leftReply, SeedError, type SeedInput } from "../../../protocol/seed-rooms.js";
-import type { Endpoint, LineConnection, OverflowListener } from "../../../transport/line-connection.js";
-import { fold } from "../casemap.js";
+import { LineError } from "../../protocol/line-framer.js";
+import { errorReply, heloReply, leftReply, SeedError, type SeedInput } from "../../protocol/seed-rooms.js";
+import type { Endpoint, LineConnection, OverflowListener } from "../../transport/line-connection.js";
+import { fold } from "../core/casemap.js";
+import { RoomError, type RoomRegistry } from "../core/registry.js";
+import type { Room } from "../core/room.js";
+import { User } from "../core/user.js";
 import type { RoomsClient } from "../hub.js";
-import { RoomError, type RoomRegistry } from "../registry.js";
-import type { Room } from "../room.js";
 import type { RoomsInput } from "../session.js";
-import { User } from "../user.js";
 import type { SeedFrontend } from "./frontend.js";
 
 export class SeedUser extends User {

@@ -1,5 +1,5 @@
 // Operators: OPER, KILL, WALLOPS, SAJOIN, SAPART. Every command but OPER needs +o (481 otherwise).
-import { truncateUtf8 } from "../../../protocol/irc/message.js";
+import { truncateUtf8 } from "../../protocol/irc/message.js";
 import {
   ERR_NOOPERHOST,
   ERR_NOPRIVILEGES,
@@ -8,14 +8,12 @@ import {
   ERR_USERNOTINCHANNEL,
   ERR_USERONCHANNEL,
   RPL_YOUREOPER,
-} from "../../../protocol/irc/numerics.js";
-import { RoomError } from "../registry.js";
-import { checkRoomName, roomOr403, userOr401 } from "./channels.js";
+} from "../../protocol/irc/numerics.js";
+import { RoomError } from "../core/registry.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
-import { withText } from "./deliver.js";
 import { KICK_LENGTH } from "./limits.js";
-import { sameSecret } from "./registration.js";
+import { checkRoomName, roomOr403, sameSecret, userOr401, withText } from "./replies.js";
 
 /** 481 unless the client is an operator; true when it is. */
 function isOper(client: IrcClient): boolean {

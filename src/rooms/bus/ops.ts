@@ -1,8 +1,8 @@
 // What nodes tell each other over the bus: every change to the rooms made on one node, as plain JSON.
 // Users are named by id (unique across nodes), rooms by name.
-import type { ModeChange } from "../events.js";
-import type { Ban, RoomModes, Topic } from "../room.js";
-import type { Protocol } from "../user.js";
+import type { ModeChange } from "../core/events.js";
+import type { Ban, RoomModes, Topic } from "../core/room.js";
+import type { Protocol } from "../core/user.js";
 
 export interface UserInfo {
   id: number;

@@ -1,6 +1,6 @@
 // The rooms and their users: one owner per process, no protocol. Front-ends call these operations and get
 // back an error code or nothing; every change is told to the users it concerns through their front-ends.
-import type { RoomOp, UserInfo } from "./bus/ops.js";
+import type { RoomOp, UserInfo } from "../bus/ops.js";
 import { fold } from "./casemap.js";
 import type { Frontend, ModeChange, RoomEvent, Source } from "./events.js";
 import { Room } from "./room.js";

@@ -1,26 +1,15 @@
 // Queries: WHO, WHOIS, WHOWAS, LUSERS, MOTD, VERSION, TIME, INFO, ISON, USERHOST.
-import { lineSafe, MAX_BODY_BYTES, truncateUtf8, utf8Length } from "../../../protocol/irc/message.js";
+import { lineSafe, MAX_BODY_BYTES, utf8Length } from "../../protocol/irc/message.js";
 import {
-  ERR_NOMOTD,
   ERR_NOSUCHNICK,
   ERR_WASNOSUCHNICK,
   RPL_AWAY,
   RPL_ENDOFINFO,
-  RPL_ENDOFMOTD,
   RPL_ENDOFWHO,
   RPL_ENDOFWHOIS,
   RPL_ENDOFWHOWAS,
-  RPL_GLOBALUSERS,
   RPL_INFO,
   RPL_ISON,
-  RPL_LOCALUSERS,
-  RPL_LUSERCHANNELS,
-  RPL_LUSERCLIENT,
-  RPL_LUSERME,
-  RPL_LUSEROP,
-  RPL_LUSERUNKNOWN,
-  RPL_MOTD,
-  RPL_MOTDSTART,
   RPL_TIME,
   RPL_USERHOST,
   RPL_VERSION,
@@ -31,17 +20,16 @@ import {
   RPL_WHOISUSER,
   RPL_WHOREPLY,
   RPL_WHOWASUSER,
-} from "../../../protocol/irc/numerics.js";
-import { fold } from "../casemap.js";
-import { globMatch } from "../registry.js";
-import type { Room } from "../room.js";
-import { type User, unixSeconds } from "../user.js";
+} from "../../protocol/irc/numerics.js";
+import { fold } from "../core/casemap.js";
+import { globMatch } from "../core/registry.js";
+import type { Room } from "../core/room.js";
+import { type User, unixSeconds } from "../core/user.js";
 import { Cap } from "./caps.js";
-import { prefixOf } from "./channels.js";
-import { type IrcClient, ircHostname } from "./client.js";
+import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { MAX_WHO_REPLIES } from "./limits.js";
-import { sendIsupport } from "./registration.js";
+import { ircHostname, prefixOf, sendIsupport, sendLusers, sendMotd } from "./replies.js";
 
 /** A host as a parameter of its own: IPv6 must not start with ':'. */
 function host(user: User): string {
@@ -176,47 +164,6 @@ function whowas(client: IrcClient, params: string[]): void {
     );
   }
   client.numeric(RPL_ENDOFWHOWAS, nick, "End of WHOWAS");
-}
-
-// LUSERS
-export function sendLusers(client: IrcClient): void {
-  const { frontend, registry } = client;
-  const { invisible, opers } = registry.modeCounts;
-  const users = frontend.noteGlobalUsers();
-  const unknown = frontend.clients.size - frontend.localUsers;
-  client.numeric(
-    RPL_LUSERCLIENT,
-    `There are ${users - invisible} users and ${invisible} invisible on 1 servers`,
-  );
-  client.numeric(RPL_LUSEROP, String(opers), "operator(s) online");
-  client.numeric(RPL_LUSERUNKNOWN, String(Math.max(0, unknown)), "unknown connection(s)");
-  client.numeric(RPL_LUSERCHANNELS, String(registry.rooms.size), "channels formed");
-  client.numeric(RPL_LUSERME, `I have ${users} clients and 0 servers`);
-  client.numeric(
-    RPL_LOCALUSERS,
-    String(users),
-    String(frontend.maxGlobalUsers),
-    `Current local users ${users}, max ${frontend.maxGlobalUsers}`,
-  );
-  client.numeric(
-    RPL_GLOBALUSERS,
-    String(users),
-    String(frontend.maxGlobalUsers),
-    `Current global users ${users}, max ${frontend.maxGlobalUsers}`,
-  );
-}
-
-// MOTD
-export function sendMotd(client: IrcClient): void {
-  const motd = client.config.motd;
-  if (motd === null) {
-    client.numeric(ERR_NOMOTD, "MOTD File is missing");
-    return;
-  }
-  const server = client.frontend.serverName;
-  client.numeric(RPL_MOTDSTART, `- ${server} Message of the day - `);
-  for (const line of motd) client.numeric(RPL_MOTD, `- ${truncateUtf8(lineSafe(line), 400)}`);
-  client.numeric(RPL_ENDOFMOTD, "End of /MOTD command.");
 }
 
 // VERSION

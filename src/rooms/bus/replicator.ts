@@ -4,11 +4,11 @@
 // node never applies its own. Users of other nodes live in the registry as RemoteUsers, so NAMES, WHO,
 // WHOIS and LIST see everyone.
 import type { Logger } from "pino";
-import { fold } from "../casemap.js";
-import type { RegistryObserver, RoomRegistry } from "../registry.js";
-import { describeUser } from "../registry.js";
-import type { Room } from "../room.js";
-import type { User } from "../user.js";
+import { fold } from "../core/casemap.js";
+import type { RegistryObserver, RoomRegistry } from "../core/registry.js";
+import { describeUser } from "../core/registry.js";
+import type { Room } from "../core/room.js";
+import type { User } from "../core/user.js";
 import type { BusOp, Envelope, RoomInfo, RoomOp, UserInfo } from "./ops.js";
 import { RemoteFrontend, RemoteUser } from "./remote.js";
 import { type BusTransport, NODE_TIMEOUT_MS } from "./transport.js";

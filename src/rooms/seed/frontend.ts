@@ -8,12 +8,12 @@ import {
   leftNotice,
   leftReply,
   SeedError,
-} from "../../../protocol/seed-rooms.js";
-import type { Endpoint, LineConnection } from "../../../transport/line-connection.js";
-import type { RoomEvent } from "../events.js";
+} from "../../protocol/seed-rooms.js";
+import type { Endpoint, LineConnection } from "../../transport/line-connection.js";
+import type { RoomEvent } from "../core/events.js";
+import type { Room } from "../core/room.js";
+import type { User } from "../core/user.js";
 import type { RoomsContext, RoomsFrontend } from "../hub.js";
-import type { Room } from "../room.js";
-import type { User } from "../user.js";
 import { block, SeedClient, type SeedUser } from "./client.js";
 
 const CTCP_ACTION = "\x01ACTION ";

@@ -1,9 +1,8 @@
 // Channels: JOIN, PART, TOPIC, NAMES, LIST, KICK, INVITE, MODE (channel and user modes).
 
-import { lineSafe, MAX_BODY_BYTES, needsTrailing, utf8Length } from "../../../protocol/irc/message.js";
-import { formatModeChanges, parseChannelModes, parseUserModes } from "../../../protocol/irc/modes.js";
+import { lineSafe, needsTrailing } from "../../protocol/irc/message.js";
+import { formatModeChanges, parseChannelModes, parseUserModes } from "../../protocol/irc/modes.js";
 import {
-  ERR_BADCHANMASK,
   ERR_BADCHANNELKEY,
   ERR_BANLISTFULL,
   ERR_BANNEDFROMCHAN,
@@ -31,21 +30,16 @@ import {
   RPL_LIST,
   RPL_LISTEND,
   RPL_LISTSTART,
-  RPL_NAMREPLY,
-  RPL_NOTOPIC,
-  RPL_TOPIC,
-  RPL_TOPICWHOTIME,
   RPL_UMODEIS,
-} from "../../../protocol/irc/numerics.js";
-import { fold } from "../casemap.js";
-import type { ModeChange } from "../events.js";
-import { RoomError } from "../registry.js";
-import type { MemberStatus, Room } from "../room.js";
-import type { User } from "../user.js";
-import { Cap } from "./caps.js";
+} from "../../protocol/irc/numerics.js";
+import { fold } from "../core/casemap.js";
+import type { ModeChange } from "../core/events.js";
+import { RoomError } from "../core/registry.js";
+import type { Room } from "../core/room.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { KICK_LENGTH, MAX_BANS, MAX_MODES, MAX_TARGETS } from "./limits.js";
+import { checkRoomName, roomOr403, sendNames, sendTopic, userOr401 } from "./replies.js";
 
 // JOIN <channel>{,<channel>} [<key>{,<key>}]  |  JOIN 0
 function join(client: IrcClient, params: string[]): void {
@@ -84,28 +78,6 @@ function join(client: IrcClient, params: string[]): void {
   });
 }
 
-/** A valid channel name, or 476 (it looks like a channel) / 403 (it does not); false then. */
-export function checkRoomName(client: IrcClient, name: string): boolean {
-  if (client.registry.isValidRoomName(name)) return true;
-  if (name.startsWith("#")) client.numeric(ERR_BADCHANMASK, name, "Bad Channel Mask");
-  else client.numeric(ERR_NOSUCHCHANNEL, name, "No such channel");
-  return false;
-}
-
-/** The room by name, or 403 and undefined. */
-export function roomOr403(client: IrcClient, name: string): Room | undefined {
-  const room = client.registry.findRoom(name);
-  if (!room) client.numeric(ERR_NOSUCHCHANNEL, name, "No such channel");
-  return room;
-}
-
-/** The user by nick, or 401 and undefined. */
-export function userOr401(client: IrcClient, nick: string): User | undefined {
-  const user = client.registry.findUser(nick);
-  if (!user) client.numeric(ERR_NOSUCHNICK, nick, "No such nick/channel");
-  return user;
-}
-
 // PART <channel>{,<channel>} [<reason>]
 function part(client: IrcClient, params: string[]): void {
   const reason = params[1] ?? "";
@@ -136,17 +108,6 @@ function topic(client: IrcClient, params: string[]): void {
     client.numeric(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
 }
 
-/** 332 and 333 when there is a topic; 331 when there is none and `always`. */
-export function sendTopic(client: IrcClient, room: Room, always: boolean): void {
-  const topic = room.topic;
-  if (topic) {
-    client.numeric(RPL_TOPIC, room.name, lineSafe(topic.text));
-    client.numeric(RPL_TOPICWHOTIME, room.name, topic.setBy, String(Math.floor(topic.setAt / 1000)));
-  } else if (always) {
-    client.numeric(RPL_NOTOPIC, room.name, "No topic is set");
-  }
-}
-
 // NAMES [<channel>{,<channel>}]
 function names(client: IrcClient, params: string[]): void {
   const list = params[0];
@@ -159,41 +120,6 @@ function names(client: IrcClient, params: string[]): void {
     if (room && (!room.modes.secret || room.members.has(client.user))) sendNames(client, room);
     else client.numeric(RPL_ENDOFNAMES, name, "End of /NAMES list");
   }
-}
-
-/** 353 lines as full as 512 bytes allow, then 366. Non-members do not see invisible users. */
-export function sendNames(client: IrcClient, room: Room): void {
-  const member = room.members.has(client.user);
-  const all = client.has(Cap.MultiPrefix);
-  const masks = client.has(Cap.UserhostInNames);
-  const head = `:${client.frontend.serverName} ${RPL_NAMREPLY} ${client.name} ${room.modes.secret ? "@" : "="} ${room.name} :`;
-  const headBytes = utf8Length(head);
-  let line = head;
-  let bytes = headBytes;
-  for (const [user, status] of room.members) {
-    if (!member && user.invisible) continue;
-    const entry = prefixOf(status, all) + (masks ? user.mask : user.nick);
-    const size = utf8Length(entry);
-    if (bytes > headBytes && bytes + 1 + size > MAX_BODY_BYTES) {
-      client.send(line);
-      line = head;
-      bytes = headBytes;
-    }
-    if (bytes > headBytes) {
-      line += " ";
-      bytes += 1;
-    }
-    line += entry;
-    bytes += size;
-  }
-  if (bytes > headBytes) client.send(line);
-  client.numeric(RPL_ENDOFNAMES, room.name, "End of /NAMES list");
-}
-
-/** "@", "+", "" — or "@+" with multi-prefix. */
-export function prefixOf(status: MemberStatus, all: boolean): string {
-  if (all) return (status.op ? "@" : "") + (status.voice ? "+" : "");
-  return status.op ? "@" : status.voice ? "+" : "";
 }
 
 // LIST [<channel>{,<channel>}]

@@ -1,5 +1,5 @@
 // Messages: PRIVMSG, NOTICE, TAGMSG, AWAY.
-import { type IrcInput, lineSafe, truncateUtf8 } from "../../../protocol/irc/message.js";
+import { type IrcInput, lineSafe, truncateUtf8 } from "../../protocol/irc/message.js";
 import {
   ERR_CANNOTSENDTOCHAN,
   ERR_CANTSENDTOUSER,
@@ -11,10 +11,10 @@ import {
   RPL_AWAY,
   RPL_NOWAWAY,
   RPL_UNAWAY,
-} from "../../../protocol/irc/numerics.js";
-import { RoomError } from "../registry.js";
-import { Room } from "../room.js";
-import type { User } from "../user.js";
+} from "../../protocol/irc/numerics.js";
+import { RoomError } from "../core/registry.js";
+import { Room } from "../core/room.js";
+import type { User } from "../core/user.js";
 import { Cap } from "./caps.js";
 import type { IrcClient, IrcUser } from "./client.js";
 import type { CommandTable } from "./commands.js";

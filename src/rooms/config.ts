@@ -1,6 +1,6 @@
 // Everything the rooms server is configured with. Plain data: it is posted to worker threads as it is.
 import { hostname } from "node:os";
-import { DEFAULT_ROOM_LIMITS, type RoomLimits } from "./registry.js";
+import { DEFAULT_ROOM_LIMITS, type RoomLimits } from "./core/registry.js";
 
 export interface OperCredential {
   name: string;

@@ -2,21 +2,14 @@
 // capabilities change the bytes (server-time, message-tags), so at most one variant per capability set is
 // built, lazily. Text from the seed protocol is made line-safe and every line fits 512 bytes.
 
-import {
-  formatTags,
-  lineSafe,
-  MAX_BODY_BYTES,
-  needsTrailing,
-  truncateUtf8,
-  utf8Length,
-} from "../../../protocol/irc/message.js";
-import { formatModeChanges } from "../../../protocol/irc/modes.js";
-import type { RoomEvent, Source } from "../events.js";
-import type { Room } from "../room.js";
+import { formatTags, needsTrailing } from "../../protocol/irc/message.js";
+import { formatModeChanges } from "../../protocol/irc/modes.js";
+import type { RoomEvent } from "../core/events.js";
+import type { Room } from "../core/room.js";
 import { Cap } from "./caps.js";
-import { sendNames, sendTopic } from "./channels.js";
 import type { IrcClient, IrcUser } from "./client.js";
 import type { IrcFrontend } from "./frontend.js";
+import { sendNames, sendTopic, sourceOf, withText } from "./replies.js";
 
 /** One event's line and its tagged variants, each built on first use. */
 export class EventLine {
@@ -47,11 +40,6 @@ export class EventLine {
   }
 }
 
-/** `prefix` then `text` as the trailing parameter, cut so the line fits 510 bytes. */
-export function withText(prefix: string, text: string): string {
-  return `${prefix} :${truncateUtf8(lineSafe(text), MAX_BODY_BYTES - utf8Length(prefix) - 2)}`;
-}
-
 /** Client-only tags (`+name`) worth passing on, formatted without '@'; "" for none. */
 export function clientTagsOf(tags: Readonly<Record<string, string>> | undefined): string {
   if (!tags) return "";
@@ -62,10 +50,6 @@ export function clientTagsOf(tags: Readonly<Record<string, string>> | undefined)
     only[key] = tags[key] as string;
   }
   return only ? formatTags(only).slice(1) : "";
-}
-
-export function sourceOf(frontend: IrcFrontend, by: Source): string {
-  return by ? by.mask : frontend.serverName;
 }
 
 export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients: readonly IrcUser[]): void {

@@ -1,7 +1,5 @@
-// Registration and the connection itself: PASS, NICK, USER, CAP, QUIT, PING, PONG, and the welcome burst.
-import { createHash, timingSafeEqual } from "node:crypto";
-import { truncateUtf8 } from "../../../protocol/irc/message.js";
-import { CHANMODES, PREFIX_MODES, USER_MODES } from "../../../protocol/irc/modes.js";
+import { truncateUtf8 } from "../../protocol/irc/message.js";
+import { CHANMODES, PREFIX_MODES, USER_MODES } from "../../protocol/irc/modes.js";
 import {
   ERR_ALREADYREGISTERED,
   ERR_ERRONEUSNICKNAME,
@@ -10,18 +8,16 @@ import {
   ERR_NONICKNAMEGIVEN,
   ERR_PASSWDMISMATCH,
   RPL_CREATED,
-  RPL_ISUPPORT,
   RPL_MYINFO,
   RPL_WELCOME,
   RPL_YOURHOST,
-} from "../../../protocol/irc/numerics.js";
-import { RoomError } from "../registry.js";
+} from "../../protocol/irc/numerics.js";
+import { RoomError } from "../core/registry.js";
 import { CAPABILITIES, capNames } from "./caps.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
-import { withText } from "./deliver.js";
 import { QUIT_LENGTH, REALNAME_LENGTH, USER_LENGTH } from "./limits.js";
-import { sendLusers, sendMotd } from "./queries.js";
+import { sameSecret, sendIsupport, sendLusers, sendMotd, withText } from "./replies.js";
 
 // PASS <password>
 function pass(client: IrcClient, params: string[]): void {
@@ -179,18 +175,6 @@ function welcome(client: IrcClient): void {
   sendLusers(client);
   sendMotd(client);
   if (user.invisible) client.send(`:${user.mask} MODE ${user.nick} :+i`);
-}
-
-export function sendIsupport(client: IrcClient): void {
-  for (const tokens of client.frontend.isupport)
-    client.numeric(RPL_ISUPPORT, ...tokens, "are supported by this server");
-}
-
-/** Compare secrets in constant time, whatever their lengths. */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 export const registrationCommands: CommandTable = {

@@ -1,7 +1,7 @@
 // Users of other nodes, as this node's registry holds them: in the rooms and the nick index like any user,
 // but their front-end delivers nothing here (their own node does).
-import type { Frontend, RoomEvent } from "../events.js";
-import { User } from "../user.js";
+import type { Frontend, RoomEvent } from "../core/events.js";
+import { User } from "../core/user.js";
 import type { UserInfo } from "./ops.js";
 
 export class RemoteFrontend implements Frontend {

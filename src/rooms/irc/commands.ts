@@ -1,6 +1,6 @@
 // The command table: for each command its handler, whether it may come before registration, and how many
 // parameters it needs at least. The dispatcher (client.ts) checks the last two, so handlers never do.
-import type { IrcInput } from "../../../protocol/irc/message.js";
+import type { IrcInput } from "../../protocol/irc/message.js";
 import { channelCommands } from "./channels.js";
 import type { IrcClient } from "./client.js";
 import { messageCommands } from "./messages.js";

@@ -2,13 +2,13 @@
 // said, already parsed; the hub hands it to the client's front-end, which acts on the registry. Flood
 // control and the per-IP limit live here, once for both protocols.
 import type { Logger } from "pino";
-import type { LineError } from "../../protocol/line-framer.js";
-import type { LineConnection } from "../../transport/line-connection.js";
-import type { Hub, HubAttachment } from "../service.js";
+import type { LineError } from "../protocol/line-framer.js";
+import type { Hub, HubAttachment } from "../services/service.js";
+import type { LineConnection } from "../transport/line-connection.js";
 import type { RoomsConfig } from "./config.js";
-import type { Frontend } from "./events.js";
+import type { Frontend } from "./core/events.js";
+import type { RoomRegistry } from "./core/registry.js";
 import { TokenBucket } from "./flood.js";
-import type { RoomRegistry } from "./registry.js";
 import type { RoomsInput } from "./session.js";
 
 /** One connection as its front-end sees it. */

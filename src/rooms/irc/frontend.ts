@@ -1,11 +1,11 @@
 // The IRC front-end: opens a client per connection, and writes the rooms' events to its users in IRC.
-import { type IsupportValues, isupportLines, isupportTokens } from "../../../protocol/irc/isupport.js";
-import type { LineConnection } from "../../../transport/line-connection.js";
-import { VERSION } from "../../../version.js";
-import { CASEMAPPING } from "../casemap.js";
-import type { RoomEvent } from "../events.js";
+import { type IsupportValues, isupportLines, isupportTokens } from "../../protocol/irc/isupport.js";
+import type { LineConnection } from "../../transport/line-connection.js";
+import { VERSION } from "../../version.js";
+import { CASEMAPPING } from "../core/casemap.js";
+import type { RoomEvent } from "../core/events.js";
+import type { User } from "../core/user.js";
 import type { RoomsContext, RoomsFrontend } from "../hub.js";
-import type { User } from "../user.js";
 import { IrcClient, type IrcUser } from "./client.js";
 import { deliverEvent } from "./deliver.js";
 import { AWAY_LENGTH, KICK_LENGTH, MAX_BANS, MAX_MODES, MAX_TARGETS, USER_LENGTH } from "./limits.js";

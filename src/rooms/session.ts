@@ -1,10 +1,10 @@
 // A rooms client's session: it tells the protocol from the first line, parses what the client sends, and
 // posts it to the hub. Parsing is pure, so under `threaded` it runs in the client's worker.
-import { type IrcInput, parseIrcLine } from "../../protocol/irc/message.js";
-import type { LineError } from "../../protocol/line-framer.js";
-import { SEED_COMMANDS, type SeedInput, SeedReader } from "../../protocol/seed-rooms.js";
-import type { LineConnection } from "../../transport/line-connection.js";
-import type { HubLink, Session } from "../service.js";
+import { type IrcInput, parseIrcLine } from "../protocol/irc/message.js";
+import type { LineError } from "../protocol/line-framer.js";
+import { SEED_COMMANDS, type SeedInput, SeedReader } from "../protocol/seed-rooms.js";
+import type { HubLink, Session } from "../services/service.js";
+import type { LineConnection } from "../transport/line-connection.js";
 import type { RoomsPost } from "./hub.js";
 
 export type RoomsInput =

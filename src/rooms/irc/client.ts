@@ -7,23 +7,24 @@ import {
   MAX_CLIENT_TAG_BYTES,
   truncateUtf8,
   utf8Length,
-} from "../../../protocol/irc/message.js";
+} from "../../protocol/irc/message.js";
 import {
   ERR_INPUTTOOLONG,
   ERR_NEEDMOREPARAMS,
   ERR_NOTREGISTERED,
   ERR_UNKNOWNCOMMAND,
   ERR_UNKNOWNERROR,
-} from "../../../protocol/irc/numerics.js";
-import { LineError } from "../../../protocol/line-framer.js";
-import type { LineConnection, OverflowListener } from "../../../transport/line-connection.js";
+} from "../../protocol/irc/numerics.js";
+import { LineError } from "../../protocol/line-framer.js";
+import type { LineConnection, OverflowListener } from "../../transport/line-connection.js";
 import type { RoomsConfig } from "../config.js";
+import type { RoomRegistry } from "../core/registry.js";
+import { User } from "../core/user.js";
 import type { RoomsClient } from "../hub.js";
-import type { RoomRegistry } from "../registry.js";
 import type { RoomsInput } from "../session.js";
-import { User } from "../user.js";
 import { COMMANDS } from "./commands.js";
 import type { IrcFrontend } from "./frontend.js";
+import { ircHostname } from "./replies.js";
 
 /** A user of this front-end, who knows its connection. */
 export class IrcUser extends User {
@@ -258,10 +259,4 @@ function middle(param: string): string {
   if (param === "") return "*";
   if (param.charCodeAt(0) !== 0x3a && !param.includes(" ")) return param;
   return param.replace(/^:/, "_").replaceAll(" ", "_");
-}
-
-/** The peer address as an IRC host: IPv4 in IPv6 unwrapped, and never starting with ':'. */
-export function ircHostname(address: string): string {
-  if (address.startsWith("::ffff:") && address.includes(".")) return address.slice(7);
-  return address.startsWith(":") ? `0${address}` : address;
 }

@@ -1,10 +1,10 @@
 // The rooms server's console: the person at the server has the seed's "authority to add a client to several
 // rooms", and an IRC operator's other powers, whichever protocol the user speaks.
 import { createInterface, type Interface } from "node:readline";
-import type { ConsoleIO } from "../operator.js";
+import type { ConsoleIO } from "../services/operator.js";
+import type { RoomError } from "./core/registry.js";
+import type { User } from "./core/user.js";
 import type { RoomsContext } from "./hub.js";
-import type { RoomError } from "./registry.js";
-import type { User } from "./user.js";
 
 export const ROOMS_CONSOLE_HELP = [
   "/rooms                      list the rooms: members and topic",

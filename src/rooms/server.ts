@@ -1,0 +1,64 @@
+// One rooms server: the registry, its hub with a front-end per protocol, the console, and the bus to the
+// other nodes, wired together. The service adapter (services/rooms.ts) hands it to the models.
+import type { Logger } from "pino";
+import type { ConsoleIO } from "../services/operator.js";
+import type { Hub, HubEnv } from "../services/service.js";
+import { IpcTransport } from "./bus/ipc.js";
+import { MemoryNetwork } from "./bus/memory.js";
+import { RedisTransport } from "./bus/redis.js";
+import { Replicator } from "./bus/replicator.js";
+import type { BusTransport } from "./bus/transport.js";
+import type { RoomsConfig } from "./config.js";
+import { RoomsConsole } from "./console.js";
+import { RoomRegistry } from "./core/registry.js";
+import { RoomsHub } from "./hub.js";
+import { IrcFrontend } from "./irc/frontend.js";
+import { SeedFrontend } from "./seed/frontend.js";
+
+export interface RoomsEnv {
+  log: Logger;
+  /** The server console for operator commands; null when there is none. */
+  console: ConsoleIO | null;
+}
+
+/** The rooms' hub for one server: it lives in the main thread whatever the model. */
+export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEnv): Hub {
+  const context = {
+    registry: new RoomRegistry(config.limits),
+    config,
+    log: env.log,
+    stopServer: (reason: string) => {
+      env.log.warn("stopping: %s", reason);
+      hubEnv.stopServer();
+    },
+  };
+  const hub = new RoomsHub(context, {
+    seed: (ctx) => new SeedFrontend(ctx),
+    irc: (ctx) => new IrcFrontend(ctx),
+  });
+  const console = config.console && env.console ? new RoomsConsole(context, env.console) : null;
+  const replicator = config.bus
+    ? new Replicator(context.registry, busTransport(config, env.log), env.log, (user, text) =>
+        user.frontend.notice?.(user, text),
+      )
+    : null;
+  return {
+    attach: (conn) => hub.attach(conn),
+    close: () => {
+      console?.close();
+      // Everyone says goodbye (and the other nodes hear of it) before this node leaves the bus.
+      hub.close();
+      void replicator?.close();
+    },
+    ready: replicator?.start(),
+  };
+}
+
+function busTransport(config: RoomsConfig, log: Logger): BusTransport {
+  const bus = config.bus ?? "";
+  if (bus === "ipc") return new IpcTransport();
+  if (bus.startsWith("memory:")) return MemoryNetwork.named(bus.slice("memory:".length)).transport();
+  if (/^rediss?:\/\//.test(bus))
+    return new RedisTransport(bus, config.busPrefix, log.child({ bus: "redis" }));
+  throw new Error(`unknown bus ${JSON.stringify(bus)}: use redis://host:port`);
+}
