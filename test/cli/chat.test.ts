@@ -2,22 +2,18 @@
 // other people in the rooms played by raw IRC and seed-protocol sockets. Scripted mode through pipes;
 // interactive mode through a pseudo-terminal from util-linux `script`.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { EXIT_CODES } from "../../src/cli/connect.js";
 import type { RunningServer } from "../../src/models/index.js";
-import { CliRun, ROOT } from "../support/cli.js";
-import type { LineClient } from "../support/line-client.js";
+import { type CliRun, cliSuite } from "../support/cli.js";
+import { type LineClient, withoutCr } from "../support/line-client.js";
 import { connectIrc, type Joined, joinIrc, SeedClient, startRoomsServer } from "../support/rooms.js";
-import { quote, SCRIPT_MISSING, Screen } from "../support/screen.js";
-import { CLI_TEST_TIMEOUT_MS, DEFAULT_WAIT_MS } from "../support/timing.js";
+import { SCRIPT_MISSING, Screen } from "../support/screen.js";
+import { CLI_TEST_TIMEOUT_MS } from "../support/timing.js";
 
 const HOST = "127.0.0.1";
-/** Bound on every wait inside a test (each test is bounded as a whole too). */
-const WAIT_MS = DEFAULT_WAIT_MS;
 const TEST = { timeout: CLI_TEST_TIMEOUT_MS };
-const ENTRY = ["--import", "tsx", "src/cli.ts", "chat"];
 /** `[12:00:01] `: every line about the chat starts with the time. */
 const TIME = String.raw`\[\d\d:\d\d:\d\d\] `;
 
@@ -26,32 +22,11 @@ const re = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** A whole output line: `[time] <rest>`. */
 const shown = (rest: string) => new RegExp(`^${TIME}${re(rest)}$`, "m");
 
-/** A child process and what it printed; every wait bounded. */
-class Run extends CliRun {
-  override until(ready: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
-    return super.until(ready, what, timeoutMs);
-  }
-
-  /** Waits for a line matching `pattern` (use `m`), and returns the match. */
-  shows(pattern: RegExp): Promise<RegExpExecArray> {
-    return this.waitFor(pattern, "stdout", WAIT_MS);
-  }
-
-  /** Types one line (stdin a pipe). */
-  type(line: string): void {
-    this.child.stdin?.write(`${line}\n`);
-  }
-
-  override exitCode(timeoutMs = WAIT_MS): Promise<number | null> {
-    return super.exitCode(timeoutMs);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------
 
 describe("tcpchat chat", () => {
   let server: RunningServer;
-  const runs: Run[] = [];
+  const cli = cliSuite();
   const peers: LineClient[] = [];
   const extraServers: RunningServer[] = [];
 
@@ -60,7 +35,6 @@ describe("tcpchat chat", () => {
   });
 
   after(async () => {
-    for (const run of runs) run.kill();
     for (const peer of peers) peer.destroy();
     await Promise.all([server, ...extraServers].map((s) => s?.shutdown()));
   });
@@ -73,24 +47,15 @@ describe("tcpchat chat", () => {
   }
 
   /** `tcpchat chat <host> <port> <args>` with stdin a pipe, left open unless `input` is given (then ended). */
-  function chat(args: string[], input?: string, port = server.port): Run {
-    const child = spawn(process.execPath, [...ENTRY, HOST, String(port), ...args], {
-      cwd: ROOT,
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1", REDIS_URL: "" },
-    });
-    const run = new Run(child);
-    runs.push(run);
-    child.stdin?.on("error", () => {}); // the client may exit before reading all of it
-    if (input !== undefined) child.stdin?.end(input);
-    return run;
+  function chat(args: string[], input?: string, port = server.port): CliRun {
+    return cli.run(["chat", HOST, String(port), ...args], { stdin: "pipe", input });
   }
 
   /** Someone on IRC, registered and in `channels`. */
   async function ircPeer(nick: string, ...channels: string[]): Promise<IrcPeer> {
-    const client = await connectIrc(server.port, nick, "irc.test", WAIT_MS);
+    const client = await connectIrc(server.port, nick);
     peers.push(client);
-    for (const channel of channels) await joinIrc(client, nick, channel, WAIT_MS);
+    for (const channel of channels) await joinIrc(client, nick, channel);
     return new IrcPeer(client);
   }
 
@@ -464,13 +429,7 @@ describe("tcpchat chat", () => {
       ["an unknown protocol", [HOST, "6667", "--nick", "alice", "--protocol", "xmpp"]],
     ] as const) {
       it(`${what}: a message and exit ${EXIT_CODES.usage}`, TEST, async () => {
-        const child = spawn(process.execPath, [...ENTRY, ...args], {
-          cwd: ROOT,
-          stdio: ["ignore", "pipe", "pipe"],
-          env: { ...process.env, NO_COLOR: "1" },
-        });
-        const run = new Run(child);
-        runs.push(run);
+        const run = cli.run(["chat", ...args]);
         assert.equal(await run.exitCode(), EXIT_CODES.usage);
         assert.match(run.stderr, /^error: /m);
         assert.equal(run.stdout, "");
@@ -487,9 +446,7 @@ describe("tcpchat chat", () => {
     });
 
     it("--help lists the exit codes", TEST, async () => {
-      const child = spawn(process.execPath, [...ENTRY, "--help"], { cwd: ROOT, stdio: "pipe" });
-      const run = new Run(child);
-      runs.push(run);
+      const run = cli.run(["chat", "--help"]);
       assert.equal(await run.exitCode(), EXIT_CODES.ok);
       assert.match(run.stdout, /Exit codes: 0 .*; 1 .*; 3 .*; 64 /s);
     });
@@ -504,14 +461,8 @@ describe("tcpchat chat", () => {
     const { alice, bob, lobby: name } = unique("alice", "bob", "lobby");
     const lobby = `#${name}`;
     const peer = await ircPeer(bob, lobby);
-    const args = [process.execPath, ...ENTRY, HOST, String(server.port), "--nick", alice, "--join", lobby];
-    const child = spawn("script", ["-qefc", args.map(quote).join(" "), "/dev/null"], {
-      cwd: ROOT,
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, TERM: "xterm", NO_COLOR: "1", SHELL: "/bin/sh", REDIS_URL: "" },
-    });
-    const run = new Run(child);
-    runs.push(run);
+    const run = cli.onTerminal(["chat", HOST, String(server.port), "--nick", alice, "--join", lobby]);
+    const child = run.child;
     const screen = new Screen();
     let fed = 0;
     /** The last rows on screen are `rows` (a regexp matches a whole row), the cursor after `cursorAfter`. */
@@ -572,8 +523,8 @@ class IrcPeer {
 
   /** Waits for a line matching the regexp source `pattern` as a whole (CRLF or LF); returns the lines up to it. */
   async sees(pattern: string): Promise<string[]> {
-    const lines = await this.client.until(new RegExp(`^${pattern}\\r?$`), WAIT_MS);
-    return lines.map((l) => l.replace(/\r$/, ""));
+    const lines = await this.client.until(new RegExp(`^${pattern}\\r?$`));
+    return lines.map(withoutCr);
   }
 
   /** Waits for `who` to say `text` to `target` (a channel, or this peer). */
@@ -600,7 +551,7 @@ class SeedPeer {
 
   /** Waits for a chat message from `from` with `text` in this peer's room (other blocks may come first). */
   async heard(from: string, text: string): Promise<void> {
-    const lines = await this.client.raw.until(new RegExp(`^MESSAGE: ${re(text)}$`), WAIT_MS);
+    const lines = await this.client.raw.until(new RegExp(`^MESSAGE: ${re(text)}$`));
     assert.deepEqual(lines.slice(-3), [`CHAT: ${this.ref}`, `CLIENT_NAME: ${from}`, `MESSAGE: ${text}`]);
   }
 }

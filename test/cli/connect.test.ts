@@ -1,40 +1,17 @@
 // `tcpchat connect` as a user runs it: a child process against small real servers started here.
 // Scripted mode through pipes; interactive mode through a pseudo-terminal from util-linux `script`.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { after, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { EXIT_CODES } from "../../src/cli/connect.js";
-import { bounded, CliRun } from "../support/cli.js";
-import { quote, SCRIPT_MISSING, Screen } from "../support/screen.js";
+import { bounded, type CliRun, cliSuite } from "../support/cli.js";
+import { withoutCr } from "../support/line-client.js";
+import { SCRIPT_MISSING, Screen } from "../support/screen.js";
 import { CLI_TEST_TIMEOUT_MS, DEFAULT_WAIT_MS, WINDOW_MS } from "../support/timing.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const HOST = "127.0.0.1";
-/** Bound on every wait inside a test (each test is bounded as a whole too). */
-const WAIT_MS = DEFAULT_WAIT_MS;
 const BUSY_LINE = "ERROR busy: serving another client, try again later";
-
-// How the command is started: `tcpchat connect` from source.
-const ENTRY = ["--import", "tsx", "src/cli.ts", "connect"];
-
-// ---------------------------------------------------------------------------------------------------------
-// A child process and what it printed.
-
-class Run extends CliRun {
-  override until(ready: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
-    return super.until(ready, what, timeoutMs);
-  }
-
-  waitForStdout(text: string): Promise<void> {
-    return this.until(() => this.stdout.includes(text), JSON.stringify(text));
-  }
-
-  override exitCode(timeoutMs = WAIT_MS): Promise<number | null> {
-    return super.exitCode(timeoutMs);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Small servers, each given what to do with a connection.
@@ -57,7 +34,7 @@ class Deferred<T> {
 }
 
 function lines(text: string): string[] {
-  return text.split("\n").map((l) => l.replace(/\r$/, ""));
+  return text.split("\n").map(withoutCr);
 }
 
 /** Replies to each complete line with `reply(line)` (unless null); closes when the client half-closes. */
@@ -93,44 +70,24 @@ async function writeBytewise(socket: Socket, data: Buffer): Promise<void> {
 }
 
 describe("tcpchat connect", () => {
-  const runs: Run[] = [];
+  const cli = cliSuite();
   const servers: Server[] = [];
   /** Every socket of this process (accepted or not), destroyed at the end. */
   const sockets: Socket[] = [];
-  const children: ChildProcess[] = [];
 
   after(async () => {
-    for (const run of runs) run.kill();
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill();
     for (const socket of sockets) socket.destroy();
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   });
 
   /** `tcpchat connect <args>` with stdin a pipe (left open unless `input` is given, which is then ended). */
-  function tcpchat(args: string[], input?: string): Run {
-    const child = spawn(process.execPath, [...ENTRY, ...args], {
-      cwd: ROOT,
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    const run = new Run(child);
-    runs.push(run);
-    child.stdin?.on("error", () => {}); // the client may exit before reading all of it
-    if (input !== undefined) child.stdin?.end(input);
-    return run;
+  function tcpchat(args: string[], input?: string): CliRun {
+    return cli.run(["connect", ...args], { stdin: "pipe", input });
   }
 
   /** `tcpchat connect <args>` on a pseudo-terminal; stdout is what the terminal shows (stderr too). */
-  function tcpchatOnTerminal(args: string[]): Run {
-    const command = [process.execPath, ...ENTRY, ...args].map(quote).join(" ");
-    const child = spawn("script", ["-qefc", command, "/dev/null"], {
-      cwd: ROOT,
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, TERM: "xterm", NO_COLOR: "1", SHELL: "/bin/sh" },
-    });
-    const run = new Run(child);
-    runs.push(run);
-    return run;
+  function tcpchatOnTerminal(args: string[]): CliRun {
+    return cli.onTerminal(["connect", ...args]);
   }
 
   async function startServer(
@@ -163,7 +120,7 @@ describe("tcpchat connect", () => {
     return {
       port: (server.address() as { port: number }).port,
       sockets: accepted,
-      accepted: (index) => bounded(at(connections, index).promise, `connection ${index}`, WAIT_MS),
+      accepted: (index) => bounded(at(connections, index).promise, `connection ${index}`, DEFAULT_WAIT_MS),
       received: (index) => at(received, index).promise,
     };
   }
@@ -179,7 +136,7 @@ describe("tcpchat connect", () => {
 
   /** What the `index`th client sent, bounded in time. */
   function receivedBy(server: TestServer, index = 0): Promise<string> {
-    return bounded(server.received(index), `the end of client ${index}'s input`, WAIT_MS);
+    return bounded(server.received(index), `the end of client ${index}'s input`, DEFAULT_WAIT_MS);
   }
 
   // ----- scripted -----
@@ -410,8 +367,7 @@ describe("tcpchat connect", () => {
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
-    children.push(blocker);
-    const blocked = new Run(blocker);
+    const blocked = cli.watch(blocker);
     await blocked.until(() => blocked.stdout.endsWith("\n"), "the blocked listener's port");
     const port = Number(blocked.stdout.trim());
     for (let i = 0; i < 2; i++) {
@@ -444,7 +400,7 @@ describe("tcpchat connect", () => {
     ];
     const runsHere = cases.map(([args]) => tcpchat(args, ""));
     for (const [i, [args, message]] of cases.entries()) {
-      const run = runsHere[i] as Run;
+      const run = runsHere[i] as CliRun;
       assert.equal(await run.exitCode(), EXIT_CODES.usage, args.join(" "));
       assert.match(run.stderr, message, args.join(" "));
       assert.equal(run.stdout, "", args.join(" "));

@@ -3,18 +3,14 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { after, describe, it } from "node:test";
 import { PRESETS } from "../../src/cli/presets.js";
-import { type CliRun, runCli } from "../support/cli.js";
+import { cliSuite } from "../support/cli.js";
 import { LineClient } from "../support/line-client.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
-  const runs: CliRun[] = [];
+  const commands = cliSuite();
   const clients: LineClient[] = [];
-  const cli = (args: string[], stdin: "pipe" | "ignore" = "ignore") => {
-    const run = runCli(args, { stdin });
-    runs.push(run);
-    return run;
-  };
+  const cli = (args: string[], stdin: "pipe" | "ignore" = "ignore") => commands.run(args, { stdin });
   const client = async (port: number) => {
     const c = await LineClient.connect(port);
     clients.push(c);
@@ -22,7 +18,6 @@ describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
   };
   after(() => {
     for (const c of clients) c.destroy();
-    for (const run of runs) run.kill();
   });
 
   it("prints exactly one stdout line when ready, serves, and shuts down in order on SIGTERM", async () => {

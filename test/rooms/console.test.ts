@@ -1,43 +1,14 @@
 // The rooms server's console: the operator moves users of either protocol between rooms, speaks, kicks.
 import assert from "node:assert/strict";
-import { PassThrough } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
-import { DEFAULT_WAIT_MS, LineClient } from "../support/line-client.js";
+import { TestConsole } from "../support/console.js";
+import { LineClient } from "../support/line-client.js";
 import { SeedClient, startRoomsServer } from "../support/rooms.js";
-
-class Console {
-  readonly input = new PassThrough();
-  readonly printed: string[] = [];
-  private waiter: (() => void) | null = null;
-
-  print = (line: string) => {
-    this.printed.push(line);
-    this.waiter?.();
-  };
-
-  /** Type a command and wait for the next printed line. */
-  async run(command: string): Promise<string> {
-    const before = this.printed.length;
-    this.input.write(`${command}\n`);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no output for ${command}`)), DEFAULT_WAIT_MS);
-      this.waiter = () => {
-        if (this.printed.length > before) {
-          clearTimeout(timer);
-          this.waiter = null;
-          resolve();
-        }
-      };
-      this.waiter();
-    });
-    return this.printed.slice(before).join("\n");
-  }
-}
 
 describe("rooms console", { timeout: 20_000 }, () => {
   let server: RunningServer;
-  const operator = new Console();
+  const operator = new TestConsole();
 
   before(async () => {
     server = await startRoomsServer("evented", { console: true }, { console: operator });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
-import { LineClient } from "../support/line-client.js";
+import { LineClient, withoutCr } from "../support/line-client.js";
 import { SeedClient, startRoomsServer } from "../support/rooms.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
@@ -16,7 +16,7 @@ async function ircClient(port: number, nick: string): Promise<LineClient> {
   return client;
 }
 
-const lineOf = (client: LineClient) => client.nextLine().then((line) => line.replace(/\r$/, ""));
+const lineOf = (client: LineClient) => client.nextLine().then(withoutCr);
 
 for (const model of ["evented", "threaded"] as const) {
   describe(`seed and IRC clients in the same room (${model})`, { timeout: SUITE_TIMEOUT_MS }, () => {

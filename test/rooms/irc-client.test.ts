@@ -1,35 +1,17 @@
 // A real IRC client library (irc-framework) against the server: registration with capability negotiation,
 // channels, messages, nick changes, topics, away and quits, as a client application sees them.
 import assert from "node:assert/strict";
-import { once } from "node:events";
+import { type EventEmitter, once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import irc, { type Client, type IrcEvent } from "irc-framework";
 import type { RunningServer } from "../../src/models/index.js";
 import { startRoomsServer } from "../support/rooms.js";
-import { DEFAULT_WAIT_MS, SUITE_TIMEOUT_MS } from "../support/timing.js";
+import { SUITE_TIMEOUT_MS } from "../support/timing.js";
+import { nextEvent } from "../support/wait.js";
 
-const WAIT_MS = DEFAULT_WAIT_MS;
-
-/** The next `event` on `client` that satisfies `match`, within WAIT_MS. */
-function next(
-  client: Client,
-  event: string,
-  match: (e: IrcEvent) => boolean = () => true,
-): Promise<IrcEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off(event, listener);
-      reject(new Error(`no ${event} event within ${WAIT_MS} ms`));
-    }, WAIT_MS);
-    const listener = (e: IrcEvent) => {
-      if (!match(e)) return;
-      clearTimeout(timer);
-      client.off(event, listener);
-      resolve(e);
-    };
-    client.on(event, listener);
-  });
-}
+/** The next `event` on `client` that satisfies `match`, bounded. */
+const next = (client: Client, event: string, match?: (e: IrcEvent) => boolean) =>
+  nextEvent<IrcEvent>(client as unknown as EventEmitter, event, match);
 
 for (const model of ["evented", "threaded"] as const) {
   describe(`irc-framework against the rooms server (${model})`, { timeout: SUITE_TIMEOUT_MS }, () => {

@@ -5,19 +5,12 @@ import { describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
 import { DEFAULT_ROOM_LIMITS } from "../../src/rooms/core/registry.js";
 import { LineClient } from "../support/line-client.js";
-import { SeedClient, startRoomsServer } from "../support/rooms.js";
-
-async function ircClient(port: number, nick: string): Promise<LineClient> {
-  const client = await LineClient.connect(port);
-  client.write(`NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\n`);
-  await client.until(/^:irc\.test (376|422) /);
-  return client;
-}
-
-async function joinChannel(client: LineClient, nick: string, channel: string): Promise<void> {
-  client.send(`JOIN ${channel}\r`);
-  await client.until(new RegExp(` 366 ${nick} ${channel} `));
-}
+import {
+  connectIrc as ircClient,
+  joinIrc as joinChannel,
+  SeedClient,
+  startRoomsServer,
+} from "../support/rooms.js";
 
 async function withServer(
   server: RunningServer,

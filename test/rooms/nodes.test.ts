@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it as test } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
-import type { LineClient } from "../support/line-client.js";
+import { type LineClient, withoutCr as strip } from "../support/line-client.js";
 import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
 import { connectIrc, joinIrc, SeedClient, startRoomsServer } from "../support/rooms.js";
 
@@ -29,8 +29,6 @@ const BACKENDS: Backend[] = [
     cleanup: (prefix) => dropPrefix(REDIS_URL, prefix),
   },
 ];
-
-const strip = (line: string) => line.replace(/\r$/, "");
 
 for (const backend of BACKENDS) {
   describe(`rooms on three nodes (${backend.name})`, { timeout: 60_000 }, () => {

@@ -1,49 +1,11 @@
 // The operator's console, under every model: what clients say is printed tagged with the client; what the
 // operator types goes to the client that spoke last, or to the one named.
 import assert from "node:assert/strict";
-import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
 import { MODEL_NAMES } from "../../src/models/index.js";
-import type { ConsoleIO } from "../../src/services/operator.js";
-import { DEFAULT_WAIT_MS, LineClient } from "../support/line-client.js";
+import { TestConsole } from "../support/console.js";
+import { LineClient } from "../support/line-client.js";
 import { startTestServer } from "../support/servers.js";
-
-class TestConsole implements ConsoleIO {
-  readonly input = new PassThrough();
-  readonly printed: string[] = [];
-  private waiters: Array<() => void> = [];
-
-  print(line: string): void {
-    this.printed.push(line);
-    for (const waiter of this.waiters.splice(0)) waiter();
-  }
-
-  type(line: string): void {
-    this.input.write(`${line}\n`);
-  }
-
-  /** The first printed line matching `pattern`, waiting for it. */
-  waitFor(pattern: RegExp): Promise<RegExpExecArray> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no ${pattern} in ${JSON.stringify(this.printed)}`)),
-        DEFAULT_WAIT_MS,
-      );
-      const check = () => {
-        for (const line of this.printed) {
-          const m = pattern.exec(line);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m);
-            return;
-          }
-        }
-        this.waiters.push(check);
-      };
-      check();
-    });
-  }
-}
 
 // The console belongs to one process; the cluster model refuses the operator service (tested below).
 for (const model of MODEL_NAMES.filter((name) => name !== "cluster")) {

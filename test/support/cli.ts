@@ -1,31 +1,41 @@
-// Run the `tcpchat` command as a child process, from source, and watch what it prints.
+// Run the `tcpchat` command as a child process, from source, and watch what it prints: through pipes, or on
+// a pseudo-terminal from util-linux `script` for the interactive clients.
 import { type ChildProcess, spawn } from "node:child_process";
+import { after } from "node:test";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_WAIT_MS } from "./line-client.js";
+import { quote } from "./screen.js";
+import { DEFAULT_WAIT_MS } from "./timing.js";
+import { bounded, Waiters } from "./wait.js";
+
+export { bounded };
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
+/** `tcpchat` from source: node, its flags, and the entry point. */
+const COMMAND = [process.execPath, "--import", "tsx", CLI];
 
 export class CliRun {
   stdout = "";
   stderr = "";
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly waiters: Array<() => void> = [];
+  private readonly waiters = new Waiters();
   private done = false;
 
   constructor(readonly child: ChildProcess) {
     child.stdout?.setEncoding("utf8").on("data", (text: string) => {
       this.stdout += text;
-      this.wake();
+      this.waiters.wake();
     });
     child.stderr?.setEncoding("utf8").on("data", (text: string) => {
       this.stderr += text;
-      this.wake();
+      this.waiters.wake();
     });
+    // The child may exit before it has read all of its input.
+    child.stdin?.on("error", () => {});
     this.exited = new Promise((resolve) =>
       child.once("close", (code, signal) => {
         this.done = true;
-        this.wake();
+        this.waiters.wake();
         resolve({ code, signal });
       }),
     );
@@ -43,33 +53,28 @@ export class CliRun {
     return match() as RegExpExecArray;
   }
 
+  /** Waits for a line of stdout matching `pattern` (use `m`), and returns the match. */
+  shows(pattern: RegExp): Promise<RegExpExecArray> {
+    return this.waitFor(pattern, "stdout");
+  }
+
+  /** Waits for `text` to appear on stdout. */
+  async waitForStdout(text: string): Promise<void> {
+    await this.until(() => this.stdout.includes(text), JSON.stringify(text));
+  }
+
   /** Waits until `ready()` holds, checking again whenever the child prints; fails if it exits first. */
   until(ready: () => boolean, what: string, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const fail = (why: string) =>
-        reject(
-          new Error(
-            `${why} waiting for ${what}; stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
-          ),
-        );
-      const timer = setTimeout(() => {
-        const at = this.waiters.indexOf(check);
-        if (at !== -1) this.waiters.splice(at, 1);
-        fail(`timed out after ${timeoutMs} ms`);
-      }, timeoutMs);
-      const check = () => {
-        if (ready()) {
-          clearTimeout(timer);
-          resolve();
-        } else if (this.done) {
-          clearTimeout(timer);
-          fail("exited");
-        } else {
-          this.waiters.push(check);
-        }
-      };
-      check();
+    return this.waiters.until(ready, what, {
+      timeoutMs,
+      over: () => this.done,
+      context: () => `stdout=${JSON.stringify(this.stdout)} stderr=${JSON.stringify(this.stderr)}`,
     });
+  }
+
+  /** Types one line (stdin a pipe or a terminal). */
+  type(line: string): void {
+    this.child.stdin?.write(`${line}\n`);
   }
 
   /** The exit code, bounded: a child that does not exit fails the test instead of hanging it. */
@@ -82,7 +87,7 @@ export class CliRun {
   }
 
   /** For servers: the port from the `listening on <host>:<port>` line. */
-  async listening(timeoutMs = 15_000): Promise<number> {
+  async listening(timeoutMs = DEFAULT_WAIT_MS): Promise<number> {
     const m = await this.waitFor(/^listening on (\S+):(\d+)\n/m, "stdout", timeoutMs);
     return Number(m[2]);
   }
@@ -90,43 +95,58 @@ export class CliRun {
   kill(signal: NodeJS.Signals = "SIGKILL"): void {
     if (!this.done) this.child.kill(signal);
   }
-
-  private wake(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
-  }
 }
 
-export function runCli(
-  args: string[],
-  options: { stdin?: "pipe" | "ignore"; env?: NodeJS.ProcessEnv } = {},
-): CliRun {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+export interface CliOptions {
+  /** A pipe stays open for `type()`; `input`, when given, is written and the pipe ended. */
+  stdin?: "pipe" | "ignore";
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The environment of a child: no colours, and no Redis bus unless a test asks for one. */
+function childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  // A rooms server joins the Redis bus named in REDIS_URL (CI sets it): not unless a test asks.
+  return { ...process.env, NO_COLOR: "1", REDIS_URL: "", ...env };
+}
+
+export function runCli(args: string[], options: CliOptions = {}): CliRun {
+  const stdin = options.input !== undefined ? "pipe" : (options.stdin ?? "ignore");
+  const child = spawn(COMMAND[0] as string, [...COMMAND.slice(1), ...args], {
     cwd: ROOT,
-    stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
-    // A rooms server joins the Redis bus named in REDIS_URL (CI sets it): not unless a test asks.
-    env: { ...process.env, NO_COLOR: "1", REDIS_URL: "", ...options.env },
+    stdio: [stdin, "pipe", "pipe"],
+    env: childEnv(options.env),
+  });
+  const run = new CliRun(child);
+  if (options.input !== undefined) child.stdin?.end(options.input);
+  return run;
+}
+
+/** `tcpchat <args>` on a pseudo-terminal: stdout is what the terminal shows (stderr included). */
+export function runCliOnTerminal(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const command = [...COMMAND, ...args].map(quote).join(" ");
+  const child = spawn("script", ["-qefc", command, "/dev/null"], {
+    cwd: ROOT,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: childEnv({ TERM: "xterm", SHELL: "/bin/sh", ...env }),
   });
   return new CliRun(child);
 }
 
-/** `promise`, or a rejection naming `what` after `timeoutMs`. */
-export async function bounded<T>(
-  promise: Promise<T>,
-  what: string | (() => string),
-  timeoutMs = DEFAULT_WAIT_MS,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`timed out waiting for ${typeof what === "string" ? what : what()}`)),
-          timeoutMs,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Commands started by one suite's tests, all killed after the suite. */
+export function cliSuite() {
+  const runs: CliRun[] = [];
+  after(() => {
+    for (const run of runs) run.kill();
+  });
+  const kept = (run: CliRun) => {
+    runs.push(run);
+    return run;
+  };
+  return {
+    run: (args: string[], options?: CliOptions) => kept(runCli(args, options)),
+    onTerminal: (args: string[], env?: NodeJS.ProcessEnv) => kept(runCliOnTerminal(args, env)),
+    /** Any other child process, watched the same way and killed with the rest. */
+    watch: (child: ChildProcess) => kept(new CliRun(child)),
+  };
 }

@@ -3,7 +3,7 @@
 import { after, before } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
 import type { RoomsConfig } from "../../src/rooms/config.js";
-import { LineClient } from "./line-client.js";
+import { LineClient, withoutCr } from "./line-client.js";
 import { connectIrc, startRoomsServer } from "./rooms.js";
 
 export const SERVER = "irc.test";
@@ -31,7 +31,7 @@ export class Irc {
   /** Lines up to the first that matches; returns that one, without its CR. */
   async expect(pattern: RegExp, timeoutMs?: number): Promise<string> {
     const lines = await this.raw.until(pattern, timeoutMs);
-    return (lines.at(-1) ?? "").replace(/\r$/, "");
+    return withoutCr(lines.at(-1) ?? "");
   }
 
   /** The server's numeric `code`; returns its parameters after the nick. */
@@ -48,14 +48,14 @@ export class Irc {
     const token = `drain-${Math.random().toString(36).slice(2)}`;
     this.send(`PING :${token}`);
     const lines = await this.raw.until(new RegExp(` PONG ${SERVER.replaceAll(".", "\\.")} :${token}\\r?$`));
-    return lines.slice(0, -1).map((line) => line.replace(/\r$/, ""));
+    return lines.slice(0, -1).map(withoutCr);
   }
 
   /** Join and wait for the end of the names; returns the lines of the join. */
   async join(channel: string, key?: string): Promise<string[]> {
     this.send(key === undefined ? `JOIN ${channel}` : `JOIN ${channel} ${key}`);
     const lines = await this.raw.until(/ 366 \S+ \S+ :End of \/NAMES list/);
-    return lines.map((line) => line.replace(/\r$/, ""));
+    return lines.map(withoutCr);
   }
 
   /** Answer the server's PINGs from now on, until the returned function is called. */

@@ -1,13 +1,17 @@
 // A test client over a real TCP socket: send raw bytes or lines, await lines and the close.
 import { connect, type Socket } from "node:net";
 import { DEFAULT_WAIT_MS } from "./timing.js";
+import { Waiters } from "./wait.js";
 
 export { DEFAULT_WAIT_MS };
+
+/** A line without the CR of its CRLF (IRC). */
+export const withoutCr = (line: string): string => line.replace(/\r$/, "");
 
 export class LineClient {
   readonly lines: string[] = [];
   private buffered = "";
-  private readonly waiters: Array<() => void> = [];
+  private readonly waiters = new Waiters();
   private ended = false;
   readonly closed: Promise<void>;
   /** Set when the connection ended with an error (a reset, say). */
@@ -23,7 +27,7 @@ export class LineClient {
         this.buffered = this.buffered.slice(lf + 1);
         lf = this.buffered.indexOf("\n");
       }
-      this.wake();
+      this.waiters.wake();
     });
     socket.on("error", (err) => {
       this.error = err;
@@ -31,7 +35,7 @@ export class LineClient {
     this.closed = new Promise((resolve) =>
       socket.once("close", () => {
         this.ended = true;
-        this.wake();
+        this.waiters.wake();
         resolve();
       }),
     );
@@ -109,26 +113,9 @@ export class LineClient {
   }
 
   private waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${JSON.stringify(this.lines)}`),
-        );
-      }, timeoutMs);
-      const check = () => {
-        if (!done()) {
-          this.waiters.push(check);
-          return;
-        }
-        clearTimeout(timer);
-        resolve();
-      };
-      this.waiters.push(check);
+    return this.waiters.until(done, what, {
+      timeoutMs,
+      context: () => `got ${JSON.stringify(this.lines)}`,
     });
-  }
-
-  private wake(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
   }
 }
