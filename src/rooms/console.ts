@@ -80,9 +80,7 @@ export class RoomsConsole {
         const user = registry.findUser(first);
         if (!user) return [noUser(first)];
         const reason = `Killed by the server (${rest(1) || "no reason"})`;
-        user.frontend.disconnect?.(user, reason);
-        registry.remove(user, reason);
-        return [`* disconnected ${user.nick}`];
+        return [outcome(registry.kill(null, user, reason), `disconnected ${user.nick}`)];
       }
       case "/say": {
         if (!first || rest(1) === "") return ["usage: /say <room> <text>"];

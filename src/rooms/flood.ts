@@ -9,7 +9,7 @@ export class TokenBucket {
   constructor(
     private readonly burst: number,
     private readonly perSecond: number,
-    private readonly now: Clock = Date.now,
+    private readonly now: Clock,
   ) {
     this.tokens = burst;
     this.updatedAt = now();

@@ -6,6 +6,7 @@ import type { LineError } from "../protocol/line-framer.js";
 import type { Hub, HubAttachment } from "../services/service.js";
 import type { LineConnection } from "../transport/line-connection.js";
 import type { RoomsConfig } from "./config.js";
+import type { Clock, Timer } from "./core/clock.js";
 import type { Frontend } from "./core/events.js";
 import type { RoomRegistry } from "./core/registry.js";
 import { TokenBucket } from "./flood.js";
@@ -29,6 +30,8 @@ export interface RoomsClient {
 
 export interface RoomsFrontend extends Frontend {
   open(conn: LineConnection): RoomsClient;
+  /** Close a connection that has no client yet, saying why in the protocol's words. */
+  refuse(conn: LineConnection, reason: string): void;
 }
 
 /** What front-ends get from the hub. */
@@ -36,6 +39,10 @@ export interface RoomsContext {
   readonly registry: RoomRegistry;
   readonly config: RoomsConfig;
   readonly log: Logger;
+  /** Every time and timer of the rooms comes from here. */
+  readonly clock: Clock;
+  /** When the server started, in milliseconds (RPL_CREATED, INFO). */
+  readonly startedAt: number;
   /** KILL_SERVICE: stop the whole server. */
   stopServer(reason: string): void;
 }
@@ -53,7 +60,7 @@ class Slot implements HubAttachment {
   client: RoomsClient | null = null;
   /** Lines held back by flood control, oldest first; null while there are none. */
   backlog: RoomsInput[] | null = null;
-  timer: NodeJS.Timeout | null = null;
+  timer: Timer | null = null;
   detached = false;
 
   constructor(
@@ -91,12 +98,16 @@ export class RoomsHub implements Hub {
     if (count > config.maxClientsPerIp && (config.limitLoopback || !isLoopback(ip))) {
       // Refused connections are not counted, so a burst of refusals cannot keep the address locked out.
       this.context.log.info({ conn: conn.id, ip }, "too many connections from %s", ip);
-      conn.close("ERROR :Too many connections from your IP address\r");
+      this.frontend("irc").refuse(conn, "Too many connections from your IP address");
       return REFUSED;
     }
     this.perIp.set(ip, count);
     const { flood } = config;
-    const slot = new Slot(this, conn, flood.enabled ? new TokenBucket(flood.burst, flood.perSecond) : null);
+    const slot = new Slot(
+      this,
+      conn,
+      flood.enabled ? new TokenBucket(flood.burst, flood.perSecond, () => this.context.clock.now()) : null,
+    );
     this.slots.add(slot);
     return slot;
   }
@@ -117,7 +128,7 @@ export class RoomsHub implements Hub {
     if (slot.detached) return;
     slot.detached = true;
     this.slots.delete(slot);
-    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer?.cancel();
     const ip = slot.conn.peer.address;
     const count = (this.perIp.get(ip) ?? 1) - 1;
     if (count <= 0) this.perIp.delete(ip);
@@ -128,7 +139,7 @@ export class RoomsHub implements Hub {
   close(): void {
     for (const slot of this.slots) {
       if (slot.client) slot.client.shutdown();
-      else slot.conn.close("ERROR :Server shutting down");
+      else this.frontend("irc").refuse(slot.conn, "Server shutting down");
     }
   }
 
@@ -138,7 +149,7 @@ export class RoomsHub implements Hub {
       if (slot.backlog.length >= MAX_FLOOD_BACKLOG) {
         this.context.log.info({ conn: slot.conn.id }, "excess flood, closing");
         if (slot.client) slot.client.drop("Excess Flood");
-        else slot.conn.close("ERROR :Excess Flood\r");
+        else this.frontend("irc").refuse(slot.conn, "Excess Flood");
         return;
       }
       slot.backlog.push(input);
@@ -156,7 +167,7 @@ export class RoomsHub implements Hub {
 
   private schedule(slot: Slot): void {
     if (slot.timer || !slot.bucket) return;
-    slot.timer = setTimeout(() => {
+    slot.timer = this.context.clock.after(slot.bucket.wait(), () => {
       slot.timer = null;
       while (slot.backlog !== null && slot.bucket?.take()) {
         const next = slot.backlog.shift() as RoomsInput;
@@ -164,20 +175,22 @@ export class RoomsHub implements Hub {
         this.dispatch(slot, next);
       }
       if (slot.backlog !== null) this.schedule(slot);
-    }, slot.bucket.wait());
+    });
   }
 
   /** The client's front-end is chosen by the first thing it says; before that, errors are IRC's. */
   private clientOf(slot: Slot, protocol: "seed" | "irc"): RoomsClient {
-    if (!slot.client) {
-      let frontend = this.frontends.get(protocol);
-      if (!frontend) {
-        frontend = this.factories[protocol](this.context);
-        this.frontends.set(protocol, frontend);
-      }
-      slot.client = frontend.open(slot.conn);
-    }
+    slot.client ??= this.frontend(protocol).open(slot.conn);
     return slot.client;
+  }
+
+  private frontend(protocol: "seed" | "irc"): RoomsFrontend {
+    let frontend = this.frontends.get(protocol);
+    if (!frontend) {
+      frontend = this.factories[protocol](this.context);
+      this.frontends.set(protocol, frontend);
+    }
+    return frontend;
   }
 }
 

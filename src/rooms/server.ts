@@ -10,6 +10,7 @@ import { Replicator } from "./bus/replicator.js";
 import type { BusTransport } from "./bus/transport.js";
 import type { RoomsConfig } from "./config.js";
 import { RoomsConsole } from "./console.js";
+import { type Clock, systemClock } from "./core/clock.js";
 import { RoomRegistry } from "./core/registry.js";
 import { RoomsHub } from "./hub.js";
 import { IrcFrontend } from "./irc/frontend.js";
@@ -19,14 +20,19 @@ export interface RoomsEnv {
   log: Logger;
   /** The server console for operator commands; null when there is none. */
   console: ConsoleIO | null;
+  /** Time and timers; the system's unless a test drives them. */
+  clock?: Clock;
 }
 
 /** The rooms' hub for one server: it lives in the main thread whatever the model. */
 export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEnv): Hub {
+  const clock = env.clock ?? systemClock;
   const context = {
-    registry: new RoomRegistry(config.limits),
+    registry: new RoomRegistry(config.limits, clock),
     config,
     log: env.log,
+    clock,
+    startedAt: clock.now(),
     stopServer: (reason: string) => {
       env.log.warn("stopping: %s", reason);
       hubEnv.stopServer();

@@ -626,13 +626,17 @@ describe("IRC in detail", { timeout: 60_000 }, () => {
     );
     // Client-only tags pass to clients with message-tags, escaped as they came; others get none.
     plain.send("@+example.com/x=a\\sb\\:c;server-only=1 PRIVMSG #rich :tagged");
-    assert.equal(
+    // Every message carries its msgid to message-tags clients.
+    assert.match(
       await rich.expect(/PRIVMSG/),
-      "@+example.com/x=a\\sb\\:c :plainer!plainer@127.0.0.1 PRIVMSG #rich :tagged",
+      /^@msgid=[\w-]+;\+example\.com\/x=a\\sb\\:c :plainer!plainer@127\.0\.0\.1 PRIVMSG #rich :tagged$/,
     );
     rich.send("@+typing=active TAGMSG #rich");
     plain.send("@+typing=paused TAGMSG rich");
-    assert.equal(await rich.expect(/TAGMSG/), "@+typing=paused :plainer!plainer@127.0.0.1 TAGMSG rich");
+    assert.match(
+      await rich.expect(/TAGMSG/),
+      /^@msgid=[\w-]+;\+typing=paused :plainer!plainer@127\.0\.0\.1 TAGMSG rich$/,
+    );
     assert.deepEqual(
       (await plain.drain()).filter((line) => /TAGMSG/.test(line)),
       [],
@@ -713,7 +717,7 @@ describe("IRC in detail", { timeout: 60_000 }, () => {
     assert.equal(await peer.numeric("332"), "modepeer #cm :anyone now");
     // +n off: outsiders may speak.
     outsider.send("PRIVMSG #cm :from outside");
-    assert.equal(await outsider.numeric("404"), "outsider #cm :Cannot send to channel");
+    assert.equal(await outsider.numeric("404"), "outsider #cm :Cannot send to channel (+n)");
     peer.send("MODE #cm -n");
     await op.expect(/ MODE #cm -n/);
     outsider.send("PRIVMSG #cm :from outside");
@@ -743,14 +747,14 @@ describe("IRC in detail", { timeout: 60_000 }, () => {
     );
     assert.equal(await peer.numeric("368"), "modepeer #cm :End of channel ban list");
     op.send("PRIVMSG #cm :banned?");
-    assert.equal(await op.numeric("404"), "modeop #cm :Cannot send to channel");
+    assert.equal(await op.numeric("404"), "modeop #cm :Cannot send to channel (+b)");
     peer.send("MODE #cm -b modeop!*@*");
     await op.expect(/ MODE #cm -b modeop!\*@\*/);
     // +m: only voiced and operators speak.
     peer.send("MODE #cm +m");
     await op.expect(/ MODE #cm \+m/);
     op.send("PRIVMSG #cm :muted");
-    assert.equal(await op.numeric("404"), "modeop #cm :Cannot send to channel");
+    assert.equal(await op.numeric("404"), "modeop #cm :Cannot send to channel (+m)");
     peer.send("MODE #cm +v modeop");
     await op.expect(/ MODE #cm \+v modeop/);
     op.send("PRIVMSG #cm :voiced");

@@ -167,6 +167,23 @@ export function formatMessage(message: IrcOutput, trailing = false): string {
   return out;
 }
 
+/** Bytes of the tags a server may send, '@' included, the space after excluded (IRCv3: 8191 with it). */
+export const MAX_SERVER_TAG_BYTES = 8190;
+
+/**
+ * The one way a line leaves the server: `body` (source, command and parameters) cut to 510 bytes at a
+ * character boundary, `tags` (formatted, without '@') kept if they fit their budget, and CR LF.
+ */
+export function encodeLine(body: string, tags = ""): string {
+  // Three bytes a code unit at most: only a long body needs counting.
+  let safe = body;
+  if (body.length > MAX_BODY_BYTES / 3 && utf8Length(body) > MAX_BODY_BYTES)
+    safe = truncateUtf8(body, MAX_BODY_BYTES);
+  if (tags === "" || (tags.length > MAX_SERVER_TAG_BYTES / 3 && utf8Length(tags) + 1 > MAX_SERVER_TAG_BYTES))
+    return `${safe}\r\n`;
+  return `@${tags} ${safe}\r\n`;
+}
+
 /** Whether a parameter can only be written as the trailing one. */
 export function needsTrailing(param: string): boolean {
   return param === "" || param.charCodeAt(0) === 0x3a || param.includes(" ");

@@ -5,27 +5,22 @@
 // WHOIS and LIST see everyone.
 import type { Logger } from "pino";
 import { fold } from "../core/casemap.js";
-import type { RegistryObserver, RoomRegistry } from "../core/registry.js";
-import { describeUser } from "../core/registry.js";
-import type { Room } from "../core/room.js";
+import type { Timer } from "../core/clock.js";
+import type { Operation } from "../core/operations.js";
+import { describeUser, type OperationObserver, type RoomRegistry, snapshotOf } from "../core/registry.js";
+import { RemoteUser } from "../core/remote.js";
 import type { User } from "../core/user.js";
-import type { BusOp, Envelope, RoomInfo, RoomOp, UserInfo } from "./ops.js";
-import { RemoteFrontend, RemoteUser } from "./remote.js";
+import type { BusMessage, Envelope } from "./ops.js";
 import { type BusTransport, NODE_TIMEOUT_MS } from "./transport.js";
 
 /** How a node tells one of its own users something about the bus (a lost nick, an undelivered message). */
 export type NoticeSender = (user: User, text: string) => void;
 
-export class Replicator implements RegistryObserver {
-  private readonly remote: RemoteFrontend;
-  /** Users of each other node, by id. */
-  private readonly nodes = new Map<string, Set<number>>();
-  /** Room state sent with a node's users, for rooms this node does not have yet. */
-  private readonly pendingRooms = new Map<string, RoomInfo>();
+export class Replicator implements OperationObserver {
   /** The nick each of this node's users has claimed, folded. */
   private readonly claims = new Map<number, string>();
   private connected = false;
-  private downTimer: NodeJS.Timeout | null = null;
+  private downTimer: Timer | null = null;
   /** Users told that their messages did not reach the other nodes, during the current outage. */
   private readonly warned = new Set<User>();
 
@@ -34,9 +29,7 @@ export class Replicator implements RegistryObserver {
     private readonly transport: BusTransport,
     private readonly log: Logger,
     private readonly notice: NoticeSender,
-  ) {
-    this.remote = new RemoteFrontend((user, reason) => this.send({ t: "kill", id: user.id, reason }));
-  }
+  ) {}
 
   get nodeId(): string {
     return this.transport.nodeId;
@@ -44,6 +37,8 @@ export class Replicator implements RegistryObserver {
 
   /** Connect, and number this node's ids. */
   async start(): Promise<void> {
+    // Operations decided here name this node as their origin: the node id the others know it by.
+    this.registry.origin = this.nodeId;
     const node = await this.transport.start({
       envelope: (envelope) => this.receive(envelope),
       nodeGone: (node) => this.nodeGone(node, "Node lost"),
@@ -56,37 +51,39 @@ export class Replicator implements RegistryObserver {
   }
 
   async close(): Promise<void> {
-    if (this.downTimer) clearTimeout(this.downTimer);
+    this.downTimer?.cancel();
     this.registry.observer = null;
     await this.transport.close();
   }
 
-  // ---- this node's changes
+  // ---- this node's operations
 
-  changed(op: RoomOp): void {
+  changed(op: Operation): void {
     const sent = this.send(op);
     switch (op.t) {
-      case "user":
+      case "connect":
         this.claim(op.user.id, op.user.nick);
         break;
       case "nick":
-        this.claim(op.id, op.nick);
+        this.claim(op.user, op.nick);
         break;
       case "quit":
-        this.release(op.id);
+        this.release(op.user);
         break;
-      case "msg":
+      case "message":
         if (!sent) this.undelivered(op);
         break;
     }
   }
 
-  private send(op: BusOp): boolean {
-    return this.transport.publish({ node: this.nodeId, op });
+  private send(message: BusMessage): boolean {
+    return this.transport.publish({ node: this.nodeId, op: message });
   }
 
   /** Claim a nick in the bus; a user who lost a race for it (two nodes, one moment) is renamed. */
   private claim(id: number, nick: string): void {
+    const user = this.registry.usersById.get(id);
+    if (user?.frontend.remote) return;
     const folded = fold(nick);
     const previous = this.claims.get(id);
     if (previous === folded) return;
@@ -99,17 +96,14 @@ export class Replicator implements RegistryObserver {
     void this.transport.claimNick(folded, id).then((ours) => {
       if (ours !== false) return;
       const user = this.registry.usersById.get(id);
-      if (!user || fold(user.nick) !== folded || user instanceof RemoteUser) return;
+      if (!user || fold(user.nick) !== folded || user.frontend.remote) return;
       const fallback = `Guest${id}`;
       this.log.info({ user: id, nick }, "nick %s was taken on another node at the same moment", nick);
       this.notice(
         user,
         `The nickname ${nick} was taken on another node at the same moment; you are now ${fallback}`,
       );
-      if (this.registry.rename(user, fallback) !== null) {
-        user.frontend.disconnect?.(user, "Nickname collision");
-        this.registry.remove(user, "Nickname collision");
-      }
+      if (this.registry.rename(user, fallback) !== null) this.registry.kill(null, user, "Nickname collision");
     });
   }
 
@@ -121,14 +115,14 @@ export class Replicator implements RegistryObserver {
   }
 
   /** A message published while the bus was down reached this node's users only: the sender is told. */
-  private undelivered(op: Extract<RoomOp, { t: "msg" }>): void {
+  private undelivered(op: Extract<Operation, { t: "message" }>): void {
     if (op.from === null) return;
     const from = this.registry.usersById.get(op.from);
-    if (!from || from instanceof RemoteUser || this.warned.has(from)) return;
+    if (!from || from.frontend.remote || this.warned.has(from)) return;
     const room = op.room === null ? null : this.registry.findRoom(op.room);
     const elsewhere = room
-      ? [...room.members.keys()].some((member) => member instanceof RemoteUser)
-      : op.to !== null && this.registry.usersById.get(op.to) instanceof RemoteUser;
+      ? [...room.members.keys()].some((member) => member.frontend.remote)
+      : op.to !== null && this.registry.usersById.get(op.to)?.frontend.remote === true;
     if (!elsewhere) return;
     this.warned.add(from);
     this.notice(
@@ -137,159 +131,42 @@ export class Replicator implements RegistryObserver {
     );
   }
 
-  // ---- the others' changes
+  // ---- the others' operations: applied as they are, without checks
 
   private receive(envelope: Envelope): void {
     if (envelope.node === this.nodeId) return;
+    const op = envelope.op;
     try {
-      this.apply(envelope.node, envelope.op);
+      if (op.t === "hello") this.announce();
+      else this.registry.apply(op);
     } catch (err) {
-      this.log.error(
-        { err, op: envelope.op.t, node: envelope.node },
-        "could not apply a change from the bus",
-      );
+      this.log.error({ err, op: op.t, node: envelope.node }, "could not apply an operation from the bus");
     }
   }
 
-  private apply(node: string, op: BusOp): void {
-    const registry = this.registry;
-    const user = "id" in op ? registry.usersById.get(op.id) : undefined;
-    // Only a user's own node decides that it goes or renames; a stray op for our own user is ignored.
-    const own = user !== undefined && !(user instanceof RemoteUser);
-    switch (op.t) {
-      case "hello":
-        this.announce();
-        return;
-      case "user":
-        this.addUser(node, op.user);
-        return;
-      case "room":
-        this.roomInfo(op.room);
-        return;
-      case "kill":
-        if (user && own) {
-          user.frontend.disconnect?.(user, op.reason);
-          registry.remove(user, op.reason);
-        }
-        return;
-    }
-    if (!user && op.t !== "topic" && op.t !== "mode" && op.t !== "msg") return;
-    registry.replay(() => {
-      switch (op.t) {
-        case "nick":
-          if (user && !own) registry.rename(user, op.nick);
-          return;
-        case "quit":
-          if (user && !own) {
-            registry.remove(user, op.reason);
-            this.nodes.get(node)?.delete(op.id);
-          }
-          return;
-        case "away":
-          if (user) registry.setAway(user, op.away);
-          return;
-        case "oper":
-          if (user) registry.setOper(user, true);
-          return;
-        case "join":
-          if (user) this.join(user, op);
-          return;
-        case "part": {
-          const room = registry.findRoom(op.room);
-          if (user && room) registry.part(user, room, op.reason);
-          return;
-        }
-        case "kick": {
-          const room = registry.findRoom(op.room);
-          if (user && room) registry.kick(this.source(op.by), room, user, op.reason);
-          return;
-        }
-        case "invite": {
-          const room = registry.findRoom(op.room);
-          const by = registry.usersById.get(op.by);
-          if (user && room && by) registry.invite(by, room, user);
-          return;
-        }
-        case "topic": {
-          const room = registry.findRoom(op.room);
-          if (room) registry.setTopic(this.source(op.by), room, op.text);
-          return;
-        }
-        case "mode": {
-          const room = registry.findRoom(op.room);
-          if (room) registry.setModes(this.source(op.by), room, op.changes);
-          return;
-        }
-        case "msg": {
-          const target = op.room !== null ? registry.findRoom(op.room) : registry.usersById.get(op.to ?? -1);
-          if (target) registry.message(this.source(op.from), target, op.text, op.kind, op.tags);
-          return;
-        }
-      }
-    });
-  }
-
-  private source(id: number | null): User | null {
-    return id === null ? null : (this.registry.usersById.get(id) ?? null);
-  }
-
-  private addUser(node: string, info: UserInfo): void {
-    const known = this.registry.usersById.get(info.id);
-    if (known) {
-      if (known instanceof RemoteUser) {
-        known.update(info);
-        if (known.nick !== info.nick) this.registry.replay(() => this.registry.rename(known, info.nick));
-      }
-      return;
-    }
-    let ids = this.nodes.get(node);
-    if (!ids) {
-      ids = new Set();
-      this.nodes.set(node, ids);
-    }
-    ids.add(info.id);
-    const user = new RemoteUser(info, this.remote, node);
-    this.registry.replay(() => this.registry.add(user));
-  }
-
-  private join(user: User, op: Extract<RoomOp, { t: "join" }>): void {
-    const registry = this.registry;
-    registry.learnRef(op.room, op.ref);
-    const existing = registry.findRoom(op.room);
-    if (existing?.members.has(user)) return;
-    const result = registry.join(user, op.room, { force: true, status: { op: op.op, voice: op.voice } });
-    const pending = this.pendingRooms.get(fold(op.room));
-    if (!existing && pending && "room" in result) {
-      this.pendingRooms.delete(fold(op.room));
-      restoreRoom(result.room, pending);
-    }
-  }
-
-  private roomInfo(info: RoomInfo): void {
-    this.registry.learnRef(info.name, info.ref);
-    if (this.registry.findRoom(info.name)) return; // ours is as recent as theirs
-    this.pendingRooms.set(fold(info.name), info);
-  }
-
-  /** Tell the others everything of this node: its users, their rooms' state and their memberships. */
+  /**
+   * Tell the others everything of this node: its users, and each membership as the join that began it, with
+   * the room's state. Those already known are taken as they are.
+   */
   private announce(): void {
-    const local = [...this.registry.usersById.values()].filter((user) => !(user instanceof RemoteUser));
-    const rooms = new Set<Room>();
-    for (const user of local) {
-      this.send({ t: "user", user: describeUser(user) });
-      for (const room of user.rooms) rooms.add(room);
-    }
-    for (const room of rooms) this.send({ t: "room", room: describeRoom(room) });
+    const registry = this.registry;
+    const local = [...registry.usersById.values()].filter((user) => !user.frontend.remote);
+    for (const user of local) this.send({ t: "connect", user: describeUser(user), ...registry.stamp() });
     for (const user of local) {
       for (const room of user.rooms) {
-        const status = room.members.get(user) ?? { op: false, voice: false };
+        const status = room.members.get(user);
+        if (!status) continue;
         this.send({
           t: "join",
-          id: user.id,
+          user: user.id,
           room: room.name,
           ref: room.ref,
+          created: room.created,
           op: status.op,
           voice: status.voice,
+          snapshot: snapshotOf(room),
+          ...registry.stamp(),
+          id: status.member,
         });
       }
     }
@@ -298,7 +175,7 @@ export class Replicator implements RegistryObserver {
   // ---- the bus itself
 
   private up(): void {
-    if (this.downTimer) clearTimeout(this.downTimer);
+    this.downTimer?.cancel();
     this.downTimer = null;
     const again = !this.connected;
     this.connected = true;
@@ -319,40 +196,27 @@ export class Replicator implements RegistryObserver {
     this.connected = false;
     this.log.warn("bus down: this node's users keep talking among themselves; reconnecting");
     // The others drop our users after NODE_TIMEOUT_MS; we drop theirs after as long.
-    this.downTimer = setTimeout(() => {
+    this.downTimer = this.registry.clock.after(NODE_TIMEOUT_MS, () => {
       this.downTimer = null;
       this.log.warn("bus still down: the other nodes' users leave this node's rooms until it is back");
-      for (const node of [...this.nodes.keys()]) this.nodeGone(node, "Lost the link to its node");
-    }, NODE_TIMEOUT_MS);
-    this.downTimer.unref();
-  }
-
-  private nodeGone(node: string, reason: string): void {
-    const ids = this.nodes.get(node);
-    this.nodes.delete(node);
-    if (!ids || ids.size === 0) return;
-    this.log.info({ node, users: ids.size }, "node gone: its %d users leave", ids.size);
-    this.registry.replay(() => {
-      for (const id of ids) {
-        const user = this.registry.usersById.get(id);
-        if (user) this.registry.remove(user, reason);
-      }
+      for (const node of this.remoteNodes()) this.nodeGone(node, "Lost the link to its node");
     });
   }
-}
 
-function describeRoom(room: Room): RoomInfo {
-  return {
-    name: room.name,
-    ref: room.ref,
-    topic: room.topic ? { ...room.topic } : null,
-    modes: { ...room.modes },
-    bans: room.bans.map((ban) => ({ ...ban })),
-  };
-}
+  private remoteNodes(): Set<string> {
+    const nodes = new Set<string>();
+    for (const user of this.registry.usersById.values()) if (user instanceof RemoteUser) nodes.add(user.node);
+    return nodes;
+  }
 
-function restoreRoom(room: Room, info: RoomInfo): void {
-  room.topic = info.topic;
-  Object.assign(room.modes, info.modes);
-  room.bans.splice(0, room.bans.length, ...info.bans);
+  /** A node is gone: its users quit here, each node deciding so for itself. */
+  private nodeGone(node: string, reason: string): void {
+    const registry = this.registry;
+    const ids: number[] = [];
+    for (const user of registry.usersById.values())
+      if (user instanceof RemoteUser && user.node === node) ids.push(user.id);
+    if (ids.length === 0) return;
+    this.log.info({ node, users: ids.length }, "node gone: its %d users leave", ids.length);
+    for (const id of ids) registry.apply({ t: "quit", user: id, reason, ...registry.stamp() });
+  }
 }

@@ -1,5 +1,7 @@
-// What happens in the rooms, as the core tells the front-ends. Each front-end turns an event into its own
-// wire format once and writes it to every recipient it serves.
+// What happens in the rooms, as the core tells the front-ends when it applies an operation. Each front-end
+// turns an event into its own wire format once and writes it to every recipient it serves. `time` and `id`
+// are the operation's: the same on every node (a message's msgid and server-time).
+import type { MessageKind } from "./operations.js";
 import type { Room, Topic } from "./room.js";
 import type { User } from "./user.js";
 
@@ -14,7 +16,7 @@ export interface ModeChange {
   param?: string;
 }
 
-export type RoomEvent =
+export type RoomEvent = (
   | { type: "join"; room: Room; user: User }
   | { type: "part"; room: Room; user: User; reason: string }
   | { type: "kick"; room: Room; by: Source; user: User; reason: string }
@@ -23,22 +25,27 @@ export type RoomEvent =
   | { type: "nick"; user: User; old: string }
   | {
       type: "message";
-      kind: "privmsg" | "notice";
+      kind: MessageKind;
       from: Source;
       /** The room, or null for a message to one user (`to`). */
       room: Room | null;
       to: User | null;
       text: string;
-      time: number;
       /** IRC client-only tags (`+typing=active`), for front-ends that carry them; absent for none. */
       tags?: Readonly<Record<string, string>>;
     }
   | { type: "topic"; room: Room; by: Source; topic: Topic | null }
   | { type: "mode"; room: Room; by: Source; changes: ModeChange[] }
   | { type: "invite"; room: Room; by: Source; user: User }
-  | { type: "away"; user: User };
+  | { type: "away"; user: User }
+  /** The user's own modes changed: told to that user only. */
+  | { type: "umode"; user: User; changes: ModeChange[] }
+  | { type: "wallops"; from: Source; text: string }
+) & { time: number; id: string };
 
 export interface Frontend {
+  /** Users of other nodes: their front-end is there, this one delivers nothing. */
+  readonly remote?: boolean;
   /** Tell one user something from the server itself (about the bus: a lost nick, an undelivered message). */
   notice?(user: User, text: string): void;
   /**
@@ -48,8 +55,8 @@ export interface Frontend {
    */
   deliver(event: RoomEvent, recipients: readonly User[]): void;
   /**
-   * Close `user`'s connection, saying `reason` in the protocol's words (an IRC operator's KILL). The caller
-   * then removes the user from the registry. Optional: without it the user only leaves the rooms.
+   * Close `user`'s connection, saying `reason` in the protocol's words (an IRC operator's KILL). The core
+   * then removes the user. Optional: without it the user only leaves the rooms.
    */
   disconnect?(user: User, reason: string): void;
 }

@@ -1,33 +1,27 @@
-// The rooms and their users: one owner per process, no protocol. Front-ends call these operations and get
-// back an error code or nothing; every change is told to the users it concerns through their front-ends.
-import type { RoomOp, UserInfo } from "../bus/ops.js";
+// The rooms and their users: one owner per process, no protocol. Every change is one operation: a front-end
+// asks (`join`, `message`, ...), the registry decides (checks → an error, or an operation stamped with its
+// time and id), then applies it. `apply` is the one place state changes: it mutates, tells the users
+// concerned through their front-ends, and is run unchanged, without checks, for another node's operations.
+// The observer (the bus) hears of every operation decided here.
+import { randomBytes } from "node:crypto";
 import { fold } from "./casemap.js";
+import { type Clock, systemClock } from "./clock.js";
+import { RoomError } from "./errors.js";
 import type { Frontend, ModeChange, RoomEvent, Source } from "./events.js";
+import {
+  compareStamps,
+  type MessageKind,
+  type Operation,
+  type RoomSnapshot,
+  type Stamp,
+  type StatusTarget,
+  type UserInfo,
+} from "./operations.js";
+import { RemoteUser } from "./remote.js";
 import { Room } from "./room.js";
 import { type User, unixSeconds } from "./user.js";
 
-export const RoomError = {
-  NoSuchNick: "no-such-nick",
-  NoSuchRoom: "no-such-room",
-  InvalidNick: "invalid-nick",
-  InvalidRoomName: "invalid-room-name",
-  NickInUse: "nick-in-use",
-  NotInRoom: "not-in-room",
-  TargetNotInRoom: "target-not-in-room",
-  AlreadyInRoom: "already-in-room",
-  TooManyRooms: "too-many-rooms",
-  RoomFull: "room-full",
-  InviteOnly: "invite-only",
-  Banned: "banned",
-  BadKey: "bad-key",
-  NotOperator: "not-operator",
-  CannotSend: "cannot-send",
-  UnknownMode: "unknown-mode",
-  NeedMoreParams: "need-more-params",
-  /** The target's protocol has no private messages (the seed protocol). */
-  NoPrivateMessages: "no-private-messages",
-} as const;
-export type RoomError = (typeof RoomError)[keyof typeof RoomError];
+export { RoomError };
 
 export interface RoomLimits {
   /** Rooms one user may be in at once (IRC's CHANLIMIT). */
@@ -62,13 +56,18 @@ export interface JoinOptions {
   key?: string;
   /** The server's own authority (console, SAJOIN): past keys, bans, limits and invitations. */
   force?: boolean;
-  /** The member's status, as another node decided it; otherwise the creator of a room is its operator. */
-  status?: { op: boolean; voice: boolean };
 }
 
-/** Told of every change made on this node, to pass on to the others (the bus). */
-export interface RegistryObserver {
-  changed(op: RoomOp): void;
+/** Told of every operation decided on this node, after it is applied here, to pass on to the others. */
+export interface OperationObserver {
+  changed(op: Operation): void;
+}
+
+/** User modes a user changes on itself. */
+export interface UserModes {
+  invisible?: boolean;
+  oper?: boolean;
+  wallops?: boolean;
 }
 
 /** JOIN_IDs and ROOM_REFs of one node: node n numbers from n × NODE_SPAN, so no two nodes share one. */
@@ -79,6 +78,14 @@ const NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]*$/;
 // Channels: '#', then anything but NUL, BEL, CR, LF, space, comma and colon.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it excludes
 const ROOM_NAME = /^#[^\0\x07\r\n ,:]+$/;
+
+const FLAG_FIELDS: Record<string, "inviteOnly" | "moderated" | "noExternal" | "secret" | "topicLocked"> = {
+  i: "inviteOnly",
+  m: "moderated",
+  n: "noExternal",
+  s: "secret",
+  t: "topicLocked",
+};
 
 export class RoomRegistry {
   /** Registered users by folded nick. */
@@ -101,12 +108,20 @@ export class RoomRegistry {
   private base = 0;
   /** Users of other nodes whose nick is held here by someone else, for the moment of a collision. */
   private readonly shadowed = new Set<User>();
-  /** Passes this node's changes on; null when the node runs alone. */
-  observer: RegistryObserver | null = null;
-  /** Applying another node's change: it was checked there, and it is not passed on again. */
-  private replaying = false;
+  /** Passes this node's operations on; null when the node runs alone. */
+  observer: OperationObserver | null = null;
+  /** This node, as operations decided here name their origin (the bus's node id once joined). */
+  origin: string;
+  /** Operation ids are this prefix (random per process: unique across nodes and restarts) and a count. */
+  private readonly idPrefix = randomBytes(9).toString("base64url");
+  private lastSeq = 0;
 
-  constructor(readonly limits: RoomLimits = DEFAULT_ROOM_LIMITS) {}
+  constructor(
+    readonly limits: RoomLimits = DEFAULT_ROOM_LIMITS,
+    readonly clock: Clock = systemClock,
+  ) {
+    this.origin = this.idPrefix;
+  }
 
   /** Number this node's ids and refs from `node` × NODE_SPAN. */
   setNodeNumber(node: number): void {
@@ -118,26 +133,13 @@ export class RoomRegistry {
     return this.base + connectionId;
   }
 
-  /** Run another node's change: no permission checks, nothing passed on. */
-  replay(apply: () => void): void {
-    this.replaying = true;
-    try {
-      apply();
-    } finally {
-      this.replaying = false;
-    }
+  /** A new stamp: now, here, and a fresh id (a message's msgid). */
+  stamp(): Stamp {
+    this.lastSeq += 1;
+    return { time: this.clock.now(), origin: this.origin, id: this.idPrefix + this.lastSeq.toString(36) };
   }
 
-  private publish(op: RoomOp): void {
-    if (!this.replaying) this.observer?.changed(op);
-  }
-
-  /** Whether changes by `by` need no permission: the server itself, or another node that checked them. */
-  private trusted(by: Source): boolean {
-    return this.replaying || by === null;
-  }
-
-  // ---- names
+  // ---- names and lookups
 
   isValidNick(nick: string): boolean {
     return nick.length > 0 && nick.length <= this.limits.nickLength && NICK.test(nick);
@@ -186,29 +188,655 @@ export class RoomRegistry {
     return this.knownRefs.has(ref);
   }
 
-  // ---- users
-
-  /** Claim `user.nick` for a newly registered user. */
-  add(user: User): RoomError | null {
-    const key = fold(user.nick);
-    if (this.replaying) {
-      // Another node's user; a nick both nodes gave out at once stays unindexed until one side renames.
-      this.usersById.set(user.id, user);
-      if (this.users.has(key)) this.shadowed.add(user);
-      else this.index(key, user);
-      return null;
-    }
-    if (!this.isValidNick(user.nick)) return RoomError.InvalidNick;
-    if (this.users.has(key)) return RoomError.NickInUse;
-    this.index(key, user);
-    this.usersById.set(user.id, user);
-    this.publish({ t: "user", user: describeUser(user) });
-    return null;
-  }
-
   isRegistered(user: User): boolean {
     return this.usersById.get(user.id) === user;
   }
+
+  /** Invisible (+i) users and operators among the registered, as LUSERS reports them. */
+  get modeCounts(): { invisible: number; opers: number } {
+    return { invisible: this.invisibleCount, opers: this.operCount };
+  }
+
+  lookupWhowas(nick: string): WhowasEntry[] {
+    const key = fold(nick);
+    return this.whowas.filter((entry) => fold(entry.nick) === key).reverse();
+  }
+
+  /** Whether `from` may speak in `room` (+n, +m, bans); null when it may. */
+  canSend(from: Source, room: Room): RoomError | null {
+    if (!from || from.oper) return null;
+    const status = room.members.get(from);
+    if (!status && room.modes.noExternal) return RoomError.NoExternalMessages;
+    if (status?.op || status?.voice) return null;
+    if (room.modes.moderated) return RoomError.Moderated;
+    if (this.isBanned(room, from)) return RoomError.BannedFromSending;
+    return null;
+  }
+
+  /** Users who share a room with `user`, each once; with `user` too when `self`. */
+  audience(user: User, self: boolean): Set<User> {
+    const out = new Set<User>();
+    if (self) out.add(user);
+    for (const room of user.rooms)
+      for (const member of room.members.keys()) if (member !== user) out.add(member);
+    return out;
+  }
+
+  isBanned(room: Room, user: User): boolean {
+    if (room.bans.length === 0) return false;
+    const mask = fold(user.mask);
+    return room.bans.some((ban) => globMatch(fold(ban.mask), mask));
+  }
+
+  // ---- deciding: checks, then an operation applied here and passed on
+
+  /** Apply an operation decided here, and hand it to the observer. */
+  private submit(op: Operation, local?: User): void {
+    this.apply(op, local);
+    this.observer?.changed(op);
+  }
+
+  /** Claim `user.nick` for a newly registered user of this node. */
+  add(user: User): RoomError | null {
+    if (!this.isValidNick(user.nick)) return RoomError.InvalidNick;
+    if (this.users.has(fold(user.nick))) return RoomError.NickInUse;
+    this.submit({ t: "connect", user: describeUser(user), ...this.stamp() }, user);
+    return null;
+  }
+
+  rename(user: User, nick: string): RoomError | null {
+    if (!this.isValidNick(nick)) return RoomError.InvalidNick;
+    const holder = this.users.get(fold(nick));
+    if (holder && holder !== user) return RoomError.NickInUse;
+    if (nick === user.nick) return null;
+    this.submit({ t: "nick", user: user.id, nick, ...this.stamp() });
+    return null;
+  }
+
+  /** The user is gone: they leave every room, and everyone who shared one is told once. */
+  remove(user: User, reason: string): void {
+    if (!this.isRegistered(user)) return;
+    this.submit({ t: "quit", user: user.id, reason, ...this.stamp() });
+  }
+
+  setAway(user: User, message: string | null): void {
+    if (!this.isRegistered(user)) {
+      user.away = message;
+      return;
+    }
+    this.submit({ t: "away", user: user.id, away: message, ...this.stamp() });
+  }
+
+  /** A user's own modes (+i, +o through OPER, +w); only what changes is told. */
+  setUserModes(user: User, modes: UserModes): void {
+    const op: Operation = { t: "umode", user: user.id, ...this.stamp() };
+    let changed = false;
+    if (modes.invisible !== undefined && modes.invisible !== user.invisible) {
+      op.invisible = modes.invisible;
+      changed = true;
+    }
+    if (modes.oper !== undefined && modes.oper !== user.oper) {
+      op.oper = modes.oper;
+      changed = true;
+    }
+    if (modes.wallops !== undefined && modes.wallops !== user.wallops) {
+      op.wallops = modes.wallops;
+      changed = true;
+    }
+    if (changed) this.submit(op);
+  }
+
+  join(user: User, name: string, options: JoinOptions = {}): { room: Room } | { error: RoomError } {
+    if (!this.isValidRoomName(name)) return { error: RoomError.InvalidRoomName };
+    const room = this.findRoom(name);
+    if (room?.members.has(user)) return { error: RoomError.AlreadyInRoom };
+    if (!options.force) {
+      if (user.rooms.size >= this.limits.maxRoomsPerUser) return { error: RoomError.TooManyRooms };
+      if (room) {
+        const refusal = this.joinRefusal(room, user, options.key);
+        if (refusal) return { error: refusal };
+      }
+    }
+    const stamp = this.stamp();
+    this.submit({
+      t: "join",
+      user: user.id,
+      room: room?.name ?? name,
+      ref: room?.ref ?? this.refFor(name),
+      created: room ? room.created : { ...stamp },
+      // The creator of a room is its operator.
+      op: room === undefined,
+      voice: false,
+      snapshot: room ? snapshotOf(room) : null,
+      ...stamp,
+    });
+    return { room: this.findRoom(name) as Room };
+  }
+
+  part(user: User, room: Room, reason: string): RoomError | null {
+    const status = room.members.get(user);
+    if (!status) return RoomError.NotInRoom;
+    this.submit({
+      t: "part",
+      user: user.id,
+      room: room.name,
+      member: status.member,
+      reason,
+      ...this.stamp(),
+    });
+    return null;
+  }
+
+  kick(by: Source, room: Room, target: User, reason: string): RoomError | null {
+    if (by && !by.oper) {
+      if (!room.members.has(by)) return RoomError.NotInRoom;
+      if (!room.isOp(by)) return RoomError.NotOperator;
+    }
+    const status = room.members.get(target);
+    if (!status) return RoomError.TargetNotInRoom;
+    this.submit({
+      t: "kick",
+      by: by?.id ?? null,
+      room: room.name,
+      user: target.id,
+      member: status.member,
+      reason,
+      ...this.stamp(),
+    });
+    return null;
+  }
+
+  invite(by: Source, room: Room, target: User): RoomError | null {
+    if (by) {
+      if (!room.members.has(by)) return RoomError.NotInRoom;
+      if (room.members.has(target)) return RoomError.AlreadyInRoom;
+      if (room.modes.inviteOnly && !room.isOp(by)) return RoomError.NotOperator;
+    }
+    this.submit({
+      t: "invite",
+      by: by?.id ?? null,
+      room: room.name,
+      created: room.created,
+      user: target.id,
+      ...this.stamp(),
+    });
+    return null;
+  }
+
+  setTopic(by: Source, room: Room, text: string): RoomError | null {
+    if (by) {
+      if (!room.members.has(by)) return RoomError.NotInRoom;
+      if (room.modes.topicLocked && !room.isOp(by)) return RoomError.NotOperator;
+    }
+    const trimmed = text.slice(0, this.limits.topicLength);
+    this.submit({
+      t: "topic",
+      by: by?.id ?? null,
+      room: room.name,
+      created: room.created,
+      text: trimmed,
+      ...this.stamp(),
+    });
+    return null;
+  }
+
+  /**
+   * Channel mode changes, checked in order; those that cannot apply are reported and skipped, the others
+   * become one operation. A `b` without a parameter (a list query) is the front-end's to answer.
+   */
+  setModes(
+    by: Source,
+    room: Room,
+    changes: readonly ModeChange[],
+  ): Array<{ change: ModeChange; error: RoomError }> {
+    if (by && !room.isOp(by) && !by.oper) {
+      const error = room.members.has(by) ? RoomError.NotOperator : RoomError.NotInRoom;
+      return changes.map((change) => ({ change, error }));
+    }
+    const errors: Array<{ change: ModeChange; error: RoomError }> = [];
+    const valid: ModeChange[] = [];
+    const targets: Array<StatusTarget | null> = [];
+    for (const wanted of changes) {
+      const change = { ...wanted };
+      let target: StatusTarget | null = null;
+      const error = this.checkMode(room, change, (found) => {
+        target = found;
+      });
+      if (error) errors.push({ change, error });
+      else if (change.mode !== "b" || change.param !== undefined) {
+        valid.push(change);
+        targets.push(target);
+      }
+    }
+    if (valid.length > 0)
+      this.submit({
+        t: "mode",
+        by: by?.id ?? null,
+        room: room.name,
+        created: room.created,
+        changes: valid,
+        targets,
+        ...this.stamp(),
+      });
+    return errors;
+  }
+
+  /**
+   * Send to a room or to one user. The sender is among the recipients; its front-end decides. `tags` are
+   * IRC client-only tags (`+typing`), passed on by front-ends that can carry them.
+   */
+  message(
+    from: Source,
+    target: Room | User,
+    text: string,
+    kind: MessageKind,
+    tags?: Readonly<Record<string, string>>,
+  ): RoomError | null {
+    let room: string | null = null;
+    let to: number | null = null;
+    if (target instanceof Room) {
+      const refusal = this.canSend(from, target);
+      if (refusal) return refusal;
+      room = target.name;
+    } else {
+      if (target.protocol === "seed") return RoomError.NoPrivateMessages;
+      to = target.id;
+    }
+    const op: Operation = { t: "message", kind, from: from?.id ?? null, room, to, text, ...this.stamp() };
+    if (tags) op.tags = { ...tags };
+    this.submit(op);
+    return null;
+  }
+
+  /** A message to every operator and every user with +w, on every node. */
+  wallops(from: Source, text: string): RoomError | null {
+    if (from && !from.oper) return RoomError.NotServerOperator;
+    this.submit({ t: "wallops", from: from?.id ?? null, text, ...this.stamp() });
+    return null;
+  }
+
+  /** Close a user's connection, wherever it is: its node closes it and tells everyone it quit. */
+  kill(by: Source, target: User, reason: string): RoomError | null {
+    if (by && !by.oper) return RoomError.NotServerOperator;
+    if (!this.isRegistered(target)) return RoomError.NoSuchNick;
+    this.submit({ t: "kill", by: by?.id ?? null, user: target.id, reason, ...this.stamp() });
+    return null;
+  }
+
+  private joinRefusal(room: Room, user: User, key: string | undefined): RoomError | null {
+    const invited = room.invited.has(user.id);
+    if (room.members.size >= this.limits.maxMembersPerRoom) return RoomError.RoomFull;
+    if (room.modes.limit !== null && room.members.size >= room.modes.limit) return RoomError.RoomFull;
+    if (room.modes.inviteOnly && !invited) return RoomError.InviteOnly;
+    if (room.modes.key !== null && room.modes.key !== key) return RoomError.BadKey;
+    if (!invited && this.isBanned(room, user)) return RoomError.Banned;
+    return null;
+  }
+
+  /** Check one mode change and write its parameter as it will be told; `target` hears an o/v target. */
+  private checkMode(room: Room, change: ModeChange, target: (found: StatusTarget) => void): RoomError | null {
+    const on = change.sign === "+";
+    switch (change.mode) {
+      case "o":
+      case "v": {
+        if (change.param === undefined) return RoomError.NeedMoreParams;
+        const user = this.findUser(change.param);
+        if (!user) return RoomError.NoSuchNick;
+        const status = room.members.get(user);
+        if (!status) return RoomError.TargetNotInRoom;
+        change.param = user.nick;
+        target({ user: user.id, member: status.member });
+        return null;
+      }
+      case "b":
+        if (change.param !== undefined) change.param = normaliseMask(change.param);
+        return null;
+      case "k":
+        if (on && (change.param === undefined || change.param === "")) return RoomError.NeedMoreParams;
+        if (!on) change.param = "*";
+        return null;
+      case "l": {
+        if (!on) {
+          delete change.param;
+          return null;
+        }
+        const limit = Number(change.param);
+        if (change.param === undefined || !Number.isSafeInteger(limit) || limit < 1)
+          return RoomError.NeedMoreParams;
+        change.param = String(limit);
+        return null;
+      }
+      case "i":
+      case "m":
+      case "n":
+      case "s":
+      case "t":
+        delete change.param;
+        return null;
+      default:
+        return RoomError.UnknownMode;
+    }
+  }
+
+  // ---- applying: the one place state changes, the same for this node's operations and the others'
+
+  /**
+   * Apply an operation. No permission checks: it was checked where it was decided. `local` is the user
+   * object of a connect decided here (another node's user becomes a RemoteUser).
+   */
+  apply(op: Operation, local?: User): void {
+    switch (op.t) {
+      case "connect":
+        this.applyConnect(op, local);
+        return;
+      case "nick":
+        this.applyNick(op);
+        return;
+      case "quit":
+        this.applyQuit(op);
+        return;
+      case "away": {
+        const user = this.usersById.get(op.user);
+        if (!user) return;
+        user.away = op.away;
+        this.emit({ type: "away", user, time: op.time, id: op.id }, this.audience(user, false));
+        return;
+      }
+      case "umode":
+        this.applyUserModes(op);
+        return;
+      case "join":
+        this.applyJoin(op);
+        return;
+      case "part":
+      case "kick":
+        this.applyLeave(op);
+        return;
+      case "invite": {
+        const room = this.findRoom(op.room);
+        const user = this.usersById.get(op.user);
+        if (!room || !user || !this.settle(room, op.created)) return;
+        room.invited.add(user.id);
+        const by = this.source(op.by);
+        this.emit({ type: "invite", room, by, user, time: op.time, id: op.id }, [user]);
+        return;
+      }
+      case "topic":
+        this.applyTopic(op);
+        return;
+      case "mode":
+        this.applyModes(op);
+        return;
+      case "message":
+        this.applyMessage(op);
+        return;
+      case "wallops": {
+        const recipients: User[] = [];
+        for (const user of this.usersById.values()) if (user.wallops || user.oper) recipients.push(user);
+        const from = this.source(op.from);
+        this.emit({ type: "wallops", from, text: op.text, time: op.time, id: op.id }, recipients);
+        return;
+      }
+      case "kill": {
+        // The user's own node closes the connection, then decides its quit like any other.
+        const user = this.usersById.get(op.user);
+        if (!user || user.frontend.remote) return;
+        user.frontend.disconnect?.(user, op.reason);
+        this.remove(user, op.reason);
+        return;
+      }
+    }
+  }
+
+  private source(id: number | null): User | null {
+    return id === null ? null : (this.usersById.get(id) ?? null);
+  }
+
+  private applyConnect(op: Extract<Operation, { t: "connect" }>, local?: User): void {
+    const info = op.user;
+    const known = this.usersById.get(info.id);
+    if (known) {
+      // Told again (a node's users are announced to a newcomer): bring it up to date.
+      if (known instanceof RemoteUser) {
+        this.recount(known, () => {
+          known.away = info.away;
+          known.invisible = info.invisible;
+          known.oper = info.oper;
+          known.wallops = info.wallops;
+        });
+        if (known.nick !== info.nick) this.applyNick({ ...op, t: "nick", user: info.id, nick: info.nick });
+      }
+      return;
+    }
+    const user = local ?? new RemoteUser(info, op.origin);
+    this.usersById.set(user.id, user);
+    const key = fold(user.nick);
+    // Another node's user whose nick both nodes gave out at once stays unindexed until one side renames.
+    if (this.users.has(key)) this.shadowed.add(user);
+    else this.index(key, user);
+  }
+
+  private applyNick(op: Extract<Operation, { t: "nick" }>): void {
+    const user = this.usersById.get(op.user);
+    if (!user || user.nick === op.nick) return;
+    const old = user.nick;
+    this.unindex(user);
+    user.nick = op.nick;
+    const key = fold(op.nick);
+    const holder = this.users.get(key);
+    if (holder && holder !== user) this.shadowed.add(user);
+    else this.index(key, user);
+    this.remember(user, old, op.time);
+    this.emit({ type: "nick", user, old, time: op.time, id: op.id }, this.audience(user, true));
+  }
+
+  private applyQuit(op: Extract<Operation, { t: "quit" }>): void {
+    const user = this.usersById.get(op.user);
+    if (!user) return;
+    const audience = this.audience(user, false);
+    const rooms = [...user.rooms];
+    for (const room of rooms) this.leave(room, user);
+    this.unindex(user);
+    this.usersById.delete(user.id);
+    this.remember(user, user.nick, op.time);
+    this.emit({ type: "quit", user, reason: op.reason, rooms, time: op.time, id: op.id }, audience);
+  }
+
+  private applyUserModes(op: Extract<Operation, { t: "umode" }>): void {
+    const user = this.usersById.get(op.user);
+    if (!user) return;
+    const changes: ModeChange[] = [];
+    this.recount(user, () => {
+      if (op.invisible !== undefined && user.invisible !== op.invisible) {
+        user.invisible = op.invisible;
+        changes.push({ sign: op.invisible ? "+" : "-", mode: "i" });
+      }
+      if (op.oper !== undefined && user.oper !== op.oper) {
+        user.oper = op.oper;
+        changes.push({ sign: op.oper ? "+" : "-", mode: "o" });
+      }
+      if (op.wallops !== undefined && user.wallops !== op.wallops) {
+        user.wallops = op.wallops;
+        changes.push({ sign: op.wallops ? "+" : "-", mode: "w" });
+      }
+    });
+    if (changes.length > 0) this.emit({ type: "umode", user, changes, time: op.time, id: op.id }, [user]);
+  }
+
+  private applyJoin(op: Extract<Operation, { t: "join" }>): void {
+    const user = this.usersById.get(op.user);
+    if (!user) return;
+    this.learnRef(op.room, op.ref);
+    let room = this.findRoom(op.room);
+    let status = op.op || op.voice;
+    if (!room) {
+      room = new Room(op.room, fold(op.room), this.refFor(op.room), { ...op.created });
+      this.rooms.set(room.key, room);
+      this.byRef.set(room.ref, room);
+      if (op.snapshot) merge(room, op.snapshot);
+    } else if (this.settle(room, op.created)) {
+      if (op.snapshot) merge(room, op.snapshot);
+    } else {
+      // Decided in a room that lost a creation race: the member joins without its status.
+      status = false;
+    }
+    if (room.members.has(user)) return;
+    const stamp: Stamp = { time: op.time, origin: op.origin, id: op.id };
+    room.members.set(user, {
+      op: status && op.op,
+      voice: status && op.voice,
+      member: op.id,
+      opStamp: status && op.op ? stamp : null,
+      voiceStamp: status && op.voice ? stamp : null,
+    });
+    room.invited.delete(user.id);
+    user.enter(room);
+    this.emit({ type: "join", room, user, time: op.time, id: op.id }, room.members.keys());
+  }
+
+  private applyLeave(op: Extract<Operation, { t: "part" | "kick" }>): void {
+    const user = this.usersById.get(op.user);
+    const room = this.findRoom(op.room);
+    if (!user || !room) return;
+    // Only the membership it was decided on: never one that began after it.
+    if (room.members.get(user)?.member !== op.member) return;
+    const event: RoomEvent =
+      op.t === "part"
+        ? { type: "part", room, user, reason: op.reason, time: op.time, id: op.id }
+        : { type: "kick", room, by: this.source(op.by), user, reason: op.reason, time: op.time, id: op.id };
+    this.emit(event, room.members.keys());
+    this.leave(room, user);
+  }
+
+  private applyTopic(op: Extract<Operation, { t: "topic" }>): void {
+    const room = this.findRoom(op.room);
+    if (!room || !this.settle(room, op.created) || !newer(room, "topic", op)) return;
+    const by = this.source(op.by);
+    room.topic = op.text === "" ? null : { text: op.text, setBy: by ? by.mask : "server", setAt: op.time };
+    this.emit({ type: "topic", room, by, topic: room.topic, time: op.time, id: op.id }, room.members.keys());
+  }
+
+  private applyModes(op: Extract<Operation, { t: "mode" }>): void {
+    const room = this.findRoom(op.room);
+    if (!room || !this.settle(room, op.created)) return;
+    const by = this.source(op.by);
+    const applied: ModeChange[] = [];
+    op.changes.forEach((change, i) => {
+      if (this.applyMode(room, change, op.targets[i] ?? null, op, by)) applied.push(change);
+    });
+    if (applied.length > 0)
+      this.emit({ type: "mode", room, by, changes: applied, time: op.time, id: op.id }, room.members.keys());
+  }
+
+  /** One change, if it is the latest to its field; false when a later one holds already. */
+  private applyMode(
+    room: Room,
+    change: ModeChange,
+    target: StatusTarget | null,
+    stamp: Stamp,
+    by: Source,
+  ): boolean {
+    const on = change.sign === "+";
+    const modes = room.modes;
+    switch (change.mode) {
+      case "o":
+      case "v": {
+        if (!target) return false;
+        const user = this.usersById.get(target.user);
+        const status = user ? room.members.get(user) : undefined;
+        if (!user || !status || status.member !== target.member) return false;
+        const previous = change.mode === "o" ? status.opStamp : status.voiceStamp;
+        if (previous && compareStamps(stamp, previous) < 0) return false;
+        if (change.mode === "o") {
+          status.op = on;
+          status.opStamp = stamp;
+        } else {
+          status.voice = on;
+          status.voiceStamp = stamp;
+        }
+        change.param = user.nick;
+        return true;
+      }
+      case "b": {
+        const mask = change.param as string;
+        if (!newer(room, `b:${fold(mask)}`, stamp)) return false;
+        const at = room.bans.findIndex((ban) => fold(ban.mask) === fold(mask));
+        if (on && at === -1) room.bans.push({ mask, setBy: by ? by.mask : "server", setAt: stamp.time });
+        if (!on && at !== -1) room.bans.splice(at, 1);
+        return true;
+      }
+      case "k":
+        if (!newer(room, "k", stamp)) return false;
+        modes.key = on ? (change.param ?? null) : null;
+        return true;
+      case "l":
+        if (!newer(room, "l", stamp)) return false;
+        modes.limit = on ? Number(change.param) : null;
+        return true;
+      default: {
+        const field = FLAG_FIELDS[change.mode];
+        if (!field || !newer(room, change.mode, stamp)) return false;
+        modes[field] = on;
+        return true;
+      }
+    }
+  }
+
+  private applyMessage(op: Extract<Operation, { t: "message" }>): void {
+    const from = this.source(op.from);
+    if (op.from !== null && !from) return;
+    if (from) from.lastActiveAt = unixSeconds(op.time);
+    if (op.room !== null) {
+      const room = this.findRoom(op.room);
+      if (!room) return;
+      this.emit(
+        {
+          type: "message",
+          kind: op.kind,
+          from,
+          room,
+          to: null,
+          text: op.text,
+          tags: op.tags,
+          time: op.time,
+          id: op.id,
+        },
+        room.members.keys(),
+      );
+      return;
+    }
+    const to = this.usersById.get(op.to ?? -1);
+    if (!to) return;
+    const recipients = from && from !== to ? [to, from] : [to];
+    this.emit(
+      {
+        type: "message",
+        kind: op.kind,
+        from,
+        room: null,
+        to,
+        text: op.text,
+        tags: op.tags,
+        time: op.time,
+        id: op.id,
+      },
+      recipients,
+    );
+  }
+
+  /**
+   * Settle which of two rooms created at once is the room: an operation decided under an older creation
+   * stamp resets this one (its operators, modes and topic go, as IRC networks settle channel timestamps);
+   * one decided under a newer stamp loses, and false says so.
+   */
+  private settle(room: Room, created: Stamp): boolean {
+    const order = compareStamps(created, room.created);
+    if (order > 0) return false;
+    if (order < 0) room.reset({ ...created });
+    return true;
+  }
+
+  // ---- internals
 
   /** Take `user` out of the nick index; a user of another node waiting for that nick gets it. */
   private unindex(user: User): void {
@@ -235,303 +863,12 @@ export class RoomRegistry {
     if (user.oper) this.operCount += sign;
   }
 
-  /** Invisible (+i) users and operators among the registered, as LUSERS reports them. */
-  get modeCounts(): { invisible: number; opers: number } {
-    return { invisible: this.invisibleCount, opers: this.operCount };
-  }
-
-  /** +i or -i. */
-  setInvisible(user: User, on: boolean): void {
-    this.recount(user, () => {
-      user.invisible = on;
-    });
-  }
-
   /** A registered user's +i or +o changes through here, so that the counts stay right. */
   private recount(user: User, change: () => void): void {
     const indexed = this.users.get(fold(user.nick)) === user;
     if (indexed) this.count(user, -1);
     change();
     if (indexed) this.count(user, 1);
-  }
-
-  rename(user: User, nick: string): RoomError | null {
-    if (!this.replaying && !this.isValidNick(nick)) return RoomError.InvalidNick;
-    const key = fold(nick);
-    const holder = this.users.get(key);
-    if (holder && holder !== user && !this.replaying) return RoomError.NickInUse;
-    if (nick === user.nick) return null;
-    const old = user.nick;
-    this.unindex(user);
-    user.nick = nick;
-    if (holder && holder !== user) this.shadowed.add(user);
-    else this.index(key, user);
-    this.remember(user, old);
-    this.emit({ type: "nick", user, old }, this.audience(user, true));
-    this.publish({ t: "nick", id: user.id, nick });
-    return null;
-  }
-
-  /** The user is gone: they leave every room, and everyone who shared one is told once. */
-  remove(user: User, reason: string): void {
-    if (!this.isRegistered(user)) return;
-    const audience = this.audience(user, false);
-    const rooms = [...user.rooms];
-    for (const room of rooms) this.leave(room, user);
-    this.unindex(user);
-    this.usersById.delete(user.id);
-    this.remember(user, user.nick);
-    this.emit({ type: "quit", user, reason, rooms }, audience);
-    this.publish({ t: "quit", id: user.id, reason });
-  }
-
-  lookupWhowas(nick: string): WhowasEntry[] {
-    const key = fold(nick);
-    return this.whowas.filter((entry) => fold(entry.nick) === key).reverse();
-  }
-
-  setAway(user: User, message: string | null): void {
-    user.away = message;
-    this.emit({ type: "away", user }, this.audience(user, false));
-    this.publish({ t: "away", id: user.id, away: message });
-  }
-
-  /** A user became an IRC operator (WHOIS shows it on every node), or gave it up (-o, this node only). */
-  setOper(user: User, on: boolean): void {
-    if (user.oper === on) return;
-    this.recount(user, () => {
-      user.oper = on;
-    });
-    if (on) this.publish({ t: "oper", id: user.id });
-  }
-
-  // ---- rooms
-
-  join(user: User, name: string, options: JoinOptions = {}): { room: Room } | { error: RoomError } {
-    if (!this.isValidRoomName(name)) return { error: RoomError.InvalidRoomName };
-    let room = this.findRoom(name);
-    if (room?.members.has(user)) return { error: RoomError.AlreadyInRoom };
-    if (!options.force) {
-      if (user.rooms.size >= this.limits.maxRoomsPerUser) return { error: RoomError.TooManyRooms };
-      if (room) {
-        const refusal = this.joinRefusal(room, user, options.key);
-        if (refusal) return { error: refusal };
-      }
-    }
-    const created = room === undefined;
-    if (!room) {
-      room = new Room(name, fold(name), this.refFor(name));
-      this.rooms.set(room.key, room);
-      this.byRef.set(room.ref, room);
-    }
-    const status = options.status ?? { op: created, voice: false };
-    room.members.set(user, { ...status });
-    room.invited.delete(fold(user.nick));
-    user.enter(room);
-    this.emit({ type: "join", room, user }, room.members.keys());
-    this.publish({ t: "join", id: user.id, room: room.name, ref: room.ref, ...status });
-    return { room };
-  }
-
-  part(user: User, room: Room, reason: string): RoomError | null {
-    if (!room.members.has(user)) return RoomError.NotInRoom;
-    this.emit({ type: "part", room, user, reason }, room.members.keys());
-    this.leave(room, user);
-    this.publish({ t: "part", id: user.id, room: room.name, reason });
-    return null;
-  }
-
-  kick(by: Source, room: Room, target: User, reason: string): RoomError | null {
-    if (by && !by.oper && !this.trusted(by)) {
-      if (!room.members.has(by)) return RoomError.NotInRoom;
-      if (!room.isOp(by)) return RoomError.NotOperator;
-    }
-    if (!room.members.has(target)) return RoomError.TargetNotInRoom;
-    this.emit({ type: "kick", room, by, user: target, reason }, room.members.keys());
-    this.leave(room, target);
-    this.publish({ t: "kick", by: by?.id ?? null, room: room.name, id: target.id, reason });
-    return null;
-  }
-
-  invite(by: User, room: Room, target: User): RoomError | null {
-    if (!this.trusted(by)) {
-      if (!room.members.has(by)) return RoomError.NotInRoom;
-      if (room.members.has(target)) return RoomError.AlreadyInRoom;
-      if (room.modes.inviteOnly && !room.isOp(by)) return RoomError.NotOperator;
-    }
-    room.invited.add(fold(target.nick));
-    this.emit({ type: "invite", room, by, user: target }, [target]);
-    this.publish({ t: "invite", by: by.id, room: room.name, id: target.id });
-    return null;
-  }
-
-  setTopic(by: Source, room: Room, text: string): RoomError | null {
-    if (by && !this.trusted(by)) {
-      if (!room.members.has(by)) return RoomError.NotInRoom;
-      if (room.modes.topicLocked && !room.isOp(by)) return RoomError.NotOperator;
-    }
-    const trimmed = text.slice(0, this.limits.topicLength);
-    room.topic = trimmed === "" ? null : { text: trimmed, setBy: by ? by.mask : "server", setAt: Date.now() };
-    this.emit({ type: "topic", room, by, topic: room.topic }, room.members.keys());
-    this.publish({ t: "topic", by: by?.id ?? null, room: room.name, text: trimmed });
-    return null;
-  }
-
-  /**
-   * Apply channel mode changes in order; those that cannot apply are reported and skipped. Only the
-   * changes that took effect are told to the room.
-   */
-  setModes(
-    by: Source,
-    room: Room,
-    changes: readonly ModeChange[],
-  ): Array<{ change: ModeChange; error: RoomError }> {
-    const errors: Array<{ change: ModeChange; error: RoomError }> = [];
-    if (by && !room.isOp(by) && !by.oper && !this.trusted(by)) {
-      const error = room.members.has(by) ? RoomError.NotOperator : RoomError.NotInRoom;
-      return changes.map((change) => ({ change, error }));
-    }
-    const applied: ModeChange[] = [];
-    for (const change of changes) {
-      const error = this.applyMode(room, change, by);
-      if (error) errors.push({ change, error });
-      else if (change.mode !== "b" || change.param !== undefined) applied.push(change);
-    }
-    if (applied.length > 0) {
-      this.emit({ type: "mode", room, by, changes: applied }, room.members.keys());
-      this.publish({ t: "mode", by: by?.id ?? null, room: room.name, changes: applied });
-    }
-    return errors;
-  }
-
-  /**
-   * Send to a room or to one user. The sender is among the recipients; its front-end decides. `tags` are
-   * IRC client-only tags (`+typing`), passed on by front-ends that can carry them.
-   */
-  message(
-    from: Source,
-    target: Room | User,
-    text: string,
-    kind: "privmsg" | "notice",
-    tags?: Readonly<Record<string, string>>,
-  ): RoomError | null {
-    const time = Date.now();
-    if (target instanceof Room) {
-      const refusal = this.replaying ? null : this.canSend(from, target);
-      if (refusal) return refusal;
-      if (from) from.lastActiveAt = unixSeconds(time);
-      this.emit(
-        { type: "message", kind, from, room: target, to: null, text, time, tags },
-        target.members.keys(),
-      );
-      this.publish({ t: "msg", from: from?.id ?? null, room: target.name, to: null, text, kind, tags });
-      return null;
-    }
-    if (target.protocol === "seed") return RoomError.NoPrivateMessages;
-    if (from) from.lastActiveAt = unixSeconds(time);
-    const recipients = from && from !== target ? [target, from] : [target];
-    this.emit({ type: "message", kind, from, room: null, to: target, text, time, tags }, recipients);
-    this.publish({ t: "msg", from: from?.id ?? null, room: null, to: target.id, text, kind, tags });
-    return null;
-  }
-
-  /** Whether `from` may speak in `room` (+n, +m, bans); null when it may. */
-  canSend(from: Source, room: Room): RoomError | null {
-    if (!from || from.oper) return null;
-    const status = room.members.get(from);
-    if (!status && room.modes.noExternal) return RoomError.CannotSend;
-    if (room.modes.moderated && !status?.op && !status?.voice) return RoomError.CannotSend;
-    if (!status?.op && !status?.voice && this.isBanned(room, from)) return RoomError.CannotSend;
-    return null;
-  }
-
-  /** Users who share a room with `user`, each once; with `user` too when `self`. */
-  audience(user: User, self: boolean): Set<User> {
-    const out = new Set<User>();
-    if (self) out.add(user);
-    for (const room of user.rooms)
-      for (const member of room.members.keys()) if (member !== user) out.add(member);
-    return out;
-  }
-
-  isBanned(room: Room, user: User): boolean {
-    if (room.bans.length === 0) return false;
-    const mask = fold(user.mask);
-    return room.bans.some((ban) => globMatch(fold(ban.mask), mask));
-  }
-
-  // ---- internals
-
-  private joinRefusal(room: Room, user: User, key: string | undefined): RoomError | null {
-    const invited = room.invited.has(fold(user.nick));
-    if (room.members.size >= this.limits.maxMembersPerRoom) return RoomError.RoomFull;
-    if (room.modes.limit !== null && room.members.size >= room.modes.limit) return RoomError.RoomFull;
-    if (room.modes.inviteOnly && !invited) return RoomError.InviteOnly;
-    if (room.modes.key !== null && room.modes.key !== key) return RoomError.BadKey;
-    if (!invited && this.isBanned(room, user)) return RoomError.Banned;
-    return null;
-  }
-
-  private applyMode(room: Room, change: ModeChange, by: Source): RoomError | null {
-    const on = change.sign === "+";
-    const modes = room.modes;
-    switch (change.mode) {
-      case "o":
-      case "v": {
-        if (change.param === undefined) return RoomError.NeedMoreParams;
-        const target = this.findUser(change.param);
-        if (!target) return RoomError.NoSuchNick;
-        const status = room.members.get(target);
-        if (!status) return RoomError.TargetNotInRoom;
-        if (change.mode === "o") status.op = on;
-        else status.voice = on;
-        change.param = target.nick;
-        return null;
-      }
-      case "b": {
-        if (change.param === undefined) return null; // a ban list query, answered by the front-end
-        const mask = normaliseMask(change.param);
-        const at = room.bans.findIndex((ban) => fold(ban.mask) === fold(mask));
-        if (on && at === -1) room.bans.push({ mask, setBy: by ? by.mask : "server", setAt: Date.now() });
-        if (!on && at !== -1) room.bans.splice(at, 1);
-        change.param = mask;
-        return null;
-      }
-      case "k":
-        if (on && (change.param === undefined || change.param === "")) return RoomError.NeedMoreParams;
-        modes.key = on ? (change.param ?? null) : null;
-        if (!on) change.param = "*";
-        return null;
-      case "l": {
-        if (!on) {
-          modes.limit = null;
-          return null;
-        }
-        const limit = Number(change.param);
-        if (change.param === undefined || !Number.isSafeInteger(limit) || limit < 1)
-          return RoomError.NeedMoreParams;
-        modes.limit = limit;
-        change.param = String(limit);
-        return null;
-      }
-      case "i":
-        modes.inviteOnly = on;
-        return null;
-      case "m":
-        modes.moderated = on;
-        return null;
-      case "n":
-        modes.noExternal = on;
-        return null;
-      case "s":
-        modes.secret = on;
-        return null;
-      case "t":
-        modes.topicLocked = on;
-        return null;
-      default:
-        return RoomError.UnknownMode;
-    }
   }
 
   private leave(room: Room, user: User): void {
@@ -545,13 +882,13 @@ export class RoomRegistry {
     }
   }
 
-  private remember(user: User, nick: string): void {
+  private remember(user: User, nick: string, time: number): void {
     this.whowas.push({
       nick,
       username: user.username,
       hostname: user.hostname,
       realname: user.realname,
-      leftAt: Date.now(),
+      leftAt: time,
     });
     if (this.whowas.length > this.limits.whowasEntries) this.whowas.shift();
   }
@@ -575,6 +912,50 @@ export class RoomRegistry {
     }
     if (first) first.deliver(event, firstUsers);
     if (others) for (const [frontend, users] of others) frontend.deliver(event, users);
+  }
+}
+
+/** Whether `stamp` is the latest change to `field` of `room`; if so it is noted as such. */
+function newer(room: Room, field: string, stamp: Stamp): boolean {
+  const previous = room.stamps.get(field);
+  if (previous && compareStamps(stamp, previous) < 0) return false;
+  room.stamps.set(field, { time: stamp.time, origin: stamp.origin, id: stamp.id });
+  return true;
+}
+
+/** A room's state with its stamps, as a join carries it. */
+export function snapshotOf(room: Room): RoomSnapshot {
+  return {
+    name: room.name,
+    ref: room.ref,
+    created: room.created,
+    topic: room.topic ? { ...room.topic } : null,
+    modes: { ...room.modes },
+    bans: room.bans.map((ban) => ({ ...ban })),
+    stamps: Object.fromEntries(room.stamps),
+  };
+}
+
+/** Take from `snapshot` each field it changed later than `room` did (both under the same creation). */
+function merge(room: Room, snapshot: RoomSnapshot): void {
+  if (compareStamps(snapshot.created, room.created) !== 0) return;
+  for (const [field, stamp] of Object.entries(snapshot.stamps)) {
+    const ours = room.stamps.get(field);
+    if (ours && compareStamps(stamp, ours) <= 0) continue;
+    room.stamps.set(field, stamp);
+    if (field === "topic") room.topic = snapshot.topic ? { ...snapshot.topic } : null;
+    else if (field === "k") room.modes.key = snapshot.modes.key;
+    else if (field === "l") room.modes.limit = snapshot.modes.limit;
+    else if (field.startsWith("b:")) {
+      const key = field.slice(2);
+      const at = room.bans.findIndex((ban) => fold(ban.mask) === key);
+      const theirs = snapshot.bans.find((ban) => fold(ban.mask) === key);
+      if (at !== -1) room.bans.splice(at, 1);
+      if (theirs) room.bans.push({ ...theirs });
+    } else {
+      const flag = FLAG_FIELDS[field];
+      if (flag) room.modes[flag] = snapshot.modes[flag];
+    }
   }
 }
 
@@ -610,7 +991,7 @@ export function globMatch(pattern: string, text: string): boolean {
   return p === pattern.length;
 }
 
-/** A user as the bus carries it. */
+/** A user as an operation carries it. */
 export function describeUser(user: User): UserInfo {
   return {
     id: user.id,
@@ -620,7 +1001,9 @@ export function describeUser(user: User): UserInfo {
     realname: user.realname,
     protocol: user.protocol,
     away: user.away,
+    invisible: user.invisible,
     oper: user.oper,
+    wallops: user.wallops,
     connectedAt: user.connectedAt * 1000,
   };
 }

@@ -1,10 +1,16 @@
 // A room: its members and their status, topic, modes, bans and invitations. The registry changes it; the
 // front-ends read it.
+import type { Stamp } from "./operations.js";
 import type { User } from "./user.js";
 
 export interface MemberStatus {
   op: boolean;
   voice: boolean;
+  /** The id of the join that began this membership: a part, kick or status change names it. */
+  member: string;
+  /** The last +o/-o and +v/-v on this membership, for the later of two at once to win everywhere. */
+  opStamp: Stamp | null;
+  voiceStamp: Stamp | null;
 }
 
 export interface Topic {
@@ -36,9 +42,8 @@ export interface RoomModes {
   limit: number | null;
 }
 
-export class Room {
-  topic: Topic | null = null;
-  readonly modes: RoomModes = {
+export function defaultModes(): RoomModes {
+  return {
     inviteOnly: false,
     moderated: false,
     noExternal: true,
@@ -47,11 +52,17 @@ export class Room {
     key: null,
     limit: null,
   };
+}
+
+export class Room {
+  topic: Topic | null = null;
+  readonly modes: RoomModes = defaultModes();
   readonly bans: Ban[] = [];
-  /** Folded nicks invited past +i; an invitation is used up by the join. */
-  readonly invited = new Set<string>();
+  /** Ids of users invited past +i; an invitation is used up by the join. */
+  readonly invited = new Set<number>();
   readonly members = new Map<User, MemberStatus>();
-  readonly createdAt = Date.now();
+  /** The stamp of each field's last change: "topic", a mode letter, "b:" and a folded ban mask. */
+  readonly stamps = new Map<string, Stamp>();
 
   constructor(
     /** As first written, with its '#'. */
@@ -60,7 +71,30 @@ export class Room {
     readonly key: string,
     /** The seed protocol's ROOM_REF: never reused for another room. */
     readonly ref: number,
+    /** The join that created it: of two rooms made at once on two nodes, the older stays. */
+    public created: Stamp,
   ) {}
+
+  /** When it was created, in milliseconds (RPL_CREATIONTIME). */
+  get createdAt(): number {
+    return this.created.time;
+  }
+
+  /** Back to a new room's state under an older creation stamp: the room lost a creation race. */
+  reset(created: Stamp): void {
+    this.created = created;
+    this.topic = null;
+    Object.assign(this.modes, defaultModes());
+    this.bans.length = 0;
+    this.invited.clear();
+    this.stamps.clear();
+    for (const status of this.members.values()) {
+      status.op = false;
+      status.voice = false;
+      status.opStamp = null;
+      status.voiceStamp = null;
+    }
+  }
 
   isOp(user: User): boolean {
     return this.members.get(user)?.op === true;

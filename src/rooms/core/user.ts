@@ -1,12 +1,13 @@
 // A person in the rooms, whichever protocol they speak. The core knows users only through this.
 import type { Frontend } from "./events.js";
+import type { Protocol } from "./operations.js";
 import type { Room } from "./room.js";
 
-export type Protocol = "irc" | "seed";
+export type { Protocol };
 
 const NO_ROOMS: ReadonlySet<Room> = new Set();
 
-export function unixSeconds(ms = Date.now()): number {
+export function unixSeconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
 
@@ -19,11 +20,13 @@ export class User {
   away: string | null = null;
   invisible = false;
   oper = false;
+  /** +w: hears WALLOPS. */
+  wallops = false;
   /** Null until the first join: most of thousands of idle users may never join a room. */
   private joined: Set<Room> | null = null;
   /** Seconds since the epoch, as WHOIS reports them: small integers, not a boxed number per user. */
-  readonly connectedAt = unixSeconds();
-  lastActiveAt = unixSeconds();
+  readonly connectedAt: number;
+  lastActiveAt: number;
 
   constructor(
     /** The connection id: unique in this process; the seed protocol's JOIN_ID. */
@@ -32,9 +35,13 @@ export class User {
     readonly frontend: Frontend,
     nick: string,
     hostname: string,
+    /** When the connection came, in milliseconds since the epoch. */
+    connectedAtMs: number,
   ) {
     this.nick = nick;
     this.hostname = hostname;
+    this.connectedAt = unixSeconds(connectedAtMs);
+    this.lastActiveAt = this.connectedAt;
   }
 
   /** The rooms this user is in. */

@@ -1,7 +1,7 @@
 // Channels: JOIN, PART, TOPIC, NAMES, LIST, KICK, INVITE, MODE (channel and user modes).
 
 import { lineSafe, needsTrailing } from "../../protocol/irc/message.js";
-import { formatModeChanges, parseChannelModes, parseUserModes } from "../../protocol/irc/modes.js";
+import { parseChannelModes, parseUserModes } from "../../protocol/irc/modes.js";
 import {
   ERR_BADCHANNELKEY,
   ERR_BANLISTFULL,
@@ -34,7 +34,7 @@ import {
 } from "../../protocol/irc/numerics.js";
 import { fold } from "../core/casemap.js";
 import type { ModeChange } from "../core/events.js";
-import { RoomError } from "../core/registry.js";
+import { RoomError, type UserModes } from "../core/registry.js";
 import type { Room } from "../core/room.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
@@ -298,22 +298,20 @@ function userMode(client: IrcClient, nick: string, params: string[]): void {
   }
   const { changes, unknown } = parseUserModes(modestring);
   if (unknown.length > 0) client.numeric(ERR_UMODEUNKNOWNFLAG, "Unknown MODE flag");
-  const applied: Array<{ sign: "+" | "-"; mode: string }> = [];
+  const modes: UserModes = {};
   for (const change of changes) {
     const on = change.sign === "+";
-    if (change.mode === "i" && user.invisible !== on) client.registry.setInvisible(user, on);
-    else if (change.mode === "w" && client.wallops !== on) client.wallops = on;
-    else if (change.mode === "o" && !on && user.oper)
-      client.registry.setOper(user, false); // +o only through OPER
-    else continue;
-    applied.push(change);
+    if (change.mode === "i") modes.invisible = on;
+    else if (change.mode === "w") modes.wallops = on;
+    else if (change.mode === "o" && !on) modes.oper = false; // +o only through OPER
   }
-  if (applied.length > 0)
-    client.send(`:${user.mask} MODE ${user.nick} :${formatModeChanges(applied)[0] as string}`);
+  // The change comes back as the core's event: `:nick MODE nick :+i`.
+  client.registry.setUserModes(user, modes);
 }
 
 export function userModes(client: IrcClient): string {
-  return `+${client.user.invisible ? "i" : ""}${client.user.oper ? "o" : ""}${client.wallops ? "w" : ""}`;
+  const { user } = client;
+  return `+${user.invisible ? "i" : ""}${user.oper ? "o" : ""}${user.wallops ? "w" : ""}`;
 }
 
 export const channelCommands: CommandTable = {

@@ -2,6 +2,7 @@
 // command table. Handlers live in one file per command group; this file does the checks they share.
 
 import {
+  encodeLine,
   type IrcInput,
   MAX_BODY_BYTES,
   MAX_CLIENT_TAG_BYTES,
@@ -18,11 +19,12 @@ import {
 import { LineError } from "../../protocol/line-framer.js";
 import type { LineConnection, OverflowListener } from "../../transport/line-connection.js";
 import type { RoomsConfig } from "../config.js";
-import type { RoomRegistry } from "../core/registry.js";
+import type { RoomError, RoomRegistry } from "../core/registry.js";
 import { User } from "../core/user.js";
 import type { RoomsClient } from "../hub.js";
 import type { RoomsInput } from "../session.js";
 import { COMMANDS } from "./commands.js";
+import { type ErrorSubject, ircError } from "./errors.js";
 import type { IrcFrontend } from "./frontend.js";
 import { ircHostname } from "./replies.js";
 
@@ -33,8 +35,9 @@ export class IrcUser extends User {
     id: number,
     frontend: IrcFrontend,
     hostname: string,
+    connectedAt: number,
   ) {
-    super(id, "irc", frontend, "*", hostname);
+    super(id, "irc", frontend, "*", hostname, connectedAt);
   }
 }
 
@@ -49,8 +52,6 @@ export class IrcClient implements RoomsClient, OverflowListener {
   password: string | null = null;
   nickGiven = false;
   userGiven = false;
-  /** +w: receives WALLOPS. */
-  wallops = false;
   /** The connection is closing: nothing more is read or done. */
   closing = false;
   /** What others are told when this connection goes without a QUIT of its own. */
@@ -72,6 +73,7 @@ export class IrcClient implements RoomsClient, OverflowListener {
       frontend.context.registry.userId(conn.id),
       frontend,
       ircHostname(conn.peer.address),
+      frontend.context.clock.now(),
     );
     conn.overflowListener = this;
   }
@@ -81,7 +83,7 @@ export class IrcClient implements RoomsClient, OverflowListener {
     this.quitReason = "SendQ exceeded";
     // Called while sockets are being flushed: the QUIT goes out once that is done.
     queueMicrotask(() => this.frontend.context.registry.remove(this.user, "SendQ exceeded"));
-    return "ERROR :SendQ exceeded\r";
+    return lastLine("SendQ exceeded");
   }
 
   get registry(): RoomRegistry {
@@ -103,8 +105,8 @@ export class IrcClient implements RoomsClient, OverflowListener {
 
   /** One line, without CR LF. */
   send(line: string): void {
-    if (burst !== null && burst.client === this) burst.text += `${line}\r\n`;
-    else this.conn.send(`${line}\r`);
+    if (burst !== null && burst.client === this) burst.text += encodeLine(line);
+    else this.conn.sendBytes(Buffer.from(encodeLine(line)));
   }
 
   /**
@@ -135,6 +137,12 @@ export class IrcClient implements RoomsClient, OverflowListener {
     if (line.length > MAX_BODY_BYTES / 3 && utf8Length(line) > MAX_BODY_BYTES)
       line = numericLine(`:${this.frontend.serverName} ${code} ${this.name}`, params, ECHO_BYTES);
     this.send(line);
+  }
+
+  /** A refusal from the core, told as the error table says. */
+  refuse(error: RoomError, subject: ErrorSubject): void {
+    const [code, ...params] = ircError(error, subject);
+    this.numeric(code, ...params);
   }
 
   // ---- RoomsClient
@@ -183,7 +191,7 @@ export class IrcClient implements RoomsClient, OverflowListener {
     this.closing = true;
     this.quitReason = reason;
     this.frontend.context.registry.remove(this.user, reason);
-    this.conn.close(`ERROR :${error}\r`);
+    this.conn.close(lastLine(error));
   }
 
   // ---- dispatch
@@ -235,6 +243,11 @@ export class IrcClient implements RoomsClient, OverflowListener {
       this.send(`PING :${this.frontend.serverName}`);
     }
   }
+}
+
+/** `ERROR :<reason>` as the last line of a connection (the connection adds the LF). */
+export function lastLine(reason: string): string {
+  return encodeLine(`ERROR :${reason}`).slice(0, -1);
 }
 
 /** The burst being built by `inOnePiece`, for one client (one at a time: building is synchronous). */

@@ -2,7 +2,7 @@
 // capabilities change the bytes (server-time, message-tags), so at most one variant per capability set is
 // built, lazily. Text from the seed protocol is made line-safe and every line fits 512 bytes.
 
-import { formatTags, needsTrailing } from "../../protocol/irc/message.js";
+import { encodeLine, formatTags, needsTrailing } from "../../protocol/irc/message.js";
 import { formatModeChanges } from "../../protocol/irc/modes.js";
 import type { RoomEvent } from "../core/events.js";
 import type { Room } from "../core/room.js";
@@ -18,11 +18,12 @@ export class EventLine {
 
   constructor(
     private readonly body: string,
+    /** The operation's time, as server-time tells it. */
     private readonly time: number,
-    /** Client-only tags, formatted without '@' ("+typing=active"), or "". */
-    private readonly clientTags = "",
+    /** Tags for message-tags clients (msgid, client-only tags), formatted without '@', or "". */
+    private readonly messageTags = "",
   ) {
-    this.mask = clientTags === "" ? Cap.ServerTime : Cap.ServerTime | Cap.MessageTags;
+    this.mask = messageTags === "" ? Cap.ServerTime : Cap.ServerTime | Cap.MessageTags;
   }
 
   /** The line with CR LF, encoded, for a client with these capabilities. */
@@ -32,8 +33,8 @@ export class EventLine {
     if (line === undefined) {
       let tags = "";
       if (index & Cap.ServerTime) tags = `time=${new Date(this.time).toISOString()}`;
-      if (index & Cap.MessageTags) tags = tags === "" ? this.clientTags : `${tags};${this.clientTags}`;
-      line = Buffer.from(tags === "" ? `${this.body}\r\n` : `@${tags} ${this.body}\r\n`);
+      if (index & Cap.MessageTags) tags = tags === "" ? this.messageTags : `${tags};${this.messageTags}`;
+      line = Buffer.from(encodeLine(this.body, tags));
       this.variants[index] = line;
     }
     return line;
@@ -52,24 +53,33 @@ export function clientTagsOf(tags: Readonly<Record<string, string>> | undefined)
   return only ? formatTags(only).slice(1) : "";
 }
 
+const COMMANDS = { privmsg: "PRIVMSG", notice: "NOTICE", tagmsg: "TAGMSG" } as const;
+
 export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients: readonly IrcUser[]): void {
   switch (event.type) {
     case "message": {
-      const command = event.kind === "notice" ? "NOTICE" : "PRIVMSG";
       const target = event.room ? event.room.name : (event.to?.nick ?? "*");
-      const prefix = `:${sourceOf(frontend, event.from)} ${command} ${target}`;
-      const line = new EventLine(withText(prefix, event.text), event.time, clientTagsOf(event.tags));
+      const prefix = `:${sourceOf(frontend, event.from)} ${COMMANDS[event.kind]} ${target}`;
+      const tagmsg = event.kind === "tagmsg";
+      const clientTags = clientTagsOf(event.tags);
+      const line = new EventLine(
+        tagmsg ? prefix : withText(prefix, event.text),
+        event.time,
+        clientTags === "" ? `msgid=${event.id}` : `msgid=${event.id};${clientTags}`,
+      );
       const from = event.from;
       for (const user of recipients) {
         const client = user.client;
         // The sender sees its own message only with echo-message (or when it wrote to itself).
         if (user === from && event.to !== from && !client.has(Cap.EchoMessage)) continue;
+        // Tags alone mean nothing to a client without message-tags.
+        if (tagmsg && !client.has(Cap.MessageTags)) continue;
         client.sendRaw(line.for(client.caps));
       }
       return;
     }
     case "join": {
-      const line = new EventLine(`:${event.user.mask} JOIN ${event.room.name}`, Date.now());
+      const line = new EventLine(`:${event.user.mask} JOIN ${event.room.name}`, event.time);
       for (const user of recipients) {
         user.client.sendRaw(line.for(user.client.caps));
         if (user === event.user) joined(user.client, event.room);
@@ -78,53 +88,73 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
     }
     case "part": {
       const prefix = `:${event.user.mask} PART ${event.room.name}`;
-      fanOut(recipients, event.reason === "" ? prefix : withText(prefix, event.reason));
+      fanOut(recipients, event.reason === "" ? prefix : withText(prefix, event.reason), event.time);
       return;
     }
     case "kick": {
       const prefix = `:${sourceOf(frontend, event.by)} KICK ${event.room.name} ${event.user.nick}`;
-      fanOut(recipients, withText(prefix, event.reason));
+      fanOut(recipients, withText(prefix, event.reason), event.time);
       return;
     }
     case "quit":
-      fanOut(recipients, withText(`:${event.user.mask} QUIT`, event.reason));
+      fanOut(recipients, withText(`:${event.user.mask} QUIT`, event.reason), event.time);
       return;
     case "nick": {
       const user = event.user;
       const old = `${event.old}!${user.username || event.old}@${user.hostname}`;
-      fanOut(recipients, `:${old} NICK ${user.nick}`);
+      fanOut(recipients, `:${old} NICK ${user.nick}`, event.time);
       return;
     }
     case "topic": {
       const prefix = `:${sourceOf(frontend, event.by)} TOPIC ${event.room.name}`;
-      fanOut(recipients, withText(prefix, event.topic?.text ?? ""));
+      fanOut(recipients, withText(prefix, event.topic?.text ?? ""), event.time);
       return;
     }
     case "mode": {
       const words = formatModeChanges(event.changes);
       const last = words.length - 1;
       if (last > 0 && needsTrailing(words[last] as string)) words[last] = `:${words[last]}`;
-      fanOut(recipients, `:${sourceOf(frontend, event.by)} MODE ${event.room.name} ${words.join(" ")}`);
+      const body = `:${sourceOf(frontend, event.by)} MODE ${event.room.name} ${words.join(" ")}`;
+      fanOut(recipients, body, event.time);
+      return;
+    }
+    case "umode": {
+      const { user } = event;
+      const body = `:${user.mask} MODE ${user.nick} :${formatModeChanges(event.changes)[0] as string}`;
+      fanOut(recipients, body, event.time);
       return;
     }
     case "invite":
-      fanOut(recipients, `:${sourceOf(frontend, event.by)} INVITE ${event.user.nick} ${event.room.name}`);
+      fanOut(
+        recipients,
+        `:${sourceOf(frontend, event.by)} INVITE ${event.user.nick} ${event.room.name}`,
+        event.time,
+      );
       return;
     case "away": {
       const prefix = `:${event.user.mask} AWAY`;
       const line = new EventLine(
         event.user.away === null ? prefix : withText(prefix, event.user.away),
-        Date.now(),
+        event.time,
       );
       for (const user of recipients)
         if (user.client.has(Cap.AwayNotify)) user.client.sendRaw(line.for(user.client.caps));
       return;
     }
+    case "wallops": {
+      const line = new EventLine(
+        withText(`:${sourceOf(frontend, event.from)} WALLOPS`, event.text),
+        event.time,
+      );
+      for (const user of recipients)
+        if (user.client.registered) user.client.sendRaw(line.for(user.client.caps));
+      return;
+    }
   }
 }
 
-function fanOut(recipients: readonly IrcUser[], body: string): void {
-  const line = new EventLine(body, Date.now());
+function fanOut(recipients: readonly IrcUser[], body: string, time: number): void {
+  const line = new EventLine(body, time);
   for (const user of recipients) user.client.sendRaw(line.for(user.client.caps));
 }
 

@@ -3,17 +3,17 @@ import { type IsupportValues, isupportLines, isupportTokens } from "../../protoc
 import type { LineConnection } from "../../transport/line-connection.js";
 import { VERSION } from "../../version.js";
 import { CASEMAPPING } from "../core/casemap.js";
+import type { Timer } from "../core/clock.js";
 import type { RoomEvent } from "../core/events.js";
 import type { User } from "../core/user.js";
 import type { RoomsContext, RoomsFrontend } from "../hub.js";
-import { IrcClient, type IrcUser } from "./client.js";
+import { IrcClient, type IrcUser, lastLine } from "./client.js";
 import { deliverEvent } from "./deliver.js";
 import { AWAY_LENGTH, KICK_LENGTH, MAX_BANS, MAX_MODES, MAX_TARGETS, USER_LENGTH } from "./limits.js";
 
 export class IrcFrontend implements RoomsFrontend {
   /** Every open IRC connection, registered or not. */
   readonly clients = new Set<IrcClient>();
-  readonly startedAt = new Date();
   readonly version = `tcpchat-${VERSION}`;
   /** The 005 lines' tokens, built once. */
   readonly isupport: string[][];
@@ -22,7 +22,7 @@ export class IrcFrontend implements RoomsFrontend {
   maxLocalUsers = 0;
   /** The most users at once, both protocols (RPL_GLOBALUSERS). */
   maxGlobalUsers = 0;
-  private keepalive: NodeJS.Timeout | null = null;
+  private keepalive: Timer | null = null;
   /** Keepalive sweeps so far, from 1: the clock clients note when they were last heard from. */
   sweep = 1;
 
@@ -74,15 +74,19 @@ export class IrcFrontend implements RoomsFrontend {
     const interval = this.context.config.pingIntervalMs;
     const period = Math.max(25, Math.min(interval / 4, 5000));
     const sweeps = Math.ceil(interval / period);
-    this.keepalive = setInterval(() => {
+    this.keepalive = this.context.clock.every(period, () => {
       this.sweep += 1;
       for (const client of this.clients) client.keepalive(this.sweep, sweeps);
       if (this.clients.size === 0 && this.keepalive) {
-        clearInterval(this.keepalive);
+        this.keepalive.cancel();
         this.keepalive = null;
       }
-    }, period);
-    this.keepalive.unref();
+    });
+  }
+
+  /** A connection refused before it said anything (too many from its address, the server stopping). */
+  refuse(conn: LineConnection, reason: string): void {
+    conn.close(lastLine(reason));
   }
 
   deliver(event: RoomEvent, recipients: readonly User[]): void {

@@ -1,11 +1,7 @@
 // Messages: PRIVMSG, NOTICE, TAGMSG, AWAY.
 import { type IrcInput, lineSafe, truncateUtf8 } from "../../protocol/irc/message.js";
 import {
-  ERR_CANNOTSENDTOCHAN,
-  ERR_CANTSENDTOUSER,
   ERR_NORECIPIENT,
-  ERR_NOSUCHCHANNEL,
-  ERR_NOSUCHNICK,
   ERR_NOTEXTTOSEND,
   ERR_TOOMANYTARGETS,
   RPL_AWAY,
@@ -15,10 +11,8 @@ import {
 import { RoomError } from "../core/registry.js";
 import { Room } from "../core/room.js";
 import type { User } from "../core/user.js";
-import { Cap } from "./caps.js";
-import type { IrcClient, IrcUser } from "./client.js";
+import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
-import { clientTagsOf, EventLine } from "./deliver.js";
 import { AWAY_LENGTH, MAX_TARGETS } from "./limits.js";
 
 // PRIVMSG <target>{,<target>} <text>
@@ -54,17 +48,8 @@ function send(client: IrcClient, params: string[], message: IrcInput, kind: "pri
     const target = findTarget(client, name, quiet);
     if (!target) return;
     const error = client.registry.message(client.user, target, text, kind, tags);
-    if (error === RoomError.NoPrivateMessages) {
-      if (!quiet)
-        client.numeric(
-          ERR_CANTSENDTOUSER,
-          name,
-          "They use the seed rooms protocol, which has no private messages",
-        );
-      return;
-    }
     if (error !== null) {
-      if (!quiet) client.numeric(ERR_CANNOTSENDTOCHAN, name, "Cannot send to channel");
+      if (!quiet) client.refuse(error, target instanceof Room ? { channel: name } : { nick: name });
       return;
     }
     if (!quiet && !(target instanceof Room) && target.away !== null)
@@ -76,8 +61,8 @@ function send(client: IrcClient, params: string[], message: IrcInput, kind: "pri
 function findTarget(client: IrcClient, name: string, quiet: boolean): Room | User | undefined {
   const found = name.startsWith("#") ? client.registry.findRoom(name) : client.registry.findUser(name);
   if (!found && !quiet) {
-    if (name.startsWith("#")) client.numeric(ERR_NOSUCHCHANNEL, name, "No such channel");
-    else client.numeric(ERR_NOSUCHNICK, name, "No such nick/channel");
+    if (name.startsWith("#")) client.refuse(RoomError.NoSuchRoom, { channel: name });
+    else client.refuse(RoomError.NoSuchNick, { nick: name });
   }
   return found;
 }
@@ -94,12 +79,11 @@ function onlyClientTags(tags: Readonly<Record<string, string>>): Record<string, 
 }
 
 // TAGMSG <target>{,<target>}
-// Only tags, so only for IRC clients with message-tags: it bypasses the rooms core (the seed protocol has no
-// use for it) but obeys the same rules for who may speak.
+// Only tags: a message like any other in the core (it reaches every node), told to IRC clients with
+// message-tags only. The same rules for who may speak.
 function tagmsg(client: IrcClient, params: string[], message: IrcInput): void {
-  const tags = clientTagsOf(message.tags);
-  if (tags === "") return;
-  const { registry, user } = client;
+  const tags = onlyClientTags(message.tags);
+  if (!tags) return;
   (params[0] as string).split(",").forEach((name, i) => {
     if (name === "") return;
     if (i >= MAX_TARGETS) {
@@ -108,25 +92,9 @@ function tagmsg(client: IrcClient, params: string[], message: IrcInput): void {
     }
     const target = findTarget(client, name, false);
     if (!target) return;
-    let recipients: Iterable<User>;
-    if (target instanceof Room) {
-      if (registry.canSend(user, target) !== null) {
-        client.numeric(ERR_CANNOTSENDTOCHAN, name, "Cannot send to channel");
-        return;
-      }
-      recipients = target.members.keys();
-    } else {
-      recipients = target === user ? [user] : [target, user];
-    }
-    const targetName = target instanceof Room ? target.name : target.nick;
-    const line = new EventLine(`:${user.mask} TAGMSG ${targetName}`, Date.now(), tags);
-    for (const recipient of recipients) {
-      if (recipient.frontend !== client.frontend) continue;
-      const other = (recipient as IrcUser).client;
-      if (!other.has(Cap.MessageTags)) continue;
-      if (recipient === user && target !== user && !other.has(Cap.EchoMessage)) continue;
-      other.sendRaw(line.for(other.caps));
-    }
+    const error = client.registry.message(client.user, target, "", "tagmsg", tags);
+    // A seed user cannot hear tags: nothing to tell.
+    if (error !== null && error !== RoomError.NoPrivateMessages) client.refuse(error, { channel: name });
   });
 }
 

@@ -13,7 +13,7 @@ import { RoomError } from "../core/registry.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { KICK_LENGTH } from "./limits.js";
-import { checkRoomName, roomOr403, sameSecret, userOr401, withText } from "./replies.js";
+import { checkRoomName, roomOr403, sameSecret, userOr401 } from "./replies.js";
 
 /** 481 unless the client is an operator; true when it is. */
 function isOper(client: IrcClient): boolean {
@@ -34,12 +34,8 @@ function oper(client: IrcClient, params: string[]): void {
     client.numeric(ERR_PASSWDMISMATCH, "Password incorrect");
     return;
   }
-  const { user } = client;
   client.numeric(RPL_YOUREOPER, "You are now an IRC operator");
-  if (!user.oper) {
-    client.registry.setOper(user, true);
-    client.send(`:${user.mask} MODE ${user.nick} :+o`);
-  }
+  client.registry.setUserModes(client.user, { oper: true });
 }
 
 // KILL <nickname> [<comment>]
@@ -48,19 +44,14 @@ function kill(client: IrcClient, params: string[]): void {
   const target = userOr401(client, params[0] as string);
   if (!target) return;
   const comment = truncateUtf8(params[1] || "No reason given", KICK_LENGTH);
-  const reason = `Killed (${client.user.nick} (${comment}))`;
-  // Its own front-end closes the connection in its protocol's words; then it leaves the rooms (a no-op when
-  // the front-end has already removed it).
-  target.frontend.disconnect?.(target, reason);
-  client.registry.remove(target, reason);
+  // The target's own node closes the connection in its protocol's words, then tells everyone it quit.
+  client.registry.kill(client.user, target, `Killed (${client.user.nick} (${comment}))`);
 }
 
 // WALLOPS <text>
 function wallops(client: IrcClient, params: string[]): void {
   if (!isOper(client)) return;
-  const line = Buffer.from(`${withText(`:${client.user.mask} WALLOPS`, params[0] as string)}\r\n`);
-  for (const other of client.frontend.clients)
-    if (other.registered && (other.wallops || other.user.oper)) other.sendRaw(line);
+  client.registry.wallops(client.user, params[0] as string);
 }
 
 // SAJOIN <nickname> <channel>

@@ -115,7 +115,7 @@ function whois(client: IrcClient, params: string[]): void {
   client.numeric(RPL_WHOISSERVER, target.nick, client.frontend.serverName, where);
   if (target.away !== null) client.numeric(RPL_AWAY, target.nick, lineSafe(target.away));
   if (target.oper) client.numeric(RPL_WHOISOPERATOR, target.nick, "is an IRC operator");
-  const idle = Math.max(0, unixSeconds() - target.lastActiveAt);
+  const idle = Math.max(0, unixSeconds(client.frontend.context.clock.now()) - target.lastActiveAt);
   const signon = target.connectedAt;
   client.numeric(RPL_WHOISIDLE, target.nick, String(idle), String(signon), "seconds idle, signon time");
   client.numeric(RPL_ENDOFWHOIS, target.nick, "End of /WHOIS list");
@@ -174,7 +174,8 @@ function version(client: IrcClient): void {
 
 // TIME
 function time(client: IrcClient): void {
-  client.numeric(RPL_TIME, client.frontend.serverName, new Date().toUTCString());
+  const now = new Date(client.frontend.context.clock.now());
+  client.numeric(RPL_TIME, client.frontend.serverName, now.toUTCString());
 }
 
 // INFO
@@ -183,7 +184,7 @@ function info(client: IrcClient): void {
   for (const line of [
     `${frontend.version}: a chat-server toolkit`,
     "Rooms shared by IRC and the seed rooms protocol: #lobby here is the seed room lobby.",
-    `Started ${frontend.startedAt.toUTCString()}`,
+    `Started ${new Date(frontend.context.startedAt).toUTCString()}`,
   ])
     client.numeric(RPL_INFO, line);
   client.numeric(RPL_ENDOFINFO, "End of /INFO list");

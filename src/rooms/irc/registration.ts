@@ -163,7 +163,10 @@ function welcome(client: IrcClient): void {
   const server = frontend.serverName;
   client.numeric(RPL_WELCOME, `Welcome to the ${network} IRC Network ${user.mask}`);
   client.numeric(RPL_YOURHOST, `Your host is ${server}, running version ${frontend.version}`);
-  client.numeric(RPL_CREATED, `This server was created ${frontend.startedAt.toUTCString()}`);
+  client.numeric(
+    RPL_CREATED,
+    `This server was created ${new Date(frontend.context.startedAt).toUTCString()}`,
+  );
   client.numeric(
     RPL_MYINFO,
     server,

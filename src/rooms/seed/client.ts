@@ -7,10 +7,10 @@ import { errorReply, heloReply, leftReply, SeedError, type SeedInput } from "../
 import type { Endpoint, LineConnection, OverflowListener } from "../../transport/line-connection.js";
 import { fold } from "../core/casemap.js";
 import { RoomError, type RoomRegistry } from "../core/registry.js";
-import type { Room } from "../core/room.js";
 import { User } from "../core/user.js";
 import type { RoomsClient } from "../hub.js";
 import type { RoomsInput } from "../session.js";
+import { seedError } from "./errors.js";
 import type { SeedFrontend } from "./frontend.js";
 
 export class SeedUser extends User {
@@ -19,20 +19,12 @@ export class SeedUser extends User {
     id: number,
     frontend: SeedFrontend,
     hostname: string,
+    connectedAt: number,
   ) {
-    super(id, "seed", frontend, "", hostname);
+    super(id, "seed", frontend, "", hostname, connectedAt);
     this.realname = "seed rooms protocol client";
   }
 }
-
-/** Why a join was refused, for ERROR_DESCRIPTION. */
-const JOIN_REFUSALS: Partial<Record<RoomError, string>> = {
-  [RoomError.TooManyRooms]: "too many rooms: leave one first",
-  [RoomError.RoomFull]: "the room is full",
-  [RoomError.InviteOnly]: "the room is invitation only",
-  [RoomError.Banned]: "you are banned from the room",
-  [RoomError.BadKey]: "the room needs a key (join it over IRC)",
-};
 
 export class SeedClient implements RoomsClient, OverflowListener {
   readonly user: SeedUser;
@@ -51,6 +43,7 @@ export class SeedClient implements RoomsClient, OverflowListener {
       frontend.context.registry.userId(conn.id),
       frontend,
       unmapped(conn.peer.address),
+      frontend.context.clock.now(),
     );
     conn.overflowListener = this;
   }
@@ -172,10 +165,7 @@ export class SeedClient implements RoomsClient, OverflowListener {
     this.joiningAs = seedName;
     const result = this.registry.join(this.user, roomName);
     this.joiningAs = null;
-    if ("error" in result) {
-      const refusal = JOIN_REFUSALS[result.error];
-      this.error(SeedError.CannotJoin, `cannot join ${seedName}: ${refusal ?? result.error}`);
-    }
+    if ("error" in result) this.error(...seedError(result.error, { room: seedName }));
   }
 
   /** The first join names the connection; later requests must use the same name. */
@@ -244,7 +234,7 @@ export class SeedClient implements RoomsClient, OverflowListener {
       return;
     }
     const error = this.registry.message(this.user, room, message, "privmsg");
-    if (error) this.error(SeedError.CannotSend, cannotSend(room));
+    if (error) this.error(...seedError(error, { room: room.name.slice(1) }));
   }
 
   private kill(): void {
@@ -259,11 +249,6 @@ export class SeedClient implements RoomsClient, OverflowListener {
     log.warn({ conn: this.conn.id, peer: this.conn.peer }, "KILL_SERVICE received");
     this.frontend.context.stopServer(`KILL_SERVICE from ${this.user.hostname}`);
   }
-}
-
-function cannotSend(room: Room): string {
-  const why = room.modes.moderated ? "the room is moderated" : "you are banned from the room";
-  return `cannot send to ${room.name.slice(1)}: ${why}`;
 }
 
 /** A reply's lines as one write: the connection adds the last LF. */

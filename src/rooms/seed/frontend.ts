@@ -3,6 +3,7 @@
 // for (modes, invitations, away) is not told.
 import {
   chatReply,
+  errorReply,
   joinedNotice,
   joinedReply,
   leftNotice,
@@ -28,6 +29,10 @@ export class SeedFrontend implements RoomsFrontend {
 
   joinedLines(seedName: string, room: Room, user: User, server: Endpoint): string[] {
     return joinedReply(seedName, server, room.ref, user.id);
+  }
+
+  refuse(conn: LineConnection, reason: string): void {
+    conn.close(block(errorReply(SeedError.ServerShutdown, reason)));
   }
 
   notice(user: User, text: string): void {
@@ -97,7 +102,8 @@ export class SeedFrontend implements RoomsFrontend {
       }
       case "message": {
         const room = event.room;
-        if (!room) return; // refused by the core: the protocol has no private messages
+        // Private messages are refused by the core (the protocol has none); tags alone say nothing here.
+        if (!room || event.kind === "tagmsg") return;
         const from = event.from ? event.from.nick : this.context.config.serverName;
         const text = seedText(from, event.text);
         if (text === null) return;
@@ -115,6 +121,8 @@ export class SeedFrontend implements RoomsFrontend {
       case "mode":
       case "invite":
       case "away":
+      case "umode":
+      case "wallops":
         return;
     }
   }

@@ -1,0 +1,117 @@
+// Every change to the rooms and their users is one operation: what happened, who did it, the node where it
+// was decided, when, and an id. An operation is decided once, on the node of the user who asked (checks →
+// an error or an operation), then applied on every node the same way without checks. Plain JSON: the bus
+// carries operations as they are. Users are named by id (unique across nodes), rooms by name.
+import type { ModeChange } from "./events.js";
+import type { Ban, RoomModes, Topic } from "./room.js";
+
+export type Protocol = "irc" | "seed";
+
+/**
+ * When and where something was decided, and its id. Stamps are totally ordered (time, then node, then id)
+ * so that every node settles concurrent changes the same way: the later change to a field wins, the older
+ * of two rooms created at once wins.
+ */
+export interface Stamp {
+  time: number;
+  origin: string;
+  id: string;
+}
+
+/** < 0 when `a` came first. Ids of one node grow in length, then in order: compare them as numbers would. */
+export function compareStamps(a: Stamp, b: Stamp): number {
+  if (a.time !== b.time) return a.time - b.time;
+  if (a.origin !== b.origin) return a.origin < b.origin ? -1 : 1;
+  if (a.id.length !== b.id.length) return a.id.length - b.id.length;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export interface UserInfo {
+  id: number;
+  nick: string;
+  username: string;
+  hostname: string;
+  realname: string;
+  protocol: Protocol;
+  away: string | null;
+  invisible: boolean;
+  oper: boolean;
+  wallops: boolean;
+  /** Milliseconds since the epoch. */
+  connectedAt: number;
+}
+
+/** A room's state with the stamp of each field's last change: what a join carries to nodes without it. */
+export interface RoomSnapshot {
+  name: string;
+  ref: number;
+  created: Stamp;
+  topic: Topic | null;
+  modes: RoomModes;
+  /** Bans in force. */
+  bans: Ban[];
+  /** The stamp of each field's last change: "topic", a mode letter, or "b:" and a folded ban mask. */
+  stamps: Record<string, Stamp>;
+}
+
+/** A member's status change carries whom it is for by id and by membership (see `member` on MemberStatus). */
+export interface StatusTarget {
+  user: number;
+  member: string;
+}
+
+export type OperationBody =
+  /** A user registered (IRC) or named itself (seed). */
+  | { t: "connect"; user: UserInfo }
+  | { t: "nick"; user: number; nick: string }
+  | { t: "quit"; user: number; reason: string }
+  /**
+   * `created`: the room's creation stamp as the deciding node knows it (this op's own for a new room).
+   * `snapshot`: the room's state there, for nodes where it is gone or not yet made.
+   */
+  | {
+      t: "join";
+      user: number;
+      room: string;
+      ref: number;
+      created: Stamp;
+      op: boolean;
+      voice: boolean;
+      snapshot: RoomSnapshot | null;
+    }
+  /** `member`: the membership left, so that a part or kick never ends a later one. */
+  | { t: "part"; user: number; room: string; member: string; reason: string }
+  | { t: "kick"; by: number | null; room: string; user: number; member: string; reason: string }
+  | { t: "invite"; by: number | null; room: string; created: Stamp; user: number }
+  | { t: "topic"; by: number | null; room: string; created: Stamp; text: string }
+  /** Changes as applied; `o` and `v` changes name their target in `targets`, index for index. */
+  | {
+      t: "mode";
+      by: number | null;
+      room: string;
+      created: Stamp;
+      changes: ModeChange[];
+      targets: Array<StatusTarget | null>;
+    }
+  | { t: "umode"; user: number; invisible?: boolean; oper?: boolean; wallops?: boolean }
+  | { t: "away"; user: number; away: string | null }
+  | {
+      t: "message";
+      kind: MessageKind;
+      from: number | null;
+      /** The room, or null for a message to one user (`to`). */
+      room: string | null;
+      to: number | null;
+      text: string;
+      /** IRC client-only tags (`+typing=active`); absent for none. */
+      tags?: Record<string, string>;
+    }
+  | { t: "wallops"; from: number | null; text: string }
+  /** Close a user's connection: its own node does, and then tells everyone it quit. */
+  | { t: "kill"; by: number | null; user: number; reason: string };
+
+export type MessageKind = "privmsg" | "notice" | "tagmsg";
+
+export type Operation = OperationBody & Stamp;
+
+export type OperationType = Operation["t"];

@@ -1,0 +1,70 @@
+// The one table from a core refusal to the IRC numeric that tells it, with its text. Handlers name the
+// subject (the channel, the nick, the mode letter, the command); the numeric's shape comes from here.
+import {
+  ERR_BADCHANMASK,
+  ERR_BADCHANNELKEY,
+  ERR_BANNEDFROMCHAN,
+  ERR_CANNOTSENDTOCHAN,
+  ERR_CANTSENDTOUSER,
+  ERR_CHANNELISFULL,
+  ERR_CHANOPRIVSNEEDED,
+  ERR_ERRONEUSNICKNAME,
+  ERR_INVITEONLYCHAN,
+  ERR_NEEDMOREPARAMS,
+  ERR_NICKNAMEINUSE,
+  ERR_NOPRIVILEGES,
+  ERR_NOSUCHCHANNEL,
+  ERR_NOSUCHNICK,
+  ERR_NOTONCHANNEL,
+  ERR_TOOMANYCHANNELS,
+  ERR_UNKNOWNMODE,
+  ERR_USERNOTINCHANNEL,
+  ERR_USERONCHANNEL,
+} from "../../protocol/irc/numerics.js";
+import type { RoomError } from "../core/errors.js";
+
+/** What a refusal is about; each numeric takes the parts it names. */
+export interface ErrorSubject {
+  channel?: string;
+  nick?: string;
+  mode?: string;
+  command?: string;
+}
+
+type Reply = (subject: ErrorSubject) => [code: string, ...params: string[]];
+
+const channel = (s: ErrorSubject) => s.channel ?? "*";
+const nick = (s: ErrorSubject) => s.nick ?? "*";
+
+export const IRC_ERRORS: Readonly<Record<RoomError, Reply>> = {
+  "no-such-nick": (s) => [ERR_NOSUCHNICK, nick(s), "No such nick/channel"],
+  "no-such-room": (s) => [ERR_NOSUCHCHANNEL, channel(s), "No such channel"],
+  "invalid-nick": (s) => [ERR_ERRONEUSNICKNAME, nick(s), "Erroneous nickname"],
+  "invalid-room-name": (s) => [ERR_BADCHANMASK, channel(s), "Bad Channel Mask"],
+  "nick-in-use": (s) => [ERR_NICKNAMEINUSE, nick(s), "Nickname is already in use"],
+  "not-in-room": (s) => [ERR_NOTONCHANNEL, channel(s), "You're not on that channel"],
+  "target-not-in-room": (s) => [ERR_USERNOTINCHANNEL, nick(s), channel(s), "They aren't on that channel"],
+  "already-in-room": (s) => [ERR_USERONCHANNEL, nick(s), channel(s), "is already on channel"],
+  "too-many-rooms": (s) => [ERR_TOOMANYCHANNELS, channel(s), "You have joined too many channels"],
+  "room-full": (s) => [ERR_CHANNELISFULL, channel(s), "Cannot join channel (+l)"],
+  "invite-only": (s) => [ERR_INVITEONLYCHAN, channel(s), "Cannot join channel (+i)"],
+  banned: (s) => [ERR_BANNEDFROMCHAN, channel(s), "Cannot join channel (+b)"],
+  "bad-key": (s) => [ERR_BADCHANNELKEY, channel(s), "Cannot join channel (+k)"],
+  "not-operator": (s) => [ERR_CHANOPRIVSNEEDED, channel(s), "You're not channel operator"],
+  "not-server-operator": () => [ERR_NOPRIVILEGES, "Permission Denied- You're not an IRC operator"],
+  moderated: (s) => [ERR_CANNOTSENDTOCHAN, channel(s), "Cannot send to channel (+m)"],
+  "no-external-messages": (s) => [ERR_CANNOTSENDTOCHAN, channel(s), "Cannot send to channel (+n)"],
+  "banned-from-sending": (s) => [ERR_CANNOTSENDTOCHAN, channel(s), "Cannot send to channel (+b)"],
+  "unknown-mode": (s) => [ERR_UNKNOWNMODE, s.mode ?? "*", "is unknown mode char to me"],
+  "need-more-params": (s) => [ERR_NEEDMOREPARAMS, s.command ?? "*", "Not enough parameters"],
+  "no-private-messages": (s) => [
+    ERR_CANTSENDTOUSER,
+    nick(s),
+    "They use the seed rooms protocol, which has no private messages",
+  ],
+};
+
+/** The numeric and its parameters (after the client's nick) for `error`. */
+export function ircError(error: RoomError, subject: ErrorSubject): [code: string, ...params: string[]] {
+  return IRC_ERRORS[error](subject);
+}
