@@ -3,9 +3,12 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { after, describe, it } from "node:test";
 import { PRESETS } from "../../src/cli/presets.js";
-import { cliSuite } from "../support/cli.js";
+import { type CliRun, cliSuite } from "../support/cli.js";
 import { LineClient } from "../support/line-client.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
+
+/** What `serve` and `lab` exit with on a usage error. */
+const USAGE_EXIT = 1;
 
 describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
   const commands = cliSuite();
@@ -58,18 +61,33 @@ describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
     }
   });
 
-  it("rejects bad options with a usage error", async () => {
-    for (const args of [
-      ["serve", "--service", "nope"],
-      ["serve", "--service", "echo", "--port", "70000"],
-      ["serve", "--service", "echo", "--model", "fork"],
-      ["serve"],
-      ["lab", "server9"],
-    ]) {
-      const run = cli(args);
-      const { code } = await run.exited;
-      assert.notEqual(code, 0, args.join(" "));
-      assert.match(run.stderr, /error/i, args.join(" "));
+  it("rejects bad options with a usage error: one line naming the option, no stack, no listener", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ["serve", "--service", "nope"],
+        /^error: option '--service <name>' argument 'nope' is invalid\. Allowed choices are echo, /,
+      ],
+      [
+        ["serve", "--service", "echo", "--port", "70000"],
+        /^error: option '--port <port>' argument '70000' is invalid\./,
+      ],
+      [
+        ["serve", "--service", "echo", "--model", "fork"],
+        /^error: option '--model <name>' argument 'fork' is invalid\./,
+      ],
+      [["serve"], /^error: required option '--service <name>' not specified$/],
+      [["lab", "server9"], /^error: no preset named 'server9'/],
+    ];
+    const started = cases.map(([args]) => cli(args));
+    for (const [i, [args, message]] of cases.entries()) {
+      const run = started[i] as CliRun;
+      const { code, signal } = await run.exited;
+      // A usage error, not a crash: the exit code serve and lab give for usage errors, and one line.
+      assert.deepEqual({ code, signal }, { code: USAGE_EXIT, signal: null }, args.join(" "));
+      const lines = run.stderr.trimEnd().split("\n");
+      assert.equal(lines.length, 1, `${args.join(" ")}: ${run.stderr}`);
+      assert.match(lines[0] as string, message, args.join(" "));
+      assert.equal(run.stdout, "", args.join(" "));
     }
   });
 

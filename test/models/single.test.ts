@@ -53,16 +53,20 @@ describe("single model", { timeout: 20_000 }, () => {
     const third = await client(server.port);
     second.send("second");
     third.send("third");
-    // Nothing is answered while the first is served.
+    // Nothing is answered while the first is served. Checked after a round trip through the server: an
+    // answer it had written to the others before this reply would have reached them first (loopback).
     assert.equal(await first.send1("still first"), "STILL FIRST");
     assert.deepEqual([second.lines, third.lines], [[], []]);
     first.send("bye");
-    await first.linesUntilClose();
+    assert.deepEqual(await first.linesUntilClose(), ["Bye"]);
     assert.equal(await second.nextLine(), "SECOND");
-    assert.equal(third.lines.length, 0);
+    // The same for the third while the second is served, after a round trip of the second's.
+    assert.equal(await second.send1("second again"), "SECOND AGAIN");
+    assert.deepEqual(third.lines, []);
     second.end();
-    await second.linesUntilClose();
+    assert.deepEqual(await second.linesUntilClose(), []);
     assert.equal(await third.nextLine(), "THIRD");
+    assert.equal(await third.send1("third again"), "THIRD AGAIN");
   });
 
   it("--busy queue: a queued client that leaves is skipped", async () => {

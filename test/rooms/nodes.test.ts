@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it as test } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
-import { type LineClient, withoutCr as strip } from "../support/line-client.js";
+import { LineClient, withoutCr as strip } from "../support/line-client.js";
 import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
 import { connectIrc, joinIrc, SeedClient, startRoomsServer } from "../support/rooms.js";
 
@@ -52,6 +52,12 @@ for (const backend of BACKENDS) {
 
     const irc = async (node: number, nick: string) => {
       const client = await connectIrc((nodes[node] as RunningServer).port, nick);
+      clients.push(client);
+      return client;
+    };
+    /** Connected to `node`, nothing sent. */
+    const raw = async (node: number) => {
+      const client = await LineClient.connect((nodes[node] as RunningServer).port);
       clients.push(client);
       return client;
     };
@@ -137,16 +143,44 @@ for (const backend of BACKENDS) {
       await other.until(/ 318 other unique /);
       other.send("NICK unique\r");
       assert.match(strip(await other.nextLine()), /^:irc\.test 433 other unique :/);
-      // Both at once: one keeps it, the other is renamed.
-      const [x, y] = await Promise.all([irc(1, "racer"), irc(2, "racer")]);
-      const renamed = await Promise.race([
-        x.until(/ NICK Guest\d+/).then(() => x),
-        y.until(/ NICK Guest\d+/).then(() => y),
-      ]);
-      assert.ok(renamed === x || renamed === y);
-      const keeper = renamed === x ? y : x;
-      keeper.send("WHOIS racer\r");
-      assert.match(strip(await keeper.nextLine()), /^:irc\.test 311 racer racer /);
+      // Both at once: two nodes give the nick out in the same instant (both registrations written in one
+      // tick, before either node can hear of the other's). The bus's claim decides: one keeps it, the other
+      // is told and renamed Guest<id>, and every node agrees on who is who.
+      const judge = await irc(0, "judge");
+      const racers = await Promise.all([1, 2].map((node) => raw(node)));
+      for (const racer of racers) racer.write("NICK racer\r\nUSER racer 0 * :racer\r\n");
+      await Promise.all(racers.map((racer) => racer.until(/^:irc\.test (376|422) racer /)));
+      const noticed = racers.map((racer) =>
+        racer.until(/ NOTICE racer :/).then((lines) => ({ racer, lines })),
+      );
+      for (const pending of noticed) pending.catch(() => {}); // the keeper's never comes
+      const { racer: loser, lines } = await Promise.race(noticed);
+      const keeper = racers.find((racer) => racer !== loser) as LineClient;
+      const notice = strip(lines.at(-1) ?? "");
+      const guest = / you are now (Guest\d+)$/.exec(notice)?.[1] ?? "";
+      assert.equal(
+        notice,
+        `:irc.test NOTICE racer :The nickname racer was taken on another node at the same moment; you are now ${guest}`,
+      );
+      assert.equal(strip(await loser.nextLine()), `:racer!racer@127.0.0.1 NICK ${guest}`);
+      // The keeper is told nothing (checked after a round trip of its own).
+      keeper.send("PING :sync\r");
+      const kept = (await keeper.until(/ PONG irc\.test :sync\r$/)).map(strip);
+      assert.deepEqual(
+        kept.filter((line) => / (NOTICE|NICK) /.test(line)),
+        [],
+      );
+      // A third node sees the keeper as racer and the loser as the guest.
+      keeper.send("PRIVMSG judge :from the keeper\r");
+      assert.equal(
+        strip((await judge.until(/ PRIVMSG judge /)).at(-1) ?? ""),
+        ":racer!racer@127.0.0.1 PRIVMSG judge :from the keeper",
+      );
+      loser.send("PRIVMSG judge :from the loser\r");
+      assert.equal(
+        strip((await judge.until(/ PRIVMSG judge /)).at(-1) ?? ""),
+        `:${guest}!racer@127.0.0.1 PRIVMSG judge :from the loser`,
+      );
     });
 
     it("keeps each sender's messages in order for every member on every node", async () => {

@@ -101,9 +101,26 @@ export class LineClient {
     return this.lines.splice(0, at + 1);
   }
 
-  /** Every line until the server closes the connection. */
-  async linesUntilClose(timeoutMs = DEFAULT_WAIT_MS): Promise<string[]> {
+  /**
+   * Every line until the server closes the connection in order (FIN). A reset fails: it is how a server
+   * drops a connection it did not finish, not a goodbye (pass `{ reset: true }` where either will do).
+   */
+  async linesUntilClose(timeoutMs = DEFAULT_WAIT_MS, options: { reset?: boolean } = {}): Promise<string[]> {
     await this.waitFor(() => this.ended, timeoutMs, "the connection to close");
+    if (this.error && !options.reset)
+      throw new Error(
+        `connection ended by ${this.error.code ?? this.error.message}, not a clean close; got ${JSON.stringify(this.lines)}`,
+      );
+    return this.lines.splice(0);
+  }
+
+  /** Every line until the connection is reset (ECONNRESET); a clean close fails. */
+  async linesUntilReset(timeoutMs = DEFAULT_WAIT_MS): Promise<string[]> {
+    await this.waitFor(() => this.ended, timeoutMs, "the connection to be reset");
+    if (this.error?.code !== "ECONNRESET")
+      throw new Error(
+        `connection ${this.error ? `ended by ${this.error.code}` : "closed cleanly"}, not reset; got ${JSON.stringify(this.lines)}`,
+      );
     return this.lines.splice(0);
   }
 
