@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { after, describe, it } from "node:test";
 import { EXIT_CODES } from "../../src/cli/connect.js";
+import { PROC_NET_MISSING, writeBytewise } from "../support/bytewise.js";
 import { bounded, type CliRun, cliSuite } from "../support/cli.js";
 import { withoutCr } from "../support/line-client.js";
 import { SCRIPT_MISSING, Screen } from "../support/screen.js";
@@ -57,17 +58,6 @@ function lineHandler(reply: (line: string) => string | null): (socket: Socket) =
 }
 
 const upperHandler = lineHandler((line) => line.toUpperCase());
-
-/** Writes `data` one byte per packet (each write after the previous one left), then closes. */
-async function writeBytewise(socket: Socket, data: Buffer): Promise<void> {
-  socket.setNoDelay(true);
-  for (const byte of data) {
-    await new Promise<void>((resolve, reject) =>
-      socket.write(Buffer.of(byte), (err) => (err ? reject(err) : resolve())),
-    );
-  }
-  socket.end();
-}
 
 describe("tcpchat connect", () => {
   const cli = cliSuite();
@@ -186,10 +176,17 @@ describe("tcpchat connect", () => {
     assert.equal(run.stdout, "welcome to the echo\nABC\n");
   });
 
-  it("scripted: server output one byte per packet", { timeout: CLI_TEST_TIMEOUT_MS }, async () => {
+  it("scripted: server output one byte per read, UTF-8 characters cut too", {
+    timeout: CLI_TEST_TIMEOUT_MS,
+    skip: PROC_NET_MISSING,
+  }, async () => {
     const text = "héllo wörld ✓\nsecond line\n";
+    // Each byte read by the client on its own before the next is written; then the server closes.
     const server = await startServer((socket) => {
-      void writeBytewise(socket, Buffer.from(text, "utf8")).catch(() => {});
+      void writeBytewise(socket, text).then(
+        () => socket.end(),
+        () => {},
+      );
     });
     const run = tcpchat([HOST, String(server.port)]);
     assert.equal(await run.exitCode(), EXIT_CODES.ok);
