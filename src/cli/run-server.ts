@@ -27,15 +27,6 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
     process.stderr.write(`tcpchat: cannot listen on ${where}: ${why}\n`);
     process.exit(1);
   }
-  process.stdout.write(`listening on ${formatEndpoint({ address: server.host, port: server.port })}\n`);
-  startMemoryReducer(log);
-  log.info(
-    { model, service: config.service.name },
-    "serving %s with the %s model",
-    config.service.name,
-    model,
-  );
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -53,6 +44,16 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
   });
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // Ready, and only now said: a script that signals the server as soon as it reads this line gets an
+  // orderly shutdown.
+  process.stdout.write(`listening on ${formatEndpoint({ address: server.host, port: server.port })}\n`);
+  startMemoryReducer(log);
+  log.info(
+    { model, service: config.service.name },
+    "serving %s with the %s model",
+    config.service.name,
+    model,
+  );
 }
 
 /** The operator's console: the process's own stdin and stdout. */
