@@ -4,6 +4,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Histogram } from "./histogram.js";
 import type { LoadClient, Protocol, WorkerCommand, WorkerReport } from "./load-worker.js";
+import { prioritise } from "./proc.js";
 
 const WORKER = fileURLToPath(
   new URL(import.meta.url.endsWith(".ts") ? "./load-worker.ts" : "./load-worker.js", import.meta.url),
@@ -15,8 +16,12 @@ export interface RunResult {
   histogram: Histogram;
   /** Seconds from the first send to the last delivery, over every process. */
   seconds: number;
+  /** How late each message left against its schedule (open loop): the generator's own delay. */
+  lag: Histogram;
   /** Each generator process's CPU while it sent, in % of one core. */
   generatorCpu: number[];
+  /** All generator processes' CPU from the first send to the end of the drain, µs. */
+  generatorCpuMicros: number;
   /** Connections the server closed during the run. */
   closed: number;
 }
@@ -28,6 +33,7 @@ export class Generator {
     const workers = Array.from({ length: Math.max(1, processes) }, () =>
       fork(WORKER, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] }),
     );
+    for (const worker of workers) prioritise(worker.pid);
     return new Generator(workers);
   }
 
@@ -42,7 +48,7 @@ export class Generator {
     clients: LoadClient[],
     wave = 200,
     timeoutMs = 60_000,
-  ): Promise<{ setupMs: number; failed: number }> {
+  ): Promise<{ setupMs: number; failed: number; registerTimes: Histogram }> {
     const n = this.workers.length;
     const reports = await Promise.all(
       this.workers.map((worker, w) =>
@@ -58,28 +64,56 @@ export class Generator {
     );
     let setupMs = 0;
     let failed = 0;
+    const registerTimes = new Histogram();
     for (const report of reports) {
       if (report.t !== "ready") throw new Error(report.t === "error" ? report.message : "unexpected report");
       setupMs = Math.max(setupMs, report.setupMs);
       failed += report.failed;
+      const part = new Histogram(report.registerCounts);
+      part.max = report.registerMax;
+      registerTimes.merge(part);
     }
-    return { setupMs, failed };
+    return { setupMs, failed, registerTimes };
   }
 
-  /** Fan-out: `messagesPerSecond` in all, split evenly between the processes. */
+  /**
+   * Fan-out, open loop: `messagesPerSecond` in all, split evenly between the processes, whose schedules
+   * are staggered.
+   */
   fanout(messagesPerSecond: number, durationMs: number, maxDrainMs: number): Promise<RunResult> {
-    const share = messagesPerSecond / this.workers.length;
-    return this.run({ t: "fanout", messagesPerSecond: share, durationMs, maxDrainMs });
+    const n = this.workers.length;
+    return this.run((w) => ({
+      t: "fanout",
+      messagesPerSecond: messagesPerSecond / n,
+      phase: w / n,
+      durationMs,
+      maxDrainMs,
+    }));
+  }
+
+  /** Fan-out, closed loop: `window` messages in flight per sender, as fast as the server delivers. */
+  closed(window: number, durationMs: number, maxDrainMs: number): Promise<RunResult> {
+    return this.run(() => ({ t: "closed", window, durationMs, maxDrainMs }));
   }
 
   reqrep(request: string, durationMs: number): Promise<RunResult> {
-    return this.run({ t: "reqrep", request, durationMs });
+    return this.run(() => ({ t: "reqrep", request, durationMs }));
   }
 
-  private async run(command: WorkerCommand): Promise<RunResult> {
-    const reports = await Promise.all(this.workers.map((worker) => this.ask(worker, command)));
+  private async run(command: (worker: number) => WorkerCommand): Promise<RunResult> {
+    const reports = await Promise.all(this.workers.map((worker, w) => this.ask(worker, command(w))));
     const histogram = new Histogram();
-    const result: RunResult = { sent: 0, received: 0, histogram, seconds: 0, generatorCpu: [], closed: 0 };
+    const lag = new Histogram();
+    const result: RunResult = {
+      sent: 0,
+      received: 0,
+      histogram,
+      lag,
+      seconds: 0,
+      generatorCpu: [],
+      generatorCpuMicros: 0,
+      closed: 0,
+    };
     let first = Number.POSITIVE_INFINITY;
     let last = 0;
     for (const report of reports) {
@@ -90,7 +124,13 @@ export class Generator {
       const part = new Histogram(report.counts);
       part.max = report.max;
       histogram.merge(part);
+      if (report.lagCounts.length > 0) {
+        const lagPart = new Histogram(report.lagCounts);
+        lagPart.max = report.lagMax;
+        lag.merge(lagPart);
+      }
       result.generatorCpu.push(report.cpuPercent);
+      result.generatorCpuMicros += report.cpuMicros;
       first = Math.min(first, report.firstSendUs);
       last = Math.max(last, report.lastReceiveUs);
     }

@@ -1,7 +1,8 @@
 // One load-generator connection and its hand-written line scanner. The hot path runs once per delivered
-// message, a million times a second across the generator, so it allocates nothing: it finds each LF in the
-// chunk, reads the send time backwards from the end of the line as digits, and answers PING. Lines are
-// decoded to text only while a client sets up (registration, joins), where speed does not matter.
+// message, a million times a second across the generator, so it allocates nothing: the socket reads into
+// one buffer shared by every connection of the process (`onread`: no stream machinery, no Buffer per
+// read), the scanner finds each LF, reads the send time backwards from the end of the line as digits, and
+// answers PING. Lines are decoded to text only while a client sets up (registration, joins).
 import { connect, type Socket } from "node:net";
 
 const LF = 10;
@@ -13,12 +14,35 @@ const P = 80;
 const I = 73;
 const N = 78;
 const G = 71;
-/** Digits of a send time in microseconds since the epoch (16 until the year 2286). */
+/** Digits of a send time: microseconds of the monotonic clock, zero-padded. */
 const STAMP_DIGITS = 16;
 
-/** Microseconds since the epoch, comparable between the generator's processes. */
+/**
+ * Every socket of this process reads into this buffer; each read is scanned before the next one, and the
+ * unfinished tail of a line is copied out.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+function monotonicMicros(): number {
+  const [seconds, nanos] = process.hrtime();
+  return seconds * 1e6 + nanos / 1e3;
+}
+
+/**
+ * performance.now() counts from this process's start; the offset turns it into the machine's monotonic
+ * clock (CLOCK_MONOTONIC, shared by every process), so that a time stamped by one generator process reads
+ * right in another, unmoved by wall-clock adjustments.
+ */
+const MONOTONIC_OFFSET_US = monotonicMicros() - performance.now() * 1000;
+
+/** Microseconds of the machine's monotonic clock, comparable between the generator's processes. */
 export function nowMicros(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+  return Math.round(performance.now() * 1000 + MONOTONIC_OFFSET_US);
+}
+
+/** A send time as it travels at the end of a message: 16 digits. */
+export function stampText(micros: number): string {
+  return String(micros).padStart(STAMP_DIGITS, "0");
 }
 
 /**
@@ -53,8 +77,8 @@ function isPing(buf: Uint8Array, start: number, end: number): boolean {
 }
 
 export interface DeliverySink {
-  /** A message arrived at `nowUs`, `latencyUs` after it was sent. */
-  delivered(latencyUs: number, nowUs: number): void;
+  /** A message sent at `stampUs` arrived at `nowUs` on `conn`. */
+  delivered(stampUs: number, nowUs: number, conn: LoadConnection): void;
 }
 
 export class LoadConnection {
@@ -65,23 +89,37 @@ export class LoadConnection {
   sink: DeliverySink | null = null;
   /** Request/response: called once per line received. */
   onReply: (() => void) | null = null;
+  /** Free for the scenario: which room this connection acknowledges for (closed loop), say. */
+  tag = -1;
+  readonly socket: Socket;
 
-  constructor(readonly socket: Socket) {
-    socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.data(chunk));
-    socket.on("error", () => {});
+  private constructor(port: number) {
+    this.socket = connect({
+      host: "127.0.0.1",
+      port,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array) => {
+          this.data(buf as Buffer, n);
+          return true;
+        },
+      },
+    });
+    this.socket.on("error", () => {});
   }
 
   static open(port: number, timeoutMs = 30_000): Promise<LoadConnection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: "127.0.0.1", port });
+      const conn = new LoadConnection(port);
+      const socket = conn.socket;
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error("connect timed out"));
       }, timeoutMs);
       socket.once("connect", () => {
         clearTimeout(timer);
-        resolve(new LoadConnection(socket));
+        resolve(conn);
       });
       socket.once("error", (err) => {
         clearTimeout(timer);
@@ -90,26 +128,40 @@ export class LoadConnection {
     });
   }
 
-  private data(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.pending) {
-      buf = Buffer.concat([this.pending, chunk]);
-      this.pending = null;
-    }
-    const sink = this.sink;
+  private data(buf: Buffer, length: number): void {
     let start = 0;
-    let lf = buf.indexOf(LF);
+    if (this.pending) {
+      // The tail of the last read and the head of this one make one line: scanned on their own.
+      const lf = buf.indexOf(LF);
+      if (lf === -1 || lf >= length) {
+        this.pending = Buffer.concat([this.pending, buf.subarray(0, length)]);
+        return;
+      }
+      const line = Buffer.concat([this.pending, buf.subarray(0, lf + 1)]);
+      this.pending = null;
+      this.scan(line, line.length);
+      start = lf + 1;
+    }
+    start = this.scan(buf, length, start);
+    if (start < length) this.pending = Buffer.from(buf.subarray(start, length));
+  }
+
+  /** Handles every whole line of `buf[from, length)`; returns where the unfinished tail starts. */
+  private scan(buf: Buffer, length: number, from = 0): number {
+    const sink = this.sink;
+    let start = from;
+    let lf = buf.indexOf(LF, start);
     if (sink) {
       const now = nowMicros();
-      while (lf !== -1) {
+      while (lf !== -1 && lf < length) {
         const stamp = stampAtEnd(buf, start, lf);
-        if (stamp >= 0) sink.delivered(now - stamp, now);
+        if (stamp >= 0) sink.delivered(stamp, now, this);
         else if (isPing(buf, start, lf)) this.pong(buf, start, lf);
         start = lf + 1;
         lf = buf.indexOf(LF, start);
       }
     } else {
-      while (lf !== -1) {
+      while (lf !== -1 && lf < length) {
         if (this.onReply) this.onReply();
         else if (isPing(buf, start, lf)) this.pong(buf, start, lf);
         else this.onText?.(buf.toString("utf8", start, buf[lf - 1] === CR ? lf - 1 : lf));
@@ -117,7 +169,7 @@ export class LoadConnection {
         lf = buf.indexOf(LF, start);
       }
     }
-    if (start < buf.length) this.pending = Buffer.from(buf.subarray(start));
+    return start;
   }
 
   private pong(buf: Buffer, start: number, end: number): void {

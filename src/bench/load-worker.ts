@@ -1,12 +1,14 @@
 // One load-generator process (forked by generator.ts): it opens its share of the clients and registers
-// them; on "fanout" its senders post at a paced rate (open loop: on the clock, whatever the replies) while
-// every connection times what arrives; on "reqrep" each connection sends a request per reply (closed loop).
+// them, timing each registration. On "fanout" its senders post on a schedule (open loop: each sender's
+// messages evenly spaced on the clock, whatever the replies), on "closed" as fast as the server delivers
+// (a window of messages in flight per sender, one sent for each one a room member receives), and every
+// connection times what arrives; on "reqrep" each connection sends a request per reply.
 import { Histogram } from "./histogram.js";
-import { type DeliverySink, LoadConnection, nowMicros } from "./load-client.js";
+import { type DeliverySink, LoadConnection, nowMicros, stampText } from "./load-client.js";
 
 export interface LoadClient {
   nick: string;
-  /** IRC channel (or seed room, with the #) to join; "" for none. */
+  /** IRC channel, seed room or NATS subject (with a #) to join; "" for none. */
   room: string;
   /** Posts during a fan-out run. */
   sender: boolean;
@@ -14,7 +16,8 @@ export interface LoadClient {
   port?: number;
 }
 
-export type Protocol = "irc" | "seed" | "line";
+/** irc: NICK/USER, JOIN; seed: the seed rooms protocol; nats: CONNECT, SUB, PUB; line: a bare connection. */
+export type Protocol = "irc" | "seed" | "nats" | "line";
 
 export type WorkerCommand =
   | {
@@ -31,24 +34,46 @@ export type WorkerCommand =
       t: "fanout";
       /** Messages this process sends per second, over all its senders. */
       messagesPerSecond: number;
+      /** This process's place among the generator's (0 ≤ phase < 1): its schedule is offset by it. */
+      phase: number;
       durationMs: number;
       /** Longest wait for the last deliveries once sending stops. */
+      maxDrainMs: number;
+    }
+  | {
+      t: "closed";
+      /** Messages in flight per sender. */
+      window: number;
+      durationMs: number;
       maxDrainMs: number;
     }
   | { t: "reqrep"; request: string; durationMs: number }
   | { t: "close" };
 
 export type WorkerReport =
-  | { t: "ready"; setupMs: number; failed: number; open: number }
+  | {
+      t: "ready";
+      setupMs: number;
+      failed: number;
+      open: number;
+      /** Each registered client's time from connecting to registered, ms. */
+      registerCounts: number[];
+      registerMax: number;
+    }
   | {
       t: "done";
       sent: number;
       received: number;
       counts: number[];
       max: number;
+      /** How late each message left against its schedule (open loop), ms. */
+      lagCounts: number[];
+      lagMax: number;
       /** This process's CPU while it sent, in % of one core. */
       cpuPercent: number;
-      /** Epoch µs of the first send and the last delivery. */
+      /** This process's CPU from the first send to the end of the drain, µs. */
+      cpuMicros: number;
+      /** Monotonic µs of the first send and the last delivery. */
       firstSendUs: number;
       lastReceiveUs: number;
       /** Connections the server closed during the run. */
@@ -56,13 +81,22 @@ export type WorkerReport =
     }
   | { t: "error"; message: string };
 
+interface Conn {
+  conn: LoadConnection;
+  client: LoadClient;
+  /** The message up to its send time, and what follows the time. */
+  head: string;
+  tail: string;
+}
+
 let protocol: Protocol = "irc";
-let conns: Array<{ conn: LoadConnection; client: LoadClient; seed?: { ref: string; id: string } }> = [];
+let conns: Conn[] = [];
 let closed = 0;
 
 async function setup(command: Extract<WorkerCommand, { t: "setup" }>): Promise<WorkerReport> {
   protocol = command.protocol;
   const started = performance.now();
+  const registerTimes = new Histogram();
   let failed = 0;
   conns = [];
   for (let at = 0; at < command.clients.length; at += command.wave) {
@@ -70,122 +104,220 @@ async function setup(command: Extract<WorkerCommand, { t: "setup" }>): Promise<W
     await Promise.all(
       wave.map(async (client) => {
         try {
+          const from = performance.now();
           const conn = await LoadConnection.open(client.port ?? command.port, command.timeoutMs);
-          const seed = await register(conn, client, command.timeoutMs);
+          const message = await register(conn, client, command.timeoutMs);
+          registerTimes.record(performance.now() - from);
           conn.socket.once("close", () => {
             closed += 1;
           });
-          conns.push(seed ? { conn, client, seed } : { conn, client });
+          conns.push({ conn, client, ...message });
         } catch {
           failed += 1;
         }
       }),
     );
   }
-  return { t: "ready", setupMs: performance.now() - started, failed, open: conns.length };
+  return {
+    t: "ready",
+    setupMs: performance.now() - started,
+    failed,
+    open: conns.length,
+    registerCounts: registerTimes.counts,
+    registerMax: registerTimes.max,
+  };
 }
 
+/** Registers and joins; returns the client's message around its send time. */
 async function register(
   conn: LoadConnection,
   client: LoadClient,
   timeoutMs: number,
-): Promise<{ ref: string; id: string } | undefined> {
-  if (protocol === "line") return undefined;
-  if (protocol === "seed") {
-    let ref = "";
-    const joined = conn.waitFor((line) => {
-      if (line.startsWith("ROOM_REF: ")) ref = line.slice(10);
-      return line.startsWith("JOIN_ID: ") || line.startsWith("ERROR_CODE: ");
-    }, timeoutMs);
-    const name = client.room.replace(/^#/, "");
-    conn.socket.write(`JOIN_CHATROOM: ${name}\nCLIENT_IP: 0\nPORT: 0\nCLIENT_NAME: ${client.nick}\n`);
-    const line = await joined;
-    if (!line.startsWith("JOIN_ID: ")) throw new Error(line);
-    return { ref, id: line.slice(9) };
+): Promise<{ head: string; tail: string }> {
+  const subject = client.room.replace(/^#/, "");
+  switch (protocol) {
+    case "line":
+      return { head: "", tail: "" };
+    case "seed": {
+      let ref = "";
+      const joined = conn.waitFor((line) => {
+        if (line.startsWith("ROOM_REF: ")) ref = line.slice(10);
+        return line.startsWith("JOIN_ID: ") || line.startsWith("ERROR_CODE: ");
+      }, timeoutMs);
+      conn.socket.write(`JOIN_CHATROOM: ${subject}\nCLIENT_IP: 0\nPORT: 0\nCLIENT_NAME: ${client.nick}\n`);
+      const line = await joined;
+      if (!line.startsWith("JOIN_ID: ")) throw new Error(line);
+      const id = line.slice(9);
+      return {
+        head: `CHAT: ${ref}\nJOIN_ID: ${id}\nCLIENT_NAME: ${client.nick}\nMESSAGE: bench `,
+        tail: "\n\n",
+      };
+    }
+    case "nats": {
+      // The server greets with INFO; a PING answered means CONNECT and SUB were taken. No echo to the
+      // sender, as in IRC.
+      const ready = conn.waitFor((line) => line === "PONG" || line.startsWith("-ERR"), timeoutMs);
+      conn.socket.write(
+        `CONNECT {"verbose":false,"pedantic":false,"echo":false,"name":"${client.nick}"}\r\n${subject ? `SUB ${subject} 1\r\n` : ""}PING\r\n`,
+      );
+      if ((await ready) !== "PONG") throw new Error("refused");
+      // The payload is "bench " and the 16-digit time: 22 bytes.
+      return { head: `PUB ${subject} 22\r\nbench `, tail: "\r\n" };
+    }
+    case "irc": {
+      const welcomed = conn.waitFor((line) => / 001 /.test(line) || /^ERROR/.test(line), timeoutMs);
+      conn.socket.write(`NICK ${client.nick}\r\nUSER ${client.nick} 0 * :bench\r\n`);
+      if (!/ 001 /.test(await welcomed)) throw new Error("not welcomed");
+      if (client.room !== "") {
+        const joined = conn.waitFor((line) => / 366 /.test(line), timeoutMs);
+        conn.socket.write(`JOIN ${client.room}\r\n`);
+        await joined;
+      }
+      return { head: `PRIVMSG ${client.room} :bench `, tail: "\r\n" };
+    }
   }
-  const welcomed = conn.waitFor((line) => / 001 /.test(line) || /^ERROR/.test(line), timeoutMs);
-  conn.socket.write(`NICK ${client.nick}\r\nUSER ${client.nick} 0 * :bench\r\n`);
-  if (!/ 001 /.test(await welcomed)) throw new Error("not welcomed");
-  if (client.room === "") return undefined;
-  const joined = conn.waitFor((line) => / 366 /.test(line), timeoutMs);
-  conn.socket.write(`JOIN ${client.room}\r\n`);
-  await joined;
-  return undefined;
+}
+
+function send(sender: Conn): void {
+  sender.conn.socket.write(sender.head + stampText(nowMicros()) + sender.tail);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What a fan-out run measures, whichever way its senders are driven. */
+class Measure {
+  readonly latency = new Histogram();
+  readonly lag = new Histogram();
+  received = 0;
+  sent = 0;
+  lastReceiveUs = 0;
+  firstSendUs = nowMicros();
+  private readonly cpuBefore = process.cpuUsage();
+  private readonly wallBefore = performance.now();
+  private sendCpu = 0;
+  private sendWall = 0;
+
+  sendingDone(): void {
+    const cpu = process.cpuUsage(this.cpuBefore);
+    this.sendCpu = cpu.user + cpu.system;
+    this.sendWall = performance.now() - this.wallBefore;
+  }
+
+  /** Waits until nothing has arrived for 500 ms (or `maxDrainMs`), then reports. */
+  async report(maxDrainMs: number): Promise<WorkerReport> {
+    const drainEnd = performance.now() + maxDrainMs;
+    let seen = -1;
+    let quietSince = performance.now();
+    while (performance.now() < drainEnd) {
+      await sleep(100);
+      if (this.received !== seen) {
+        seen = this.received;
+        quietSince = performance.now();
+      } else if (performance.now() - quietSince >= 500) break;
+    }
+    for (const { conn } of conns) {
+      conn.sink = null;
+      conn.tag = -1;
+    }
+    const cpu = process.cpuUsage(this.cpuBefore);
+    return {
+      t: "done",
+      sent: this.sent,
+      received: this.received,
+      counts: this.latency.counts,
+      max: this.latency.max,
+      lagCounts: this.lag.counts,
+      lagMax: this.lag.max,
+      cpuPercent: (this.sendCpu / 1000 / Math.max(1, this.sendWall)) * 100,
+      cpuMicros: cpu.user + cpu.system,
+      firstSendUs: this.firstSendUs,
+      lastReceiveUs: this.received > 0 ? Math.max(this.lastReceiveUs, this.firstSendUs) : this.firstSendUs,
+      closed,
+    };
+  }
+}
+
+/**
+ * Open loop: this process sends `messagesPerSecond` in turn from its senders, one every 1/rate s, so
+ * each sender's messages are evenly spaced (senders/rate apart) and the senders are staggered. A timer
+ * wakes at the next message due; all that are due by then leave together, and how late each left is
+ * recorded (the generator's own delay, reported beside the latency).
+ */
 async function fanout(command: Extract<WorkerCommand, { t: "fanout" }>): Promise<WorkerReport> {
-  const histogram = new Histogram();
-  let received = 0;
-  let lastReceiveUs = 0;
+  const measure = new Measure();
   const sink: DeliverySink = {
-    delivered(latencyUs, nowUs) {
-      histogram.record(latencyUs / 1000);
-      received += 1;
-      lastReceiveUs = nowUs;
+    delivered(stampUs, nowUs) {
+      measure.latency.record((nowUs - stampUs) / 1000);
+      measure.received += 1;
+      measure.lastReceiveUs = nowUs;
     },
   };
   for (const { conn } of conns) conn.sink = sink;
-
   const senders = conns.filter(({ client }) => client.sender);
-  const cpuBefore = process.cpuUsage();
-  const wallBefore = performance.now();
-  const firstSendUs = nowMicros();
-  let sent = 0;
-  let next = 0;
-  if (senders.length > 0 && command.messagesPerSecond > 0) {
-    const perMs = command.messagesPerSecond / 1000;
-    const end = wallBefore + command.durationMs;
-    let last = wallBefore;
-    let credit = 0;
+  const total = Math.round((command.messagesPerSecond * command.durationMs) / 1000);
+  if (senders.length > 0 && total > 0) {
+    const gapMs = 1000 / command.messagesPerSecond;
+    const t0 = performance.now() + command.phase * gapMs;
     await new Promise<void>((resolve) => {
+      let k = 0;
       const tick = () => {
-        const at = performance.now();
-        credit += (Math.min(at, end) - last) * perMs;
-        last = at;
-        for (; credit >= 1; credit -= 1) {
-          const sender = senders[next++ % senders.length];
-          if (!sender) break;
-          const stamp = nowMicros();
-          if (protocol === "seed")
-            sender.conn.socket.write(
-              `CHAT: ${sender.seed?.ref}\nJOIN_ID: ${sender.seed?.id}\nCLIENT_NAME: ${sender.client.nick}\nMESSAGE: bench ${stamp}\n\n`,
-            );
-          else sender.conn.socket.write(`PRIVMSG ${sender.client.room} :bench ${stamp}\r\n`);
-          sent += 1;
+        const now = performance.now();
+        const due = Math.min(total, Math.floor((now - t0) / gapMs) + 1);
+        for (; k < due; k++) {
+          measure.lag.record(now - (t0 + k * gapMs));
+          send(senders[k % senders.length] as Conn);
         }
-        if (at >= end) resolve();
-        else setTimeout(tick, 2);
+        measure.sent = k;
+        if (k >= total) resolve();
+        else setTimeout(tick, Math.max(0, t0 + k * gapMs - performance.now()));
       };
-      tick();
+      setTimeout(tick, Math.max(0, t0 - performance.now()));
     });
   }
-  const cpu = process.cpuUsage(cpuBefore);
-  const wall = performance.now() - wallBefore;
-  // Drain: until nothing has arrived for 500 ms, or the limit.
-  const drainEnd = performance.now() + command.maxDrainMs;
-  let seen = -1;
-  let quietSince = performance.now();
-  while (performance.now() < drainEnd) {
-    await sleep(100);
-    if (received !== seen) {
-      seen = received;
-      quietSince = performance.now();
-    } else if (performance.now() - quietSince >= 500) break;
+  measure.sendingDone();
+  return measure.report(command.maxDrainMs);
+}
+
+/**
+ * Closed loop: each room's senders in this process keep `window` messages each in flight; when one of
+ * the room's receivers in this process (its first) gets a message, the room's next sender in turn sends
+ * another. The rate is whatever the server sustains.
+ */
+async function closedLoop(command: Extract<WorkerCommand, { t: "closed" }>): Promise<WorkerReport> {
+  const measure = new Measure();
+  const rooms = new Map<string, { senders: Conn[]; next: number }>();
+  for (const c of conns) {
+    if (!c.client.sender) continue;
+    const room = rooms.get(c.client.room) ?? { senders: [], next: 0 };
+    room.senders.push(c);
+    rooms.set(c.client.room, room);
   }
-  for (const { conn } of conns) conn.sink = null;
-  return {
-    t: "done",
-    sent,
-    received,
-    counts: histogram.counts,
-    max: histogram.max,
-    cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
-    firstSendUs,
-    lastReceiveUs: received > 0 ? Math.max(lastReceiveUs, firstSendUs) : firstSendUs,
-    closed,
+  const byTag: Array<{ senders: Conn[]; next: number }> = [];
+  for (const [name, room] of rooms) {
+    const receiver = conns.find(({ client }) => client.room === name && !client.sender);
+    if (!receiver) continue;
+    receiver.conn.tag = byTag.length;
+    byTag.push(room);
+  }
+  let sending = true;
+  const sendFrom = (room: { senders: Conn[]; next: number }) => {
+    send(room.senders[room.next++ % room.senders.length] as Conn);
+    measure.sent += 1;
   };
+  const sink: DeliverySink = {
+    delivered(stampUs, nowUs, conn) {
+      measure.latency.record((nowUs - stampUs) / 1000);
+      measure.received += 1;
+      measure.lastReceiveUs = nowUs;
+      if (sending && conn.tag >= 0) sendFrom(byTag[conn.tag] as { senders: Conn[]; next: number });
+    },
+  };
+  for (const { conn } of conns) conn.sink = sink;
+  for (const room of byTag) for (let i = 0; i < command.window * room.senders.length; i++) sendFrom(room);
+  await sleep(command.durationMs);
+  sending = false;
+  measure.sendingDone();
+  return measure.report(command.maxDrainMs);
 }
 
 async function reqrep(command: Extract<WorkerCommand, { t: "reqrep" }>): Promise<WorkerReport> {
@@ -230,7 +362,10 @@ async function reqrep(command: Extract<WorkerCommand, { t: "reqrep" }>): Promise
     received,
     counts: histogram.counts,
     max: histogram.max,
+    lagCounts: [],
+    lagMax: 0,
     cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+    cpuMicros: cpu.user + cpu.system,
     firstSendUs,
     lastReceiveUs: nowMicros(),
     closed,
@@ -249,6 +384,9 @@ process.on("message", (command: WorkerCommand) => {
       return;
     case "fanout":
       fanout(command).then(reply, fail);
+      return;
+    case "closed":
+      closedLoop(command).then(reply, fail);
       return;
     case "reqrep":
       reqrep(command).then(reply, fail);

@@ -1,5 +1,6 @@
 // The servers a benchmark measures: tcpchat itself (the release build in dist/), ngircd and InspIRCd from
-// Debian's packages, a raw Node echo server and a bare Node socket server. Each is started in the
+// Debian's packages, nats-server (a fan-out yardstick that speaks its own protocol), the fan-out floor,
+// a raw Node echo server and a bare Node socket server. Each is started in the
 // foreground on a loopback port below the ephemeral range, and measured only once that port is seen to
 // belong to the process started here.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -8,7 +9,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { pidListeningOn } from "./proc.js";
+import { pidListeningOn, prioritise } from "./proc.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/dist\/?$/, "/");
 const PEERS = join(ROOT, "bench", "peers");
@@ -20,7 +21,14 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-export type PeerName = "tcpchat" | "ngircd" | "inspircd" | "node-echo" | "node-bare";
+export type PeerName = "tcpchat" | "ngircd" | "inspircd" | "nats" | "floor" | "node-echo" | "node-bare";
+
+/** The protocol a peer's fan-out speaks: NATS its own, the rest IRC. */
+export function fanoutProtocol(peer: PeerName): "irc" | "nats" {
+  return peer === "nats" ? "nats" : "irc";
+}
+
+const NATS_SERVER = ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"];
 
 /**
  * `binary args…` through `sh -c` with the open-file limit raised (Node cannot call setrlimit): to 65,536,
@@ -81,6 +89,7 @@ async function listening(
         const owner = pidListeningOn(port);
         if (owner !== child.pid)
           throw new Error(`port ${port} belongs to pid ${owner}, not to the ${name} started here`);
+        prioritise(owner);
         return owner;
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -165,9 +174,20 @@ export async function startPeer(
       const pid = await listening(name, child, port, output);
       return { name, port, pid, stop: stopper(child) };
     }
+    case "nats": {
+      // An instance of its own (no JetStream, no monitoring), not the machine's service.
+      const binary = NATS_SERVER.find((path) => existsSync(path));
+      if (!binary) throw new Error("nats-server is not installed");
+      const [sh, shArgs] = withFileLimit(binary, ["-a", "127.0.0.1", "-p", String(port)]);
+      const child = capture(spawn(sh, shArgs, { stdio: ["ignore", "pipe", "pipe"] }));
+      const pid = await listening(name, child, port, output);
+      return { name, port, pid, stop: stopper(child) };
+    }
+    case "floor":
     case "node-echo":
     case "node-bare": {
-      const [sh, shArgs] = withFileLimit(process.execPath, [join(PEERS, `${name}.mjs`), String(port)]);
+      const script = name === "floor" ? "fanout-floor" : name;
+      const [sh, shArgs] = withFileLimit(process.execPath, [join(PEERS, `${script}.mjs`), String(port)]);
       const child = capture(spawn(sh, shArgs, { stdio: ["ignore", "pipe", "pipe"] }));
       const pid = await listening(name, child, port, output);
       return { name, port, pid, stop: stopper(child) };
@@ -193,10 +213,21 @@ export async function startPeer(
   }
 }
 
-/** Which peers this machine can run. */
+/** Which IRC peers this machine can run. */
 export function availablePeers(): PeerName[] {
   const peers: PeerName[] = ["tcpchat"];
   for (const name of ["ngircd", "inspircd"] as const)
     if (spawnSync(`/usr/sbin/${name}`, ["--version"]).status !== null) peers.push(name);
   return peers;
+}
+
+/** Whether nats-server is installed (a calibration yardstick for fan-out). */
+export function hasNats(): boolean {
+  return NATS_SERVER.some((path) => existsSync(path));
+}
+
+/** nats-server's version line, or "". */
+export function natsVersion(): string {
+  const binary = NATS_SERVER.find((path) => existsSync(path));
+  return binary ? (spawnSync(binary, ["--version"], { encoding: "utf8" }).stdout ?? "").trim() : "";
 }

@@ -4,10 +4,18 @@ import { execSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { Argument, Command } from "commander";
+import { Argument, Command, InvalidArgumentError } from "commander";
 import { median } from "../bench/histogram.js";
 import { fanoutOnNodes, type NodesRow } from "../bench/nodes.js";
-import { availablePeers, hasClusterModel, type PeerName, ROOT } from "../bench/peers.js";
+import {
+  availablePeers,
+  hasClusterModel,
+  hasNats,
+  natsVersion,
+  type PeerName,
+  ROOT,
+} from "../bench/peers.js";
+import { setBenchPriority } from "../bench/proc.js";
 import { readProfile, topSelfTime } from "../bench/profile.js";
 import {
   comparisonTable,
@@ -21,22 +29,34 @@ import {
 import {
   type BreakLimits,
   broken,
+  CLOSED_WINDOW,
+  type ConnectionsRow,
   connections,
   DEFAULT_LIMITS,
   type FanoutOptions,
   type FanoutRow,
   fanout,
+  type Load,
   type ReqRepRow,
   reqrep,
   SWEEP_RATES,
 } from "../bench/scenarios.js";
 import { parseCount } from "./parse.js";
 
+/** A nice value, -20 to 19. */
+function parseNice(text: string): number {
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text) || n < -20 || n > 19)
+    throw new InvalidArgumentError("expected a nice value, -20 to 19");
+  return n;
+}
+
 const SCENARIOS = ["fanout", "seed-rooms", "connections", "reqrep", "nodes", "profile", "all"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface BenchFlags {
   peers?: string;
+  yardsticks: boolean;
   clients?: number;
   rooms?: number;
   senders?: number;
@@ -46,6 +66,8 @@ interface BenchFlags {
   duration: number;
   runs: number;
   generators: number;
+  window: number;
+  priority: number;
   concurrency: number;
   connections?: string;
   profile?: boolean;
@@ -58,6 +80,32 @@ const GENERATOR_SATURATED = 90;
 /** The machine's cores this busy (all of them, in %): the server and the generator compete. */
 const MACHINE_SATURATED = 95;
 const OFFERED_TARGET = 500_000;
+/** The low load at which the generator's own latency shows: the floor and nats-server there. */
+const LOW_LOAD = 25_000;
+
+/** A fan-out set-up: its clients, rooms and senders, and the offered rate near 500k/s it is judged at. */
+interface Shape {
+  clients: number;
+  rooms: number;
+  senders: number;
+  /** Deliveries/s: a whole number of messages per sender per second, near OFFERED_TARGET. */
+  target: number;
+}
+
+/**
+ * The standard shapes: 10 senders × 500 msg/s × 99 receivers = 495k/s in 10 rooms of 100; 5 senders ×
+ * 200 msg/s × 499 receivers = 499k/s in one room of 500.
+ */
+const STANDARD_SHAPES: Shape[] = [
+  { clients: 1000, rooms: 10, senders: 10, target: 495_000 },
+  { clients: 500, rooms: 1, senders: 5, target: 499_000 },
+];
+
+/** The offered rate nearest `rate` that is a whole number of messages per sender per second. */
+function pacedRate(shape: Shape, rate: number, receivers: number): number {
+  const perSender = Math.max(1, Math.round(rate / receivers / shape.senders));
+  return perSender * shape.senders * receivers;
+}
 
 const started = performance.now();
 const log = (text: string) =>
@@ -75,7 +123,11 @@ export function benchCommand(): Command {
     )
     .option(
       "--peers <list>",
-      "servers to compare, comma-separated (default: tcpchat and every peer installed)",
+      "servers to compare, comma-separated: tcpchat, ngircd, inspircd, floor, nats (default: tcpchat and every IRC peer installed)",
+    )
+    .option(
+      "--no-yardsticks",
+      "fanout: leave out the fan-out floor (bench/peers/fanout-floor.mjs) and nats-server",
     )
     .option("--clients <n>", "fanout: clients, instead of the two standard set-ups", parseCount)
     .option(
@@ -83,15 +135,34 @@ export function benchCommand(): Command {
       "fanout: rooms the clients are spread over (with --clients; default 10)",
       parseCount,
     )
-    .option("--senders <n>", "fanout: clients that post (default 2 per room)", parseCount)
-    .option("--rate <list>", "fanout: offered deliveries per second, comma-separated (default 250000,500000)")
+    .option(
+      "--senders <n>",
+      "fanout: clients that post, spread over the rooms (default 1 per room)",
+      parseCount,
+    )
+    .option(
+      "--rate <list>",
+      "fanout: offered deliveries per second and/or `closed` (the closed loop), comma-separated (default 25000,125000,~500000,closed)",
+    )
+    .option(
+      "--window <n>",
+      "fanout: messages in flight per sender in the closed loop",
+      parseCount,
+      CLOSED_WINDOW,
+    )
     .option("--sweep", "fanout: raise the offered rate until latency or loss breaks; report that point")
     .option("--max-p99 <ms>", "fanout: p99 latency beyond which a run counts as broken", parseCount, 100)
     .option("--duration <seconds>", "seconds each run sends for", parseCount, 5)
     .option("--runs <n>", "runs of each measurement; the report gives medians", parseCount, 3)
     .option("--generators <n>", "load-generator processes", parseCount, 2)
+    .option(
+      "--priority <nice>",
+      "nice value of the servers and the generator (below 0: ahead of other work on a shared machine; 0: as started)",
+      parseNice,
+      -5,
+    )
     .option("--concurrency <n>", "reqrep: clients at once (single: 1)", parseCount, 50)
-    .option("--connections <list>", "connections: idle clients, comma-separated (default 1000,5000,10000)")
+    .option("--connections <list>", "connections: idle clients, comma-separated (default 1000,5000)")
     .option("--profile", "all/fanout: also record a CPU profile of tcpchat under fan-out load")
     .option("--quick", "a small run of every scenario, one run each (npm run bench)")
     .option("--out <dir>", "where the report goes (default: bench/results/<time>)")
@@ -134,6 +205,7 @@ function machine(peers: readonly string[]): string {
   const versions = [`Node ${process.version}`];
   if (peers.includes("ngircd")) versions.push(firstLine("/usr/sbin/ngircd --version"));
   if (peers.includes("inspircd")) versions.push(firstLine("/usr/sbin/inspircd --version"));
+  if (hasNats()) versions.push(natsVersion());
   const limit = firstLine("sh -c 'ulimit -n 65536 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; ulimit -n'");
   return [
     `- Machine: ${cpus().length} CPUs (\`nproc\` ${firstLine("nproc")}), ${cpus()[0]?.model ?? "unknown CPU"}, Linux ${firstLine("uname -r")}`,
@@ -158,9 +230,10 @@ async function runBench(scenario: Scenario, flags: BenchFlags): Promise<void> {
   const runs = quick ? 1 : flags.runs;
   const durationMs = (quick ? 2 : flags.duration) * 1000;
   const generators = flags.generators;
+  const prioritised = setBenchPriority(flags.priority);
   const report: Report = {
     sections: [
-      `# tcpchat benchmark\n\n${machine(peers)}\n- Command: \`tcpchat bench ${process.argv.slice(3).join(" ")}\` — ${new Date().toISOString()}\n- Generator: ${generators} processes; medians of ${runs} run(s); ${durationMs / 1000} s per run.\n`,
+      `# tcpchat benchmark\n\n${machine(peers)}\n- Command: \`tcpchat bench ${process.argv.slice(3).join(" ")}\` — ${new Date().toISOString()}\n- Generator: ${generators} processes; medians of ${runs} run(s); ${durationMs / 1000} s per run.\n- Priority of the servers and the generator: nice ${flags.priority}${prioritised ? "" : " (refused by the system: they ran as started)"}; the machine is shared, and the rows give how busy other work kept it.\n`,
     ],
     csvRows: [],
     charts: [],
@@ -170,41 +243,55 @@ async function runBench(scenario: Scenario, flags: BenchFlags): Promise<void> {
 
   if (wants("fanout") || wants("seed-rooms")) {
     const limits: BreakLimits = { ...DEFAULT_LIMITS, maxP99Ms: flags.maxP99 };
-    const rates =
-      flags.sweep && !flags.rate
-        ? SWEEP_RATES
-        : (flags.rate ?? (quick ? "100000" : "250000,500000")).split(",").map(Number);
-    const base = { durationMs, generators };
-    const setups: Array<Omit<FanoutOptions, "protocol">> =
+    const shapes: Shape[] =
       flags.clients || quick
         ? [
             {
-              ...base,
               clients: flags.clients ?? 200,
               rooms: flags.rooms ?? (flags.clients ? 10 : 2),
-              senders: flags.senders ?? 2 * (flags.rooms ?? (flags.clients ? 10 : 2)),
+              senders: flags.senders ?? flags.rooms ?? (flags.clients ? 10 : 2),
+              target: OFFERED_TARGET,
             },
           ]
-        : [
-            { ...base, clients: 1000, rooms: 10, senders: 20 },
-            { ...base, clients: 500, rooms: 1, senders: 10 },
-          ];
+        : STANDARD_SHAPES.map((shape) => ({ ...shape, senders: flags.senders ?? shape.senders }));
+    // The yardsticks (the floor and nats-server) join the IRC fan-out unless the peers are named.
+    const yardsticks: PeerName[] =
+      flags.peers || !flags.yardsticks ? [] : ["floor", ...(hasNats() ? (["nats"] as const) : [])];
     for (const protocol of ["irc", "seed"] as const) {
       const name = protocol === "irc" ? "fanout" : "seed-rooms";
       if (!wants(name)) continue;
       // Only tcpchat speaks the seed protocol.
-      const who = protocol === "irc" ? peers : peers.filter((peer) => peer === "tcpchat");
-      for (const setup of setups)
-        await fanoutSection(report, name, who, { ...setup, protocol }, rates, {
+      const who = protocol === "irc" ? [...peers, ...yardsticks] : peers.filter((peer) => peer === "tcpchat");
+      for (const shape of shapes) {
+        const receivers = protocol === "seed" ? shape.clients / shape.rooms : shape.clients / shape.rooms - 1;
+        const loads: Load[] = (
+          flags.rate?.split(",") ??
+          (quick
+            ? ["20000", "closed"]
+            : flags.sweep
+              ? [...SWEEP_RATES.map(String), "closed"]
+              : [String(LOW_LOAD), "125000", String(shape.target), "closed"])
+        ).map((item) => (item.trim() === "closed" ? "closed" : pacedRate(shape, Number(item), receivers)));
+        const options: FanoutOptions = {
+          clients: shape.clients,
+          rooms: shape.rooms,
+          senders: shape.senders,
+          durationMs,
+          generators,
+          protocol,
+          window: flags.window,
+        };
+        await fanoutSection(report, name, who, options, loads, {
           runs,
           sweep: flags.sweep === true,
           limits,
         });
+      }
     }
   }
 
   if (wants("connections")) {
-    const counts = (flags.connections ?? (quick ? "500" : "1000,5000,10000")).split(",").map(Number);
+    const counts = (flags.connections ?? (quick ? "500" : "1000,5000")).split(",").map(Number);
     for (const count of counts)
       await connectionsSection(report, [...peers, "node-bare"], count, runs, generators);
   }
@@ -220,7 +307,7 @@ async function runBench(scenario: Scenario, flags: BenchFlags): Promise<void> {
       report,
       durationMs,
       generators,
-      flags.rate ? Number(flags.rate.split(",")[0]) : OFFERED_TARGET,
+      flags.rate ? Number(flags.rate.split(",")[0]) : (STANDARD_SHAPES[0] as Shape).target,
     );
 
   report.notes.push(
@@ -252,59 +339,88 @@ async function fanoutSection(
   name: string,
   who: readonly PeerName[],
   options: FanoutOptions,
-  rates: readonly number[],
+  loads: readonly Load[],
   how: { runs: number; sweep: boolean; limits: BreakLimits },
 ): Promise<void> {
   const title = `${name}: ${options.clients} clients in ${options.rooms} room(s), ${options.senders} senders`;
-  const rows: FanoutRow[] = [];
-  const series: Series[] = [];
   const metric = (text: string, better: Metric["better"]): Metric => ({ metric: text, better, values: {} });
-  const target = `${OFFERED_TARGET / 1000}k/s offered`;
+  const target = `~${OFFERED_TARGET / 1000}k/s offered`;
+  const lowest = loads.find((load): load is number => load !== "closed");
+  const low = lowest !== undefined ? `${Math.round(lowest / 1000)}k/s offered` : "";
   const metrics = {
+    closed: metric("closed loop: deliveries/s", "higher"),
+    closedP99: metric("closed loop: p99 (ms)", "lower"),
     saturation: metric("saturation point: highest offered rate not broken (deliveries/s)", "higher"),
     atSaturation: metric("delivered at the saturation point (deliveries/s)", "higher"),
-    peak: metric("peak delivered (deliveries/s)", "higher"),
     p99: metric(`p99 at ${target} (ms)`, "lower"),
     p50: metric(`p50 at ${target} (ms)`, "lower"),
+    cpuPerDelivery: metric(`server CPU per delivery at ${target} (µs)`, "lower"),
     cpu: metric(`server CPU at ${target} (% of a core)`, "lower"),
+    lowP99: metric(`p99 at ${low} (ms)`, "lower"),
+    lowP50: metric(`p50 at ${low} (ms)`, "lower"),
     rss: metric("server RSS idle, clients registered (MB)", "lower"),
     rssLoad: metric("server RSS after the last run (MB)", "lower"),
   };
-  for (const peer of who) {
-    log(`${title}: ${peer}${how.sweep ? " (sweep)" : ""}`);
-    // Run 1 climbs (in a sweep); the later runs repeat the rates it reached. Medians per rate.
-    const perRun: FanoutRow[][] = [];
-    let plan = [...rates];
-    try {
-      for (let run = 0; run < how.runs; run++) {
+  // Runs interleave the servers (run 1 of each, then run 2 of each, …), so that a slow spell on the
+  // machine falls on all of them. In a sweep, each server's run 1 climbs; its later runs repeat the loads
+  // it reached.
+  const perRun = new Map<PeerName, FanoutRow[][]>(who.map((peer) => [peer, []]));
+  const plans = new Map<PeerName, Load[]>(who.map((peer) => [peer, [...loads]]));
+  for (let run = 0; run < how.runs; run++) {
+    for (const peer of who) {
+      log(`${title}: ${peer}, run ${run + 1} of ${how.runs}${how.sweep ? " (sweep)" : ""}`);
+      const plan = plans.get(peer) as Load[];
+      try {
         const got = await fanout(peer, options, plan, how.sweep ? how.limits : undefined, log);
-        perRun.push(got);
-        if (run === 0) plan = plan.slice(0, got.length);
+        perRun.get(peer)?.push(got);
+        // A climb that broke stopped there (the closed loop still ran): the later runs repeat what it reached.
+        if (run === 0 && how.sweep) {
+          const open = plan.filter((load) => load !== "closed");
+          const reached = open.slice(0, got.filter((row) => row.loop === "open").length);
+          plans.set(peer, plan.includes("closed") ? [...reached, "closed"] : reached);
+        }
+      } catch (err) {
+        log(`  failed: ${(err as Error).message}`);
+        report.notes.push(`${title}, ${peer}, run ${run + 1}: ${(err as Error).message}`);
       }
-    } catch (err) {
-      log(`  failed: ${(err as Error).message}`);
-      report.notes.push(`${title}, ${peer}: ${(err as Error).message}`);
     }
+  }
+  const rows: FanoutRow[] = [];
+  const series: Series[] = [];
+  for (const peer of who) {
+    const runs = perRun.get(peer) ?? [];
+    const plan = plans.get(peer) ?? [];
     const medians: FanoutRow[] = [];
     for (let i = 0; i < plan.length; i++) {
-      const atRate = perRun.map((got) => got[i]).filter((row): row is FanoutRow => row !== undefined);
-      if (atRate.length > 0) medians.push(medianRow(atRate));
+      const atLoad = runs.map((got) => got[i]).filter((row): row is FanoutRow => row !== undefined);
+      if (atLoad.length > 0) medians.push(medianRow(atLoad));
     }
     rows.push(...medians);
     report.csvRows.push(...medians.map((row) => ({ ...row, broken: broken(row, how.limits) ? "yes" : "" })));
-    series.push({ name: peer, points: medians.map((row) => [row.offered, row.p99]) });
-    const unbroken = medians.filter((row) => !broken(row, how.limits));
+    const open = medians.filter((row) => row.loop === "open");
+    const closed = medians.find((row) => row.loop === "closed");
+    series.push({ name: peer, points: open.map((row) => [row.offered, row.p99]) });
+    const unbroken = open.filter((row) => !broken(row, how.limits));
     const top = unbroken.at(-1);
     if (how.sweep) {
       metrics.saturation.values[peer] = top?.offered ?? 0;
       metrics.atSaturation.values[peer] = top?.delivered ?? 0;
     }
-    if (medians.length > 0) metrics.peak.values[peer] = Math.max(...medians.map((row) => row.delivered));
-    const near = medians.find((row) => Math.abs(row.offered - OFFERED_TARGET) / OFFERED_TARGET < 0.1);
+    if (closed) {
+      metrics.closed.values[peer] = closed.delivered;
+      metrics.closedP99.values[peer] = closed.p99;
+    }
+    const near = open.find((row) => Math.abs(row.offered - OFFERED_TARGET) / OFFERED_TARGET < 0.1);
     if (near) {
       metrics.p99.values[peer] = near.p99;
       metrics.p50.values[peer] = near.p50;
+      metrics.cpuPerDelivery.values[peer] = near.serverUsPerDelivery;
       metrics.cpu.values[peer] = near.serverCpu;
+    }
+    const first = open[0];
+    if (first && first !== near) {
+      metrics.lowP99.values[peer] = first.p99;
+      metrics.lowP50.values[peer] = first.p50;
     }
     if (medians[0]) metrics.rss.values[peer] = medians[0].rssIdleMb;
     const last = medians.at(-1);
@@ -313,20 +429,20 @@ async function fanoutSection(
     if (busyGenerator)
       generatorNote(
         report,
-        `${title}, ${peer}, from ${Math.round(busyGenerator.offered / 1000)}k/s offered`,
+        `${title}, ${peer}, ${busyGenerator.loop === "closed" ? "closed loop" : `from ${Math.round(busyGenerator.offered / 1000)}k/s offered`}`,
         busyGenerator.generatorCpu,
       );
     const disturbed = medians.filter((row) => row.busyBefore >= 25);
     if (disturbed.length > 0)
       report.notes.push(
-        `${title}, ${peer}: ${disturbed.length} rate(s) measured while other work kept the machine ${Math.max(...disturbed.map((row) => row.busyBefore)).toFixed(0)}% busy just before (the harness waited up to 90 s for quiet).`,
+        `${title}, ${peer}: ${disturbed.length} load(s) started while other work kept the machine ${Math.max(...disturbed.map((row) => row.busyBefore)).toFixed(0)}% busy (the harness waited up to 90 s for quiet).`,
       );
     const busyMachine = medians.find((row) => row.machineCpu >= MACHINE_SATURATED);
     if (busyMachine)
       report.notes.push(
-        `${title}, ${peer}: from ${Math.round(busyMachine.offered / 1000)}k/s offered the machine's cores were ${busyMachine.machineCpu.toFixed(0)}% busy (server ${busyMachine.serverCpu.toFixed(0)}% of a core, busiest generator process ${busyMachine.generatorCpu.toFixed(0)}%): server and generator compete for the same cores there.`,
+        `${title}, ${peer}: ${busyMachine.loop === "closed" ? "in the closed loop" : `from ${Math.round(busyMachine.offered / 1000)}k/s offered`} the machine's cores were ${busyMachine.machineCpu.toFixed(0)}% busy (server ${busyMachine.serverCpu.toFixed(0)}% of a core, busiest generator process ${busyMachine.generatorCpu.toFixed(0)}%, other work ${busyMachine.othersCpu.toFixed(0)}%): server and generator compete for the same cores there.`,
       );
-    const firstBroken = medians.find((row) => broken(row, how.limits));
+    const firstBroken = open.find((row) => broken(row, how.limits));
     if (how.sweep && firstBroken)
       report.notes.push(
         `${title}, ${peer}: broke at ${Math.round(firstBroken.offered / 1000)}k/s offered (p99 ${firstBroken.p99.toFixed(1)} ms, lost ${firstBroken.lostPct.toFixed(2)}%, delivered ${Math.round(firstBroken.delivered / 1000)}k/s, server ${firstBroken.serverCpu.toFixed(0)}% of a core, generator ${firstBroken.generatorCpu.toFixed(0)}%, machine ${firstBroken.machineCpu.toFixed(0)}%).`,
@@ -335,16 +451,33 @@ async function fanoutSection(
   const summary = Object.values(metrics).filter((m) => Object.keys(m.values).length > 0);
   report.sections.push(`## ${title}\n\n${markdownTable(comparisonTable(summary, who))}`);
   report.sections.push(
-    `<details><summary>every rate (medians)</summary>\n\n${markdownTable(
+    `<details><summary>every load (medians)</summary>\n\n${markdownTable(
       rows.map(({ scenario: _s, ...row }) => ({
         ...row,
-        broken: broken(row as FanoutRow, how.limits) ? "yes" : "",
+        broken: row.loop === "open" && broken(row as FanoutRow, how.limits) ? "yes" : "",
       })),
     )}\n</details>\n`,
   );
+  report.sections.push(generatorTable(title, rows));
   const file = `${name}-${options.clients}c-${options.rooms}r.svg`;
   report.charts.push({ file, svg: latencyChart(title, series) });
   report.sections.push(`![${title}: p99 latency against offered rate](${file})\n`);
+}
+
+/** What the generator itself cost and how late it sent, per server and load (medians). */
+function generatorTable(title: string, rows: readonly FanoutRow[]): string {
+  const table = rows.map((row) => ({
+    peer: row.peer,
+    load: row.loop === "closed" ? "closed loop" : `${Math.round(row.offered / 1000)}k/s`,
+    delivered: row.delivered,
+    "generator µs/delivery": row.generatorUsPerDelivery,
+    "busiest generator process (% of a core)": row.generatorCpu,
+    "send lag p99 (ms)": row.loop === "closed" ? "" : row.sendLagP99,
+    "server µs/delivery": row.serverUsPerDelivery,
+    "machine busy (% of all cores)": row.machineCpu,
+    "other work (% of a core)": row.othersCpu,
+  }));
+  return `<details><summary>${title}: the generator's own cost and delay</summary>\n\n${markdownTable(table)}\n</details>\n`;
 }
 
 async function connectionsSection(
@@ -354,16 +487,23 @@ async function connectionsSection(
   runs: number,
   generators: number,
 ): Promise<void> {
-  const rows: Row[] = [];
-  for (const peer of servers) {
-    log(`connections: ${peer}, ${count} idle clients at once`);
-    try {
-      rows.push(await repeat(runs, () => connections(peer, count, generators)));
-    } catch (err) {
-      log(`  failed: ${(err as Error).message}`);
-      report.notes.push(`connections ${count}, ${peer}: ${(err as Error).message}`);
+  // Interleaved: run 1 of every server, then run 2, … Medians per server.
+  const perPeer = new Map<PeerName, ConnectionsRow[]>(servers.map((peer) => [peer, []]));
+  for (let run = 0; run < runs; run++)
+    for (const peer of servers) {
+      log(`connections: ${peer}, ${count} idle clients at once, run ${run + 1} of ${runs}`);
+      try {
+        const row = await connections(peer, count, generators);
+        log(
+          `  registered in ${row.registerMs.toFixed(0)} ms (p99 ${row.registerP99.toFixed(0)} ms), ${row.failed} failed; RSS per connection ${row.rssAfterBurstKb.toFixed(2)} KB 2 s after, ${row.rssIdleKb.toFixed(2)} KB idle`,
+        );
+        perPeer.get(peer)?.push(row);
+      } catch (err) {
+        log(`  failed: ${(err as Error).message}`);
+        report.notes.push(`connections ${count}, ${peer}, run ${run + 1}: ${(err as Error).message}`);
+      }
     }
-  }
+  const rows: Row[] = [...perPeer.values()].filter((got) => got.length > 0).map((got) => medianRow(got));
   const bare = rows.find((row) => row.peer === "node socket (bare)");
   const timesBare = (row: Row, key: string) =>
     bare ? Number(((row[key] as number) / (bare[key] as number)).toFixed(2)) : "";
@@ -381,14 +521,19 @@ async function connectionsSection(
       values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "registerMs")])),
     },
     {
+      metric: "registration time per client, p99 (ms)",
+      better: "lower",
+      values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "registerP99")])),
+    },
+    {
+      metric: "RSS per connection, 2 s after the burst (KB)",
+      better: "lower",
+      values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "rssAfterBurstKb")])),
+    },
+    {
       metric: "RSS per connection, idle 20 s (KB)",
       better: "lower",
       values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "rssIdleKb")])),
-    },
-    {
-      metric: "RSS per connection, 1.5 s after the burst (KB)",
-      better: "lower",
-      values: Object.fromEntries(irc.map((peer) => [peer, value(peer, "rssAfterBurstKb")])),
     },
     {
       metric: "clients that failed to register",
@@ -514,7 +659,7 @@ async function profileSection(
       {
         clients: 1000,
         rooms: 10,
-        senders: 20,
+        senders: 10,
         durationMs: Math.max(durationMs, 5000),
         generators,
         protocol: "irc",

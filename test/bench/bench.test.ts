@@ -1,12 +1,22 @@
 // The benchmark harness: its pure parts exactly, and one tiny real fan-out against tcpchat (not a speed
 // test: it checks that the harness measures what it says).
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type Server, type Socket } from "node:net";
 import { describe, it } from "node:test";
 import { Histogram, median } from "../../src/bench/histogram.js";
-import { stampAtEnd } from "../../src/bench/load-client.js";
+import {
+  type DeliverySink,
+  LoadConnection,
+  nowMicros,
+  stampAtEnd,
+  stampText,
+} from "../../src/bench/load-client.js";
+import { hasNats } from "../../src/bench/peers.js";
 import { type CpuProfile, topSelfTime } from "../../src/bench/profile.js";
 import { comparisonTable, csv, latencyChart, markdownTable } from "../../src/bench/report.js";
-import { broken, type FanoutRow, fanout } from "../../src/bench/scenarios.js";
+import { broken, connections, type FanoutRow, fanout } from "../../src/bench/scenarios.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 describe("bench: percentiles, line scanner, report, profile", () => {
@@ -114,18 +124,121 @@ describe("bench: percentiles, line scanner, report, profile", () => {
   });
 });
 
-describe("bench: a tiny real fan-out", { timeout: SUITE_TIMEOUT_MS }, () => {
-  it("measures tcpchat with nothing lost", async () => {
-    const rows = await fanout(
-      "tcpchat",
-      { clients: 20, rooms: 2, senders: 2, durationMs: 1000, generators: 2, protocol: "irc", quietWaitMs: 0 },
-      [2000],
+describe("bench: the send time and the receive path", () => {
+  it("stamps on the machine's monotonic clock, which another process reads alike", () => {
+    const before = nowMicros();
+    const child = spawnSync(
+      process.execPath,
+      ["-e", "const [s, n] = process.hrtime(); process.stdout.write(String(Math.round(s * 1e6 + n / 1e3)))"],
+      { encoding: "utf8" },
     );
-    const row = rows[0];
-    assert.ok(row, "one row");
-    assert.equal(row.lost, 0, JSON.stringify(row));
-    assert.equal(row.extra, 0, JSON.stringify(row));
-    assert.equal(row.dropped, 0);
-    assert.ok(row.delivered > 1000 && row.p99 > 0 && row.rssIdleMb > 0, JSON.stringify(row));
+    const after = nowMicros();
+    const theirs = Number(child.stdout);
+    assert.ok(theirs >= before - 1000 && theirs <= after + 1000, `${before} ≤ ${theirs} ≤ ${after}`);
+    assert.equal(stampText(42).length, 16);
+    const line = Buffer.from(`PRIVMSG #x :bench ${stampText(before)}\r`);
+    assert.equal(stampAtEnd(line, 0, line.length), before);
+  });
+
+  it("reads every stamp whatever the cut: single bytes, many lines in one write, PING between", async () => {
+    const server: Server = createServer();
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const port = (server.address() as { port: number }).port;
+    const accepted = once(server, "connection") as Promise<[Socket]>;
+    const conn = await LoadConnection.open(port, 5000);
+    const [peer] = await accepted;
+    const got: number[] = [];
+    let pongs = "";
+    peer.on("data", (d: Buffer) => {
+      pongs += d.toString();
+    });
+    const all = new Promise<void>((resolve) => {
+      const sink: DeliverySink = {
+        delivered(stamp, now, from) {
+          assert.equal(from, conn);
+          assert.ok(now >= stamp);
+          got.push(stamp);
+          if (got.length === 5) resolve();
+        },
+      };
+      conn.sink = sink;
+    });
+    const t = nowMicros() - 10;
+    const first = `:a!a@h PRIVMSG #r :bench ${stampText(t)}\r\n`;
+    try {
+      for (const byte of Buffer.from(first)) {
+        peer.write(Buffer.of(byte));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      peer.write(
+        `:a PRIVMSG #r :bench ${stampText(t + 1)}\r\nPING :x\r\n:irc 366 a #r :End\r\n:a PRIVMSG #r :bench ${stampText(t + 2)}\r\n` +
+          `MSG r 1 22\r\nbench ${stampText(t + 3)}\r\n:a PRIVMSG #r :bench ${stampText(t + 4)}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      peer.write("\r\n");
+      await all;
+      assert.deepEqual(got, [t, t + 1, t + 2, t + 3, t + 4]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(pongs, "PONG :x\r\n");
+    } finally {
+      conn.socket.destroy();
+      peer.destroy();
+      server.close();
+    }
+  });
+});
+
+describe("bench: a tiny real fan-out", { timeout: SUITE_TIMEOUT_MS }, () => {
+  const options = {
+    clients: 20,
+    rooms: 2,
+    senders: 2,
+    durationMs: 1000,
+    generators: 2,
+    protocol: "irc",
+    quietWaitMs: 0,
+  } as const;
+
+  it("measures tcpchat, paced and closed loop, with nothing lost and the generator's cost", async () => {
+    const rows = await fanout("tcpchat", options, [2000, "closed"]);
+    assert.equal(rows.length, 2);
+    const [open, closed] = rows as [FanoutRow, FanoutRow];
+    for (const row of rows) {
+      assert.equal(row.lost, 0, JSON.stringify(row));
+      assert.equal(row.extra, 0, JSON.stringify(row));
+      assert.equal(row.dropped, 0);
+      assert.ok(row.p99 > 0 && row.rssIdleMb > 0, JSON.stringify(row));
+      assert.ok(row.generatorUsPerDelivery > 0 && row.serverUsPerDelivery > 0, JSON.stringify(row));
+    }
+    // 2,000 deliveries/s offered to rooms of 10 (9 receivers a message), evenly paced, for 1 s.
+    assert.equal(open.loop, "open");
+    assert.ok(open.delivered > 1000, JSON.stringify(open));
+    assert.ok(open.sendLagP99 >= 0);
+    // The closed loop keeps messages in flight until told to stop: it delivers far more than the paced run.
+    assert.equal(closed.loop, "closed");
+    assert.ok(closed.delivered > open.delivered, JSON.stringify(closed));
+  });
+
+  it("drives the fan-out floor and nats-server, the yardsticks, the same way", async (t) => {
+    for (const peer of ["floor", "nats"] as const) {
+      if (peer === "nats" && !hasNats()) {
+        t.diagnostic("nats-server is not installed: skipped");
+        continue;
+      }
+      const rows = await fanout(peer, options, [2000, "closed"]);
+      for (const row of rows) {
+        assert.equal(row.lost, 0, `${peer} ${JSON.stringify(row)}`);
+        assert.equal(row.extra, 0, `${peer} ${JSON.stringify(row)}`);
+        assert.ok(row.delivered > 1000, `${peer} ${JSON.stringify(row)}`);
+      }
+    }
+  });
+
+  it("times each client's registration and reads memory per connection after a burst", async () => {
+    const row = await connections("tcpchat", 50, 2, { idleMs: 2500, quietWaitMs: 0 });
+    assert.equal(row.failed, 0);
+    assert.ok(row.registerP50 > 0 && row.registerP99 >= row.registerP50, JSON.stringify(row));
+    assert.ok(row.registerMs >= row.registerP50, JSON.stringify(row));
   });
 });
