@@ -680,15 +680,22 @@ export class RoomRegistry {
       // Decided in a room that lost a creation race: the member joins without its status.
       status = false;
     }
-    if (room.members.has(user)) return;
     const stamp: Stamp = { time: op.time, origin: op.origin, id: op.id };
-    room.members.set(user, {
+    const membership = {
       op: status && op.op,
       voice: status && op.voice,
       member: op.id,
       opStamp: status && op.op ? stamp : null,
       voiceStamp: status && op.voice ? stamp : null,
-    });
+    };
+    const current = room.members.get(user);
+    if (current) {
+      // A membership this node still holds ended where it was decided (a kick not yet heard of here):
+      // the new one takes its place, and the old one's kick, when it comes, no longer applies.
+      if (current.member !== op.id) Object.assign(current, membership);
+      return;
+    }
+    room.members.set(user, membership);
     room.invited.delete(user.id);
     user.enter(room);
     this.emit({ type: "join", room, user, time: op.time, id: op.id }, room.members.keys());
@@ -761,8 +768,9 @@ export class RoomRegistry {
         const mask = change.param as string;
         if (!newer(room, `b:${fold(mask)}`, stamp)) return false;
         const at = room.bans.findIndex((ban) => fold(ban.mask) === fold(mask));
-        if (on && at === -1) room.bans.push({ mask, setBy: by ? by.mask : "server", setAt: stamp.time });
-        if (!on && at !== -1) room.bans.splice(at, 1);
+        if (at !== -1) room.bans.splice(at, 1);
+        // The latest +b says who set it, wherever the two arrive in another order.
+        if (on) room.bans.push({ mask, setBy: by ? by.mask : "server", setAt: stamp.time });
         return true;
       }
       case "k":

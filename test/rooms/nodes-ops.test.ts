@@ -1,0 +1,159 @@
+// What once stayed on its node now reaches the others as operations: TAGMSG, WALLOPS, +i, away and nick
+// changes, and every message's msgid and server-time, the same on every node. Run on the in-memory bus and
+// on Redis with three nodes.
+import assert from "node:assert/strict";
+import { after, before, describe, it as test } from "node:test";
+import type { RunningServer } from "../../src/models/index.js";
+import { LineClient } from "../support/line-client.js";
+import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
+import { joinIrc, startRoomsServer } from "../support/rooms.js";
+
+const CAPS = "message-tags server-time away-notify echo-message";
+const strip = (line: string) => line.replace(/\r$/, "");
+
+let memoryNetworks = 0;
+const BACKENDS = [
+  {
+    name: "in-memory bus",
+    skip: false as string | false,
+    bus: () => ({ bus: `memory:ops-${++memoryNetworks}`, busPrefix: "unused" }),
+    cleanup: async (_prefix: string) => {},
+  },
+  {
+    name: "Redis bus",
+    skip: await redisSkipReason(),
+    bus: () => ({ bus: REDIS_URL, busPrefix: testPrefix("nodes-ops") }),
+    cleanup: (prefix: string) => dropPrefix(REDIS_URL, prefix),
+  },
+];
+
+/** The tags of a line as a map, and the line without them. */
+function tagsOf(line: string): { tags: Record<string, string>; body: string } {
+  const text = strip(line);
+  if (!text.startsWith("@")) return { tags: {}, body: text };
+  const space = text.indexOf(" ");
+  const tags: Record<string, string> = {};
+  for (const item of text.slice(1, space).split(";")) {
+    const [key = "", value = ""] = item.split("=");
+    tags[key] = value;
+  }
+  return { tags, body: text.slice(space + 1) };
+}
+
+for (const backend of BACKENDS) {
+  describe(`operations across nodes (${backend.name})`, { timeout: 60_000 }, () => {
+    const it = (name: string, fn: () => Promise<void>) => test(name, { skip: backend.skip }, fn);
+    const nodes: RunningServer[] = [];
+    const clients: LineClient[] = [];
+    let prefix = "";
+
+    before(async () => {
+      if (backend.skip) return;
+      const bus = backend.bus();
+      prefix = bus.busPrefix;
+      for (let i = 0; i < 3; i++)
+        nodes.push(await startRoomsServer("evented", { ...bus, opers: [{ name: "boss", password: "pw" }] }));
+    });
+    after(async () => {
+      for (const client of clients) client.destroy();
+      await Promise.all(nodes.map((node) => node.shutdown()));
+      if (!backend.skip) await backend.cleanup(prefix);
+    });
+
+    /** Registered on node `node` with every capability these tests look at. */
+    const irc = async (node: number, nick: string) => {
+      const client = await LineClient.connect((nodes[node] as RunningServer).port);
+      clients.push(client);
+      client.write(
+        `CAP LS 302\r\nCAP REQ :${CAPS}\r\nNICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`,
+      );
+      await client.until(/ (376|422) /);
+      return client;
+    };
+
+    it("sends every message with one msgid and one time, the same on every node, echoes included", async () => {
+      const a = await irc(0, "ida");
+      const b = await irc(1, "idb");
+      const c = await irc(2, "idc");
+      await joinIrc(a, "ida", "#ids");
+      await joinIrc(b, "idb", "#ids");
+      await joinIrc(c, "idc", "#ids");
+      // Each node fans the message out to its own members: those joined there already.
+      a.send("PRIVMSG #ids :stamped\r");
+      const echo = tagsOf((await a.until(/PRIVMSG #ids :stamped/)).at(-1) ?? "");
+      const onB = tagsOf((await b.until(/PRIVMSG #ids :stamped/)).at(-1) ?? "");
+      const onC = tagsOf((await c.until(/PRIVMSG #ids :stamped/)).at(-1) ?? "");
+      assert.match(echo.tags.msgid ?? "", /^[\w-]+$/);
+      assert.ok(echo.tags.time, "server-time");
+      for (const other of [onB, onC]) {
+        assert.equal(other.tags.msgid, echo.tags.msgid);
+        assert.equal(other.tags.time, echo.tags.time);
+        assert.equal(other.body, echo.body);
+      }
+    });
+
+    it("carries TAGMSG to the other nodes", async () => {
+      const a = await irc(0, "typer");
+      const b = await irc(1, "watcher");
+      await joinIrc(a, "typer", "#typing");
+      await joinIrc(b, "watcher", "#typing");
+      await a.until(/watcher!\S+ JOIN #typing/);
+      a.send("@+typing=active TAGMSG #typing\r");
+      const line = tagsOf((await b.until(/ TAGMSG #typing/)).at(-1) ?? "");
+      assert.equal(line.tags["+typing"], "active");
+      assert.ok(line.tags.msgid);
+      assert.equal(line.body, ":typer!typer@127.0.0.1 TAGMSG #typing");
+      // To one user on another node, too.
+      a.send("@+typing=done TAGMSG watcher\r");
+      assert.equal(tagsOf((await b.until(/ TAGMSG watcher/)).at(-1) ?? "").tags["+typing"], "done");
+    });
+
+    it("carries WALLOPS to operators and +w users on every node", async () => {
+      const boss = await irc(0, "boss");
+      const listener = await irc(2, "wlisten");
+      listener.send("MODE wlisten +w\r");
+      await listener.until(/ MODE wlisten :\+w/);
+      boss.send("OPER boss pw\r");
+      await boss.until(/ MODE boss :\+o/);
+      // The listener's node applies the WALLOPS operation and finds its +w user there.
+      boss.send("WALLOPS :all hands\r");
+      assert.match(
+        strip((await listener.until(/ WALLOPS /)).at(-1) ?? ""),
+        /:boss!boss@127\.0\.0\.1 WALLOPS :all hands$/,
+      );
+      await boss.until(/ WALLOPS :all hands/);
+    });
+
+    it("tells +i, away and nick changes to the other nodes as to the origin", async () => {
+      const here = await irc(0, "herei");
+      const there = await irc(1, "therei");
+      await joinIrc(here, "herei", "#seen");
+      await joinIrc(there, "therei", "#seen");
+      await here.until(/therei!\S+ JOIN #seen/);
+      // +i: counted as invisible on the other node.
+      here.send("LUSERS\r");
+      const before = Number(/and (\d+) invisible/.exec((await here.until(/ 251 /)).at(-1) ?? "")?.[1]);
+      there.send("MODE therei +i\r");
+      await there.until(/ MODE therei :\+i/);
+      for (;;) {
+        here.send("LUSERS\r");
+        const now = Number(/and (\d+) invisible/.exec((await here.until(/ 251 /)).at(-1) ?? "")?.[1]);
+        if (now === before + 1) break;
+      }
+      // Away: away-notify on the other node, and WHOIS there shows it.
+      there.send("AWAY :out to lunch\r");
+      assert.match(
+        strip((await here.until(/ AWAY /)).at(-1) ?? ""),
+        /:therei!therei@127\.0\.0\.1 AWAY :out to lunch$/,
+      );
+      here.send("WHOIS therei\r");
+      assert.ok((await here.until(/ 318 /)).some((line) => / 301 herei therei :out to lunch/.test(line)));
+      // Nick: seen the same on both nodes.
+      there.send("NICK thereo\r");
+      const origin = strip((await there.until(/ NICK thereo/)).at(-1) ?? "");
+      const elsewhere = strip((await here.until(/ NICK thereo/)).at(-1) ?? "");
+      assert.equal(tagsOf(elsewhere).body, tagsOf(origin).body);
+      assert.equal(tagsOf(elsewhere).tags.time, tagsOf(origin).tags.time);
+    });
+  });
+}
