@@ -6,122 +6,21 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { ManualClock } from "../../../src/rooms/core/clock.js";
-import type { Frontend, RoomEvent } from "../../../src/rooms/core/events.js";
 import type { Operation } from "../../../src/rooms/core/operations.js";
 import { DEFAULT_ROOM_LIMITS, RoomRegistry } from "../../../src/rooms/core/registry.js";
-import type { Room } from "../../../src/rooms/core/room.js";
 import { User } from "../../../src/rooms/core/user.js";
-
-const NODES = 3;
-const USERS_PER_NODE = 2;
-const ROOMS = ["#a", "#b"];
-
-/** What one user heard of messages: msgid → [time, text, how many times]. */
-type Heard = Map<string, { time: number; text: string; count: number }>;
-
-class HearingFrontend implements Frontend {
-  readonly heard = new Map<number, Heard>();
-  deliver(event: RoomEvent, recipients: readonly User[]): void {
-    if (event.type !== "message") return;
-    for (const user of recipients) {
-      let heard = this.heard.get(user.id);
-      if (!heard) {
-        heard = new Map();
-        this.heard.set(user.id, heard);
-      }
-      const entry = heard.get(event.id);
-      if (entry) entry.count += 1;
-      else heard.set(event.id, { time: event.time, text: event.text, count: 1 });
-    }
-  }
-}
-
-type Command =
-  | { k: "join"; u: number; room: number }
-  | { k: "part"; u: number; room: number }
-  | { k: "say"; u: number; room: number; kind: "privmsg" | "notice" | "tagmsg" }
-  | { k: "topic"; u: number; room: number; text: string }
-  | { k: "mode"; u: number; room: number; sign: "+" | "-"; mode: string; target: number }
-  | { k: "kick"; u: number; room: number; target: number }
-  | { k: "invite"; u: number; room: number; target: number }
-  | { k: "away"; u: number; text: string | null }
-  | { k: "nick"; u: number; nick: string }
-  | { k: "umode"; u: number; invisible: boolean; wallops: boolean }
-  | { k: "tick"; ms: number }
-  | { k: "deliver"; from: number; to: number; count: number };
-
-const USERS = NODES * USERS_PER_NODE;
-const user = fc.nat(USERS - 1);
-const room = fc.nat(ROOMS.length - 1);
-/** Odd users come and go; even ones stay in every room from the start, so they must hear everything. */
-const mobile = user.map((u) => (u % 2 === 0 ? u + 1 : u));
-
-const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ k: fc.constant("join" as const), u: mobile, room }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("part" as const), u: mobile, room }) },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      k: fc.constant("say" as const),
-      u: user,
-      room,
-      kind: fc.constantFrom("privmsg" as const, "notice" as const, "tagmsg" as const),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      k: fc.constant("topic" as const),
-      u: user,
-      room,
-      text: fc.constantFrom("x", "y", ""),
-    }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      k: fc.constant("mode" as const),
-      u: user,
-      room,
-      sign: fc.constantFrom("+" as const, "-" as const),
-      mode: fc.constantFrom("o", "v", "m", "t", "i", "k", "l", "b", "s"),
-      target: user,
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("kick" as const), u: user, room, target: mobile }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("invite" as const), u: user, room, target: user }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({ k: fc.constant("away" as const), u: user, text: fc.constantFrom("brb", null) }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      k: fc.constant("nick" as const),
-      u: user,
-      nick: fc.constantFrom("n1", "n2", "n3"),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      k: fc.constant("umode" as const),
-      u: user,
-      invisible: fc.boolean(),
-      wallops: fc.boolean(),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("tick" as const), ms: fc.constantFrom(0, 1, 1000) }) },
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      k: fc.constant("deliver" as const),
-      from: fc.nat(NODES - 1),
-      to: fc.nat(NODES - 1),
-      count: fc.integer({ min: 1, max: 4 }),
-    }),
-  },
-);
+import {
+  type Command,
+  checkConverged,
+  command,
+  decide,
+  HearingFrontend,
+  joinAll,
+  NODES,
+  opEveryone,
+  USERS,
+  USERS_PER_NODE,
+} from "./scenario.js";
 
 /** Three registries, each node's operations queued for each other node as JSON, as a wire carries them. */
 class Network {
@@ -188,115 +87,11 @@ class Network {
     }
   }
 
-  /** A user's command, decided on its own node; a refusal decides nothing. */
+  /** A command: a delivery, a tick of the clock, or a user's, decided on its own node. */
   run(command: Command): void {
-    if (command.k === "tick") {
-      this.clock.advance(command.ms);
-      return;
-    }
-    if (command.k === "deliver") {
-      this.deliver(command.from, command.to, command.count);
-      return;
-    }
-    const me = this.users[command.u] as User;
-    const registry = this.registries[this.nodeOf(command.u)] as RoomRegistry;
-    if (!registry.isRegistered(me)) return;
-    const other = (u: number) => registry.usersById.get((this.users[u] as User).id);
-    const target = "room" in command ? registry.findRoom(ROOMS[command.room] as string) : undefined;
-    switch (command.k) {
-      case "join":
-        registry.join(me, ROOMS[command.room] as string);
-        return;
-      case "part":
-        if (target) registry.part(me, target, "");
-        return;
-      case "say":
-        if (target) registry.message(me, target, `${me.id} says`, command.kind, { "+t": "1" });
-        return;
-      case "topic":
-        if (target) registry.setTopic(me, target, command.text);
-        return;
-      case "mode": {
-        if (!target) return;
-        const who = other(command.target);
-        const param =
-          command.mode === "o" || command.mode === "v"
-            ? who?.nick
-            : command.mode === "k"
-              ? "key"
-              : command.mode === "l"
-                ? "5"
-                : command.mode === "b"
-                  ? `mask${command.target}`
-                  : undefined;
-        registry.setModes(me, target, [
-          param === undefined
-            ? { sign: command.sign, mode: command.mode }
-            : { sign: command.sign, mode: command.mode, param },
-        ]);
-        return;
-      }
-      case "kick": {
-        const who = other(command.target);
-        if (target && who) registry.kick(me, target, who, "out");
-        return;
-      }
-      case "invite": {
-        const who = other(command.target);
-        if (target && who) registry.invite(me, target, who);
-        return;
-      }
-      case "away":
-        registry.setAway(me, command.text);
-        return;
-      case "nick":
-        registry.rename(me, `${command.nick}x${command.u}`);
-        return;
-      case "umode":
-        registry.setUserModes(me, { invisible: command.invisible, wallops: command.wallops });
-        return;
-    }
-  }
-}
-
-/** What must be the same on every node. */
-function stateOf(registry: RoomRegistry) {
-  const rooms = [...registry.rooms.values()]
-    .map((room) => ({
-      name: room.key,
-      created: room.created,
-      topic: room.topic,
-      modes: room.modes,
-      bans: room.bans.map((ban) => [ban.mask, ban.setBy, ban.setAt].join(" ")).sort(),
-      members: [...room.members]
-        .map(([user, status]) => `${user.id}${status.op ? "@" : ""}${status.voice ? "+" : ""}`)
-        .sort(),
-    }))
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
-  const users = [...registry.usersById.values()]
-    .map((user) => [user.id, user.nick, user.invisible, user.oper, user.wallops, user.away])
-    .sort((a, b) => (a[0] as number) - (b[0] as number));
-  return { rooms, users };
-}
-
-function checkConverged(net: Network): void {
-  const states = net.registries.map(stateOf);
-  for (let n = 1; n < NODES; n++) assert.deepEqual(states[n], states[0], `node ${n} differs from node 0`);
-  // Every message: the same time and text wherever it was heard, and never twice to one user.
-  const seen = new Map<string, { time: number; text: string }>();
-  for (const frontend of net.frontends)
-    for (const [id, heard] of frontend.heard)
-      for (const [msgid, entry] of heard) {
-        assert.equal(entry.count, 1, `user ${id} heard ${msgid} ${entry.count} times`);
-        const first = seen.get(msgid);
-        if (first) assert.deepEqual({ time: entry.time, text: entry.text }, first, msgid);
-        else seen.set(msgid, { time: entry.time, text: entry.text });
-      }
-  // The users who stayed in every room heard every message to a room.
-  for (let u = 0; u < USERS; u += 2) {
-    const stayer = net.users[u] as User;
-    const heard = (net.frontends[net.nodeOf(u)] as HearingFrontend).heard.get(stayer.id) ?? new Map();
-    for (const msgid of net.messages.keys()) assert.ok(heard.has(msgid), `user ${u} missed ${msgid}`);
+    if (command.k === "tick") this.clock.advance(command.ms);
+    else if (command.k === "deliver") this.deliver(command.from, command.to, command.count);
+    else decide(this, command);
   }
 }
 
@@ -306,19 +101,9 @@ describe("rooms core: convergence over three nodes", () => {
       fc.property(fc.array(command, { minLength: 1, maxLength: 120 }), (commands) => {
         const net = new Network();
         net.settle();
-        // Everyone joins every room first (perhaps creating them at once on several nodes), and the first
-        // user makes everyone an operator, so that anyone may change anything.
-        for (let u = 0; u < USERS; u++)
-          for (const name of ROOMS)
-            (net.registries[net.nodeOf(u)] as RoomRegistry).join(net.users[u] as User, name);
+        joinAll(net);
         net.settle();
-        const first = net.registries[0] as RoomRegistry;
-        for (const name of ROOMS)
-          first.setModes(
-            net.users[0] as User,
-            first.findRoom(name) as Room,
-            net.users.map((u) => ({ sign: "+" as const, mode: "o", param: u.nick })),
-          );
+        opEveryone(net);
         net.settle();
         for (const c of commands) net.run(c);
         net.settle();

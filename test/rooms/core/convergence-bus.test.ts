@@ -1,0 +1,161 @@
+// Convergence over the real buses: three registries joined by their replicators, on the in-memory bus and
+// on Redis, run random commands (fewer than over the scheduling test bus: these take real time), and end
+// the same on every node.
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { pino } from "pino";
+import { MemoryNetwork } from "../../../src/rooms/bus/memory.js";
+import { RedisTransport } from "../../../src/rooms/bus/redis.js";
+import { Replicator } from "../../../src/rooms/bus/replicator.js";
+import type { BusTransport } from "../../../src/rooms/bus/transport.js";
+import {
+  DEFAULT_ROOM_LIMITS,
+  type OperationObserver,
+  RoomRegistry,
+} from "../../../src/rooms/core/registry.js";
+import { User } from "../../../src/rooms/core/user.js";
+import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../../support/redis.js";
+import {
+  checkConverged,
+  command,
+  decide,
+  HearingFrontend,
+  joinAll,
+  NODES,
+  type Nodes,
+  opEveryone,
+  stateOf,
+  USERS,
+  USERS_PER_NODE,
+} from "./scenario.js";
+
+const log = pino({ level: "silent" });
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Until `done()` holds, looking again at every turn of the event loop; fails after `ms`. */
+async function until(done: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+class BusNodes implements Nodes {
+  readonly registries: RoomRegistry[] = [];
+  readonly frontends: HearingFrontend[] = [];
+  readonly users: User[] = [];
+  readonly messages = new Map<string, string>();
+  private readonly replicators: Replicator[] = [];
+
+  static async start(transport: () => BusTransport): Promise<BusNodes> {
+    const nodes = new BusNodes();
+    for (let n = 0; n < NODES; n++) {
+      const registry = new RoomRegistry(DEFAULT_ROOM_LIMITS);
+      const replicator = new Replicator(registry, transport(), log, () => {});
+      await replicator.start();
+      const bus = registry.observer as OperationObserver;
+      registry.observer = {
+        changed: (op) => {
+          if (op.t === "message" && op.room !== null) nodes.messages.set(op.id, op.room);
+          bus.changed(op);
+        },
+      };
+      nodes.registries.push(registry);
+      nodes.replicators.push(replicator);
+      nodes.frontends.push(new HearingFrontend());
+    }
+    for (let u = 0; u < USERS; u++) {
+      const n = nodes.nodeOf(u);
+      const registry = nodes.registries[n] as RoomRegistry;
+      const user = new User(
+        registry.userId(u + 1),
+        "irc",
+        nodes.frontends[n] as HearingFrontend,
+        `u${u}`,
+        "host",
+        Date.now(),
+      );
+      registry.add(user);
+      nodes.users.push(user);
+    }
+    await until(
+      () => nodes.registries.every((r) => r.usersById.size === USERS),
+      "every node to know every user",
+    );
+    return nodes;
+  }
+
+  nodeOf(u: number): number {
+    return Math.floor(u / USERS_PER_NODE);
+  }
+
+  /** Every node holds the same state and the stayers have heard every message: nothing is in flight. */
+  agree(): Promise<void> {
+    const same = () => {
+      const first = JSON.stringify(stateOf(this.registries[0] as RoomRegistry));
+      if (!this.registries.every((r) => JSON.stringify(stateOf(r)) === first)) return false;
+      for (let u = 0; u < USERS; u += 2) {
+        const heard = this.frontends[this.nodeOf(u)]?.heard.get((this.users[u] as User).id);
+        for (const msgid of this.messages.keys()) if (!heard?.has(msgid)) return false;
+      }
+      return true;
+    };
+    return until(same, "the nodes to agree");
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.replicators.map((replicator) => replicator.close()));
+  }
+}
+
+const BACKENDS = [
+  {
+    name: "in-memory bus",
+    skip: false as string | false,
+    open: () => {
+      const network = new MemoryNetwork();
+      return { transport: () => network.transport() as BusTransport, cleanup: async () => {} };
+    },
+  },
+  {
+    name: "Redis bus",
+    skip: await redisSkipReason(),
+    open: () => {
+      const prefix = testPrefix("convergence");
+      return {
+        transport: () => new RedisTransport(REDIS_URL, prefix, log) as BusTransport,
+        cleanup: () => dropPrefix(REDIS_URL, prefix),
+      };
+    },
+  },
+];
+
+for (const backend of BACKENDS) {
+  describe(`rooms core: convergence over the ${backend.name}`, { timeout: 90_000 }, () => {
+    it("ends the same on every node after random commands", { skip: backend.skip }, async () => {
+      const samples = fc.sample(fc.array(command, { minLength: 20, maxLength: 40 }), { numRuns: 4 });
+      for (const commands of samples) {
+        const { transport, cleanup } = backend.open();
+        const nodes = await BusNodes.start(transport);
+        try {
+          joinAll(nodes);
+          await nodes.agree();
+          opEveryone(nodes);
+          await nodes.agree();
+          for (const c of commands) {
+            // A delivery step lets the bus run for a moment; everything else is a user's command.
+            if (c.k === "deliver" || c.k === "tick")
+              for (let i = 0; i < (c.k === "deliver" ? c.count : 1); i++) await turn();
+            else decide(nodes, c);
+          }
+          await nodes.agree().catch(() => {});
+          checkConverged(nodes);
+        } finally {
+          await nodes.close();
+          await cleanup();
+        }
+      }
+    });
+  });
+}
