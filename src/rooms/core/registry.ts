@@ -840,7 +840,26 @@ export class RoomRegistry {
   private settle(room: Room, created: Stamp): boolean {
     const order = compareStamps(created, room.created);
     if (order > 0) return false;
-    if (order < 0) room.reset({ ...created });
+    if (order < 0) {
+      // The members here are told what the reset takes away, as one mode change from the server.
+      const lost: ModeChange[] = [];
+      for (const [user, status] of room.members) {
+        if (status.op) lost.push({ sign: "-", mode: "o", param: user.nick });
+        if (status.voice) lost.push({ sign: "-", mode: "v", param: user.nick });
+      }
+      room.reset({ ...created });
+      if (lost.length > 0) {
+        const event: RoomEvent = {
+          type: "mode",
+          room,
+          by: null,
+          changes: lost,
+          time: created.time,
+          id: created.id,
+        };
+        this.emit(event, room.members.keys());
+      }
+    }
     return true;
   }
 
