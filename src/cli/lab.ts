@@ -9,10 +9,10 @@ import { serviceServerConfig } from "./service-config.js";
 export function listPresets(): string {
   const width = Math.max(...PRESETS.map((p) => p.name.length));
   const header = `${"preset".padEnd(width)}  model     service   port   re-creates`;
-  const rows = PRESETS.map(
-    (p) =>
-      `${p.name.padEnd(width)}  ${p.model.padEnd(8)}  ${p.service.padEnd(8)}  ${String(p.port).padEnd(5)}  ${p.seed}`,
-  );
+  const rows = PRESETS.map((p) => {
+    const aliases = p.aliases ? ` (also: ${p.aliases.join(", ")})` : "";
+    return `${p.name.padEnd(width)}  ${p.model.padEnd(8)}  ${p.service.padEnd(8)}  ${String(p.port).padEnd(5)}  ${p.seed}${aliases}`;
+  });
   return [header, ...rows].join("\n");
 }
 
@@ -42,6 +42,9 @@ export function labCommand(): Command {
       greeting: preset.greeting,
       greetThen: preset.greetThen,
     });
-    await runServer(preset.model, config);
+    await runServer(preset.model, {
+      ...config,
+      service: { ...config.service, wording: preset.wording ?? null },
+    });
   });
 }

@@ -33,3 +33,12 @@ export function parseSeconds(text: string): number {
   }
   return s;
 }
+
+/** Whole milliseconds; 0 means off. */
+export function parseMilliseconds(text: string): number {
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(ms)) {
+    throw new InvalidArgumentError("expected a whole number of milliseconds, 0 or more");
+  }
+  return ms;
+}

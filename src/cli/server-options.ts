@@ -8,7 +8,7 @@ import { GREET_THEN, type GreetThen } from "../services/greet.js";
 import { DEFAULT_SERVICE_CONFIG, type ServiceName } from "../services/index.js";
 import type { ConsoleIO } from "../services/operator.js";
 import { DEFAULT_CONNECTION_LIMITS } from "../transport/tcp-line-connection.js";
-import { parseCount, parsePort, parseSeconds } from "./parse.js";
+import { parseCount, parseMilliseconds, parsePort, parseSeconds } from "./parse.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 10000;
@@ -22,6 +22,7 @@ export interface ServerFlags {
   maxLine: number;
   maxSendQueue: number;
   idleTimeout: number;
+  messageGap: number;
   backlog: number;
   workers: number;
   greeting: string;
@@ -63,6 +64,11 @@ export function addServerOptions(command: Command): Command {
       parseCount,
     )
     .option("--idle-timeout <seconds>", "close clients silent this long (default: 0, never)", parseSeconds)
+    .option(
+      "--message-gap <ms>",
+      `a pause this long after bytes with no newline ends a message, for clients that send no newline; 0: only a newline does (default: ${d.messageGap})`,
+      parseMilliseconds,
+    )
     .option(
       "--backlog <n>",
       `connections waiting to be accepted or queued (default: ${d.backlog})`,
@@ -107,6 +113,7 @@ const FLAG_DEFAULTS: ServerFlags = {
   maxLine: DEFAULT_CONNECTION_LIMITS.maxLineBytes,
   maxSendQueue: DEFAULT_CONNECTION_LIMITS.maxSendQueueBytes,
   idleTimeout: 0,
+  messageGap: DEFAULT_CONNECTION_LIMITS.messageGapMs,
   backlog: 511,
   workers: defaultWorkers(),
   greeting: DEFAULT_SERVICE_CONFIG.greeting,
@@ -138,6 +145,7 @@ export function serverConfig(
       maxSendQueueBytes: flags.maxSendQueue,
       sendHighWaterBytes: Math.min(DEFAULT_CONNECTION_LIMITS.sendHighWaterBytes, flags.maxSendQueue),
       idleTimeoutMs: flags.idleTimeout * 1000,
+      messageGapMs: flags.messageGap,
     },
     busy: flags.busy,
     maxThreads: flags.maxThreads,

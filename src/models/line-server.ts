@@ -4,13 +4,15 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "pino";
 import type { LogOptions } from "../log.js";
 import { createService, type ServiceConfig } from "../services/index.js";
-import { SHUTDOWN_REPLY } from "../services/line-rules.js";
+import { BUSY_REPLY, SHUTDOWN_REPLY } from "../services/line-rules.js";
 import type { ConsoleIO } from "../services/operator.js";
 import type { Hub, HubAttachment, Service } from "../services/service.js";
 import { formatEndpoint } from "../transport/line-connection.js";
 import {
+  type ConnectionFraming,
   type ConnectionLimits,
   type ConnectionOwner,
+  LINE_SERVICE_FRAMING,
   TcpLineConnection,
 } from "../transport/tcp-line-connection.js";
 
@@ -38,6 +40,16 @@ export interface ServerConfig {
   console: ConsoleIO | null;
 }
 
+/**
+ * The rooms frame by lines, with the gap rule until a client's first CR LF (IRC's line end), and every line
+ * they send ends in LF. The line services follow each client's framing; under a lab preset (a wording),
+ * what the server says before the client speaks goes out bare, as the lab servers sent it.
+ */
+function framingFor(service: ServiceConfig): ConnectionFraming {
+  if (service.name === "rooms") return { gapUntil: "crlf", repliesFollowClient: false, bareFirst: false };
+  return service.wording ? { ...LINE_SERVICE_FRAMING, bareFirst: true } : LINE_SERVICE_FRAMING;
+}
+
 export interface RunningServer {
   readonly host: string;
   readonly port: number;
@@ -54,6 +66,7 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
   /** Every open connection, with its place in the hub (null without a hub). */
   protected readonly live = new Map<TcpLineConnection, HubAttachment | null>();
   protected readonly log: Logger;
+  protected readonly framing: ConnectionFraming;
   private boundPort = 0;
   private stopping = false;
   private markStopped: () => void = () => {};
@@ -63,6 +76,7 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
 
   constructor(protected readonly config: ServerConfig) {
     this.log = config.log;
+    this.framing = framingFor(config.service);
     this.service = createService(config.service, { log: config.log, console: config.console });
     this.hub = this.service.createHub?.({ stopServer: () => void this.shutdown() }) ?? null;
     this.server = this.newListener();
@@ -121,12 +135,23 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
 
   /** Wrap a socket, attach it to the hub, track it until it closes. */
   protected connect(socket: Socket): { conn: TcpLineConnection; hub: HubAttachment | null } {
-    const conn = new TcpLineConnection(socket, this.config.limits, this.log, this);
+    const conn = new TcpLineConnection(socket, this.config.limits, this.log, this, this.framing);
     const hub = this.hub?.attach(conn) ?? null;
     this.live.set(conn, hub);
     if (this.log.isLevelEnabled("debug"))
       this.log.debug({ conn: conn.id, peer: formatEndpoint(conn.peer) }, "connected");
     return { conn, hub };
+  }
+
+  /** What a client turned away while another is served gets: the preset's words, or the clean ones. */
+  protected get busyReply(): string {
+    return this.config.service.wording?.busy ?? BUSY_REPLY;
+  }
+
+  /** Close a socket that is not served, with one line framed as a client that has not spoken reads it. */
+  protected turnAway(socket: Socket, line: string): void {
+    socket.on("error", () => {});
+    socket.end(this.framing.repliesFollowClient && this.framing.bareFirst ? line : `${line}\n`);
   }
 
   /** Run the session in this thread (the `single` and `evented` models). */

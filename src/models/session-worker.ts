@@ -16,6 +16,7 @@ const service = createService(data.service, {
   log,
   console: null,
   replyPrefix: data.showThread ? `[Thread ${threadId}] ` : undefined,
+  threadId,
 });
 
 let closing = false;

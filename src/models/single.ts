@@ -1,11 +1,11 @@
 // single: one client at a time, like the seeds' blocking servers. What happens to the others while one is
 // served is the busy policy:
 // - queue: they wait, connected but unread, and are served in turn (seed 000; the kernel's backlog).
-// - reply: they get the busy line and are closed (seed 001's server1_u).
+// - reply: they get the busy line and are closed (seed 001's server1_u, whose line is `busy`).
 // - refuse: the listening socket is closed, so connecting fails with ECONNREFUSED (seed 001's server1 on
 //   Linux); it listens again on the same port when the client leaves.
 import type { Socket } from "node:net";
-import { BUSY_REPLY, SHUTDOWN_REPLY } from "../services/line-rules.js";
+import { SHUTDOWN_REPLY } from "../services/line-rules.js";
 import { LineServer } from "./line-server.js";
 
 export class SingleServer extends LineServer {
@@ -31,8 +31,7 @@ export class SingleServer extends LineServer {
       return;
     }
     // `reply`, a full queue, or a connection that slipped in while the listener was closing.
-    socket.on("error", () => {});
-    socket.end(`${BUSY_REPLY}\n`);
+    this.turnAway(socket, this.busyReply);
   }
 
   private serve(socket: Socket): void {
@@ -64,7 +63,7 @@ export class SingleServer extends LineServer {
   }
 
   override async shutdown(): Promise<void> {
-    for (const socket of this.waiting.splice(0)) socket.end(`${SHUTDOWN_REPLY}\n`);
+    for (const socket of this.waiting.splice(0)) this.turnAway(socket, SHUTDOWN_REPLY);
     await super.shutdown();
   }
 }

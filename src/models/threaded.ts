@@ -3,7 +3,6 @@
 // worker; the worker posts back what to send. A slow request holds up only its own client.
 import type { Socket } from "node:net";
 import { Worker } from "node:worker_threads";
-import { BUSY_REPLY } from "../services/line-rules.js";
 import type { Session } from "../services/service.js";
 import { LineServer } from "./line-server.js";
 import type { FromWorker, SessionWorkerData, ToWorker } from "./worker-protocol.js";
@@ -25,8 +24,7 @@ export class ThreadedServer extends LineServer {
 
   protected accept(socket: Socket): void {
     if (this.threads >= this.config.maxThreads) {
-      socket.on("error", () => {});
-      socket.end(`${BUSY_REPLY}\n`);
+      this.turnAway(socket, this.busyReply);
       return;
     }
     // A thread counts from connect until its session ends; its worker may take a moment longer to exit.

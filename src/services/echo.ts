@@ -1,4 +1,4 @@
-// echo: each line back unchanged (seed 001 and 003, server4).
+// echo: each message back unchanged (seed 001 and 003, server4).
 import { type ReplyOptions, replyService } from "./reply-service.js";
 import type { Service } from "./service.js";
 

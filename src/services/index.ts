@@ -9,6 +9,7 @@ import { type ConsoleIO, operatorService } from "./operator.js";
 import { roomsService } from "./rooms.js";
 import type { Service } from "./service.js";
 import { upperService } from "./upper.js";
+import type { Wording } from "./wording.js";
 
 export const SERVICE_NAMES = ["echo", "upper", "calc", "greet", "operator", "rooms"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -20,6 +21,8 @@ export interface ServiceConfig {
   greetThen: GreetThen;
   calcLimits: Partial<CalcLimits>;
   rooms: RoomsConfig;
+  /** The original program's words, under a lab preset; null: the clean ones (`serve`). */
+  wording: Wording | null;
 }
 
 export const DEFAULT_SERVICE_CONFIG: Omit<ServiceConfig, "name"> = {
@@ -27,6 +30,7 @@ export const DEFAULT_SERVICE_CONFIG: Omit<ServiceConfig, "name"> = {
   greetThen: "close",
   calcLimits: {},
   rooms: defaultRoomsConfig(),
+  wording: null,
 };
 
 export interface ServiceEnv {
@@ -35,21 +39,23 @@ export interface ServiceEnv {
   console: ConsoleIO | null;
   /** Put before each reply of the line services (`--show-thread`). */
   replyPrefix?: string;
+  /** The thread that runs the sessions, for a wording that names it. */
+  threadId?: number;
 }
 
 export function createService(config: ServiceConfig, env: ServiceEnv): Service {
-  const prefix = env.replyPrefix;
+  const reply = { prefix: env.replyPrefix, wording: config.wording, threadId: env.threadId };
   switch (config.name) {
     case "echo":
-      return echoService({ prefix });
+      return echoService(reply);
     case "upper":
-      return upperService({ prefix });
+      return upperService(reply);
     case "calc":
-      return calcService({ prefix, limits: config.calcLimits });
+      return calcService({ ...reply, limits: config.calcLimits });
     case "greet":
       return greetService({ greeting: config.greeting, afterGreeting: config.greetThen, log: env.log });
     case "operator":
-      return operatorService(env.console);
+      return operatorService(env.console, config.wording?.chat ?? null);
     case "rooms":
       return roomsService(config.rooms, env);
   }

@@ -1,11 +1,12 @@
 // Rules every line service shares: how a session ends, and what a line that cannot be read gets.
 import { LineError } from "../protocol/line-framer.js";
+import { isOneOf } from "./wording.js";
 
-const GOODBYES = new Set(["bye", "exit", "quit"]);
+export const GOODBYES = ["bye", "exit", "quit"] as const;
 
 /** `bye`, `exit` or `quit`, in any case, with any surrounding spaces. */
 export function isGoodbye(line: string): boolean {
-  return GOODBYES.has(line.trim().toLowerCase());
+  return isOneOf(line, GOODBYES);
 }
 
 export const GOODBYE_REPLY = "Bye";

@@ -1,11 +1,14 @@
 // operator: a person at the server's console chats with the clients (seed 002, and seed 000's blocking
 // chat). Client lines are printed on the console tagged with the client; what the operator types goes to
-// the client that spoke last, or to the one named with /to.
+// the client that spoke last, or to the one named with /to. Under a lab preset the chat goes in turns
+// instead, as the lab servers had it (operator-turns.ts).
 import { createInterface, type Interface } from "node:readline";
 import type { LineError } from "../protocol/line-framer.js";
 import { formatEndpoint, type LineConnection } from "../transport/line-connection.js";
 import { GOODBYE_REPLY, isGoodbye, LINE_ERROR_REPLIES } from "./line-rules.js";
+import { TurnsConsole } from "./operator-turns.js";
 import type { Hub, HubAttachment, HubLink, Service, Session } from "./service.js";
+import type { ChatTurns } from "./wording.js";
 
 export interface ConsoleIO {
   input: NodeJS.ReadableStream;
@@ -25,10 +28,12 @@ export const OPERATOR_HELP = [
   "/help         this list",
 ];
 
-export function operatorService(console: ConsoleIO | null): Service {
+export function operatorService(console: ConsoleIO | null, turns: ChatTurns | null = null): Service {
   return {
     name: "operator",
-    createHub: console ? () => new OperatorConsole(console) : undefined,
+    createHub: console
+      ? () => (turns ? new TurnsConsole(console, turns) : new OperatorConsole(console))
+      : undefined,
     open(conn: LineConnection, hub: HubLink | null): Session {
       if (!hub) throw new Error("the operator service needs its console");
       return {

@@ -1,5 +1,10 @@
 // A LineConnection over a TCP socket: framing on the way in, batched writes and a bounded send queue on the
 // way out.
+//
+// Two kinds of client share the framing. Line clients end each message with LF. The labs' own clients send
+// each message with one send() and no LF, and wait for the answer: for them a quiet gap after bytes with no
+// LF ends the message (the framer holds the bytes, this connection owns the timer), and replies go out bare,
+// as the lab servers sent them. A client that has ended a line with LF is a line client from then on.
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import { type LineError, LineFramer, type LineSink } from "../protocol/line-framer.js";
@@ -17,7 +22,30 @@ export interface ConnectionLimits {
   idleTimeoutMs: number;
   /** How long a closing connection may take to flush before it is destroyed. */
   closeGraceMs: number;
+  /** A quiet gap this long after bytes with no LF ends a message (`--message-gap`); 0: only LF does. */
+  messageGapMs: number;
 }
+
+/** How one server's connections frame messages; one object shared by all of them. */
+export interface ConnectionFraming {
+  /**
+   * What makes a client a line client, with no gap rule from then on: its first LF (the line services), or
+   * its first CR LF (the rooms: IRC clients end their lines so, while seed-protocol clients end theirs
+   * with a bare LF and may leave the last one open).
+   */
+  gapUntil: "lf" | "crlf";
+  /** Replies follow the client: bare to a client that sends bare messages. Otherwise every line ends in LF. */
+  repliesFollowClient: boolean;
+  /** Before the client has sent anything, lines go out bare (the lab presets) rather than with LF. */
+  bareFirst: boolean;
+}
+
+/** `serve`'s line services: the gap rule until the first LF, replies in the client's framing, LF first. */
+export const LINE_SERVICE_FRAMING: ConnectionFraming = {
+  gapUntil: "lf",
+  repliesFollowClient: true,
+  bareFirst: false,
+};
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxLineBytes: 4096,
@@ -25,6 +53,8 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxSendQueueBytes: 1024 * 1024,
   idleTimeoutMs: 0,
   closeGraceMs: 5000,
+  // Long enough that a line cut into packets (a delayed ACK holds the rest 40 ms) is not split.
+  messageGapMs: 50,
 };
 
 let lastId = 0;
@@ -57,13 +87,20 @@ export class TcpLineConnection implements LineConnection, LineSink {
   private pending: string | Buffer | Array<string | Buffer> | null = null;
   private readingPaused = false;
   private graceTimer: NodeJS.Timeout | null = null;
+  /** Runs when the client has been quiet for the message gap with bytes held; refreshed while it sends. */
+  private gapTimer: NodeJS.Timeout | null = null;
+  private gapArmed = false;
+  /** Lines go out without LF: the client sends bare messages (or has sent nothing yet, under a lab preset). */
+  private bare: boolean;
 
   constructor(
     readonly socket: Socket,
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
     private readonly owner: ConnectionOwner,
+    private readonly framing: ConnectionFraming = LINE_SERVICE_FRAMING,
   ) {
+    this.bare = framing.repliesFollowClient && framing.bareFirst;
     // Thousands of idle clients each hold one of these: the socket's own record of its peer is read once
     // (the address string is shared with it), and the local end only when asked.
     this.peerAddress = socket.remoteAddress ?? "?";
@@ -102,10 +139,48 @@ export class TcpLineConnection implements LineConnection, LineSink {
 
   /** @internal Bytes from the client. */
   received(chunk: Buffer): void {
+    this.framer.deferOverlong = this.mayBeBare();
     this.framer.push(chunk);
+    if (this.gapRuleApplies()) this.armGap();
+    else if (this.gapArmed) this.disarmGap();
     // The replies to this chunk's lines go out now, not at the end of the turn: a burst of clients (5,000
     // registering at once) would otherwise hold every reply in memory until the last of them was read.
     // What the lines sent to others waits for the end of the turn as before, one write per recipient.
+    this.flush();
+  }
+
+  /** This client may still be one that ends its messages with a pause. */
+  private mayBeBare(): boolean {
+    if (this.limits.messageGapMs <= 0) return false;
+    return this.framing.gapUntil === "lf" ? !this.framer.sawLineEnd : !this.framer.sawCrLf;
+  }
+
+  /** Bytes with no LF are held, and the client may be one that ends its messages with a pause. */
+  private gapRuleApplies(): boolean {
+    return !this.closing && this.framer.holding && this.mayBeBare();
+  }
+
+  private armGap(): void {
+    this.gapArmed = true;
+    if (this.gapTimer === null) {
+      this.gapTimer = setTimeout(onGap, this.limits.messageGapMs, this);
+    } else {
+      this.gapTimer.refresh();
+    }
+  }
+
+  private disarmGap(): void {
+    this.gapArmed = false;
+    if (this.gapTimer === null) return;
+    clearTimeout(this.gapTimer);
+    this.gapTimer = null;
+  }
+
+  /** @internal The client has been quiet for the message gap: what it sent since its last LF is a message. */
+  gapElapsed(): void {
+    if (!this.gapArmed) return;
+    this.gapArmed = false;
+    this.framer.flush();
     this.flush();
   }
 
@@ -120,6 +195,7 @@ export class TcpLineConnection implements LineConnection, LineSink {
 
   /** @internal The client's input ended: a last line without LF still counts. */
   inputEnded(): void {
+    this.disarmGap();
     this.framer.end();
     if (!this.closing) this.session?.end();
   }
@@ -134,17 +210,29 @@ export class TcpLineConnection implements LineConnection, LineSink {
     return this.closing;
   }
 
-  line(text: string): void {
+  line(text: string, terminated: boolean): void {
+    this.follow(terminated);
     if (!this.closing) this.session?.line(text);
   }
 
-  lineError(error: LineError): void {
+  lineError(error: LineError, terminated?: boolean): void {
+    if (terminated !== undefined) this.follow(terminated);
     if (!this.closing) this.session?.lineError(error);
+  }
+
+  /** Replies go out in the framing of the request: LF for a line client, bare for a bare one. */
+  private follow(terminated: boolean): void {
+    if (this.framing.repliesFollowClient) this.bare = !terminated && !this.framer.sawLineEnd;
   }
 
   send(line: string): void {
     if (this.closing) return;
-    this.write(`${line}\n`);
+    this.write(this.framed(line));
+  }
+
+  /** One line as this client reads them: with LF, or bare. */
+  framed(line: string): string {
+    return this.bare ? line : `${line}\n`;
   }
 
   sendBytes(bytes: Buffer): void {
@@ -156,7 +244,7 @@ export class TcpLineConnection implements LineConnection, LineSink {
     if (this.closing) return;
     this.markClosing();
     this.framer.stop();
-    if (lastLine !== undefined) this.write(`${lastLine}\n`);
+    if (lastLine !== undefined) this.write(this.framed(lastLine));
     this.flush();
     const socket = this.socket;
     socket.end();
@@ -235,7 +323,7 @@ export class TcpLineConnection implements LineConnection, LineSink {
     this.framer.stop();
     const socket = this.socket;
     const last = listener?.sendQueueOverflowed();
-    if (last !== undefined) socket.write(`${last}\n`);
+    if (last !== undefined) socket.write(this.framed(last));
     socket.end();
     this.graceTimer = setTimeout(() => socket.destroy(), this.limits.closeGraceMs);
     this.graceTimer.unref();
@@ -244,6 +332,7 @@ export class TcpLineConnection implements LineConnection, LineSink {
   private markClosing(): void {
     if (this.closing) return;
     this.closing = true;
+    this.disarmGap();
     this.owner.connectionClosing(this);
   }
 }
@@ -260,6 +349,9 @@ function onSocketClose(this: OwnedSocket): void {
 }
 function onSocketError(this: OwnedSocket, err: NodeJS.ErrnoException): void {
   this[CONNECTION].socketError(err);
+}
+function onGap(conn: TcpLineConnection): void {
+  conn.gapElapsed();
 }
 function onSocketTimeout(this: OwnedSocket): void {
   this[CONNECTION].close("ERROR idle timeout");

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { after, describe, it } from "node:test";
 import { PRESETS } from "../../src/cli/presets.js";
 import { type CliRun, cliSuite } from "../support/cli.js";
+import { LabClient } from "../support/lab-client.js";
 import { LineClient } from "../support/line-client.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
@@ -91,25 +92,30 @@ describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
     }
   });
 
-  it("lab --list names every preset with its seed program", async () => {
+  it("lab --list names every preset with its seed program and its earlier names", async () => {
     const run = cli(["lab", "--list"]);
     assert.equal((await run.exited).code, 0);
     for (const preset of PRESETS) {
+      const aliases = preset.aliases ? ` \\(also: ${preset.aliases.join(", ")}\\)` : "";
       assert.match(
         run.stdout,
-        new RegExp(`^${preset.name}\\s+${preset.model}\\s+${preset.service}\\s+${preset.port}\\s+seed`, "m"),
+        new RegExp(
+          `^${preset.name}\\s+${preset.model}\\s+${preset.service}\\s+${preset.port}\\s+seed 00\\d .+${aliases}$`,
+          "m",
+        ),
       );
     }
   });
 
-  it("lab server1 (single, calc): the calculator, one client at a time", async () => {
+  it("lab server1 (alias of 001-server1): seed 001's words, with a newline to a line client; others refused", async () => {
     const run = cli(["lab", "server1", "--port", "0"]);
     const port = await run.listening();
     const a = await client(port);
-    assert.equal(await a.send1("Hi"), "Hello");
-    assert.equal(await a.send1("10/4"), "2.5");
-    const b = await client(port);
-    assert.match(await b.nextLine(), /^ERROR busy/);
+    assert.equal(await a.send1("2+3"), "Query evaluates to: 5");
+    assert.equal(await a.send1("10/4"), "Query evaluates to: 2.5");
+    await assert.rejects(LineClient.connect(port), /ECONNREFUSED/);
+    a.send("bye");
+    assert.deepEqual(await a.linesUntilClose(), ["bye"]);
   });
 
   it("lab server2 (threaded, calc) and server4 (evented, echo)", async () => {
@@ -118,8 +124,8 @@ describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
     const [p2, p4] = await Promise.all([two.listening(), four.listening()]);
     const a = await client(p2);
     const b = await client(p2);
-    assert.equal(await a.send1("-7//2"), "-4");
-    assert.equal(await b.send1("-7%3"), "2");
+    assert.match(await a.send1("-7//2"), /^\[Thread \d+\] says: -4$/);
+    assert.match(await b.send1("-7%3"), /^\[Thread \d+\] says: 2$/);
     const e = await client(p4);
     assert.equal(await e.send1("2+2"), "2+2");
   });
@@ -136,32 +142,33 @@ describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal(await b.nextLine(), "SECOND");
   });
 
-  it("lab banner sends its banner and closes; lab greet reads one reply and logs it", async () => {
+  it("lab banner sends its banner bare and closes; lab greet reads one reply and logs it", async () => {
     const banner = cli(["lab", "banner", "--port", "0"]);
-    const b = await client(await banner.listening());
-    assert.deepEqual(await b.linesUntilClose(), ["Hi, Hello!"]);
+    const b = await LabClient.connect(await banner.listening());
+    assert.equal(await b.recv(), "Hi, Hello!");
+    assert.equal(await b.recv(), "");
 
     const greet = cli(["lab", "greet", "--port", "0", "--log-format", "json"]);
-    const g = await client(await greet.listening());
-    assert.equal(await g.nextLine(), "Hi");
+    const g = await LabClient.connect(await greet.listening());
+    assert.equal(await g.recv(), "Hi");
     g.send("Hello from the client");
-    assert.deepEqual(await g.linesUntilClose(), []);
+    assert.equal(await g.recv(), "");
     await greet.waitFor(/client says: Hello from the client/, "stderr");
   });
 
-  it("lab console-chat: the operator at the server's console chats with the client", async () => {
+  it("lab console-chat (alias of 002-chat): the client speaks, the operator answers, exit ends it", async () => {
     const run = cli(["lab", "console-chat", "--port", "0"], "pipe");
     const port = await run.listening();
     const c = await client(port);
     await run.waitFor(/\* client (\d+) connected from 127\.0\.0\.1:\d+/);
     c.send("hello operator");
-    const tagged = await run.waitFor(/^\[client (\d+)\] hello operator$/m);
+    await run.waitFor(/^\[client \d+\] hello operator$/m);
     run.child.stdin?.write("hello client\n");
     assert.equal(await c.nextLine(), "hello client");
-    run.child.stdin?.write(`/to ${tagged[1]} directly\n`);
-    assert.equal(await c.nextLine(), "directly");
-    run.child.stdin?.write("bye\n");
-    assert.deepEqual(await c.linesUntilClose(), ["Bye"]);
+    c.send("and now?");
+    await run.waitFor(/^\[client \d+\] and now\?$/m);
+    run.child.stdin?.write("exit\n");
+    assert.deepEqual(await c.linesUntilClose(), ["exit"]);
     await run.waitFor(/chat with client \d+ ended/);
   });
 });

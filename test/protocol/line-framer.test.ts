@@ -122,4 +122,81 @@ describe("LineFramer", () => {
     const lines = Array.from({ length: 10_000 }, (_, i) => `line ${i}`);
     assert.deepEqual(frame([`${lines.join("\n")}\n`]), lines);
   });
+
+  it("delivers what is held as one message on flush(), marked unterminated; lines with LF are marked terminated", () => {
+    const events: Array<[string, boolean]> = [];
+    const framer = new LineFramer(16, {
+      line: (text, terminated) => events.push([text, terminated]),
+      lineError: () => assert.fail("no error expected"),
+    });
+    framer.push(Buffer.from("2+"));
+    framer.push(Buffer.from("3"));
+    assert.equal(framer.holding, true);
+    framer.flush();
+    framer.flush(); // nothing held: nothing delivered
+    assert.equal(framer.sawLineEnd, false);
+    framer.push(Buffer.from("a\r\nb"));
+    framer.flush();
+    assert.deepEqual(events, [
+      ["2+3", false],
+      ["a", true],
+      ["b", false],
+    ]);
+    assert.equal(framer.holding, false);
+  });
+
+  it("tells a client that ends lines in LF from one that ends them in CR LF, however the input is cut", () => {
+    for (const [input, lf, crlf] of [
+      ["no end", false, false],
+      ["a\nb", true, false],
+      ["a\r\n", true, true],
+      ["x\ny\r\n", true, true],
+    ] as const) {
+      for (const chunks of cuts(Buffer.from(input))) {
+        const framer = new LineFramer(16, { line() {}, lineError() {} });
+        for (const chunk of chunks) framer.push(chunk);
+        assert.deepEqual(
+          [framer.sawLineEnd, framer.sawCrLf],
+          [lf, crlf],
+          `${input} cut ${chunks.map((c) => c.length)}`,
+        );
+      }
+    }
+  });
+
+  it("with deferOverlong, reports an overlong line at its end (LF or flush), then reads the next", () => {
+    for (const chunks of cuts(Buffer.from(`${"z".repeat(40)}`))) {
+      const events: Array<string | [LineError, boolean | undefined]> = [];
+      const framer = new LineFramer(16, {
+        line: (text) => events.push(text),
+        lineError: (error, terminated) => events.push([error, terminated]),
+      });
+      framer.deferOverlong = true;
+      for (const chunk of chunks) framer.push(chunk);
+      assert.deepEqual(events, []);
+      framer.flush();
+      framer.push(Buffer.from("next"));
+      framer.flush();
+      framer.push(Buffer.from(`${"y".repeat(20)}\nok\n`));
+      assert.deepEqual(events, [[LineError.TooLong, false], "next", [LineError.TooLong, true], "ok"]);
+    }
+  });
+
+  it("flush() ends the skipping of an overlong line reported at once", () => {
+    assert.deepEqual(
+      (() => {
+        const events: Event[] = [];
+        const framer = new LineFramer(16, {
+          line: (text) => events.push(text),
+          lineError: (error) => events.push({ error }),
+        });
+        framer.push(Buffer.from("x".repeat(40)));
+        framer.flush();
+        framer.push(Buffer.from("short"));
+        framer.flush();
+        return events;
+      })(),
+      [{ error: LineError.TooLong }, "short"],
+    );
+  });
 });
