@@ -43,7 +43,7 @@ for (const model of MODEL_NAMES) {
       assert.equal(await c.ask("2+3"), "5");
       assert.equal(await c.ask("Hi"), "Hello");
       assert.equal(await c.ask("1/0"), "ERROR division by zero");
-      for (let i = 0; i < 20; i++) assert.equal(await c.ask(`${i}*${i}`), String(i * i));
+      for (let i = 0; i < 5; i++) assert.equal(await c.ask(`${i}*${i}`), String(i * i));
       assert.equal(await c.ask("bye"), "Bye");
       assert.equal(await c.recv(), "");
     });
