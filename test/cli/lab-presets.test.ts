@@ -8,7 +8,7 @@ import { TestConsole } from "../support/console.js";
 import { LabClient } from "../support/lab-client.js";
 import { LineClient } from "../support/line-client.js";
 import { startTestServer, type TestServerOptions } from "../support/servers.js";
-import { FIRST_REPLY_MS } from "../support/timing.js";
+import { DEFAULT_WAIT_MS } from "../support/timing.js";
 
 /** The seed 003 client's socket timeout: a reply must come within it. */
 const SEED_003_TIMEOUT_MS = 2000;
@@ -182,8 +182,8 @@ describe("lab presets, talked to as the lab clients talk", { timeout: 60_000 }, 
       const a = await lab(port);
       const b = await lab(port);
       // Under threaded, a session's first answer waits for its worker thread to boot (slow from source).
-      assert.equal(await a.ask("Hi", FIRST_REPLY_MS), "hello");
-      assert.equal(await b.ask(" HI ", FIRST_REPLY_MS), "hello");
+      assert.equal(await a.ask("Hi", DEFAULT_WAIT_MS), "hello");
+      assert.equal(await b.ask(" HI ", DEFAULT_WAIT_MS), "hello");
       assert.equal(await a.ask("2**10", SEED_003_TIMEOUT_MS), "1024");
       assert.equal(await b.ask("exit()", SEED_003_TIMEOUT_MS), "INVALID STATEMENT");
       a.send("bye");
