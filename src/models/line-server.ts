@@ -41,12 +41,13 @@ export interface ServerConfig {
 }
 
 /**
- * The rooms frame by lines, with the gap rule until a client's first CR LF (IRC's line end), and every line
- * they send ends in LF. The line services follow each client's framing; under a lab preset (a wording),
+ * The rooms frame by lines, a quiet gap ending only the open last line of a block written at once (see
+ * ConnectionFraming), and every line they send ends in LF. The line services follow each client's framing; under a lab preset (a wording),
  * what the server says before the client speaks goes out bare, as the lab servers sent it.
  */
 function framingFor(service: ServiceConfig): ConnectionFraming {
-  if (service.name === "rooms") return { gapUntil: "crlf", repliesFollowClient: false, bareFirst: false };
+  if (service.name === "rooms")
+    return { gapRule: "open-last-line", repliesFollowClient: false, bareFirst: false };
   return service.wording ? { ...LINE_SERVICE_FRAMING, bareFirst: true } : LINE_SERVICE_FRAMING;
 }
 

@@ -29,11 +29,14 @@ export interface ConnectionLimits {
 /** How one server's connections frame messages; one object shared by all of them. */
 export interface ConnectionFraming {
   /**
-   * What makes a client a line client, with no gap rule from then on: its first LF (the line services), or
-   * its first CR LF (the rooms: IRC clients end their lines so, while seed-protocol clients end theirs
-   * with a bare LF and may leave the last one open).
+   * Which held bytes a quiet gap ends:
+   * - `bare-client`: any, until the client's first LF (the line services: a client that sends bare
+   *   messages, or not yet shown to be a line client);
+   * - `open-last-line`: only bytes left over after the lines of one read, until the client's first CR LF
+   *   (the rooms: a seed-protocol client writes each request block at once and may leave its last line
+   *   without LF; IRC clients end every line in CR LF, and a line arriving byte by byte is never cut).
    */
-  gapUntil: "lf" | "crlf";
+  gapRule: "bare-client" | "open-last-line";
   /** Replies follow the client: bare to a client that sends bare messages. Otherwise every line ends in LF. */
   repliesFollowClient: boolean;
   /** Before the client has sent anything, lines go out bare (the lab presets) rather than with LF. */
@@ -42,7 +45,7 @@ export interface ConnectionFraming {
 
 /** `serve`'s line services: the gap rule until the first LF, replies in the client's framing, LF first. */
 export const LINE_SERVICE_FRAMING: ConnectionFraming = {
-  gapUntil: "lf",
+  gapRule: "bare-client",
   repliesFollowClient: true,
   bareFirst: false,
 };
@@ -141,7 +144,7 @@ export class TcpLineConnection implements LineConnection, LineSink {
   received(chunk: Buffer): void {
     this.framer.deferOverlong = this.mayBeBare();
     this.framer.push(chunk);
-    if (this.gapRuleApplies()) this.armGap();
+    if (this.gapRuleApplies(chunk)) this.armGap();
     else if (this.gapArmed) this.disarmGap();
     // The replies to this chunk's lines go out now, not at the end of the turn: a burst of clients (5,000
     // registering at once) would otherwise hold every reply in memory until the last of them was read.
@@ -149,15 +152,17 @@ export class TcpLineConnection implements LineConnection, LineSink {
     this.flush();
   }
 
-  /** This client may still be one that ends its messages with a pause. */
+  /** This client may still be one that sends bare messages. */
   private mayBeBare(): boolean {
-    if (this.limits.messageGapMs <= 0) return false;
-    return this.framing.gapUntil === "lf" ? !this.framer.sawLineEnd : !this.framer.sawCrLf;
+    return this.limits.messageGapMs > 0 && this.framing.gapRule === "bare-client" && !this.framer.sawLineEnd;
   }
 
-  /** Bytes with no LF are held, and the client may be one that ends its messages with a pause. */
-  private gapRuleApplies(): boolean {
-    return !this.closing && this.framer.holding && this.mayBeBare();
+  /** Bytes with no LF are held that a quiet gap would end (see ConnectionFraming.gapRule). */
+  private gapRuleApplies(chunk: Buffer): boolean {
+    if (this.closing || !this.framer.holding || this.limits.messageGapMs <= 0) return false;
+    if (this.framing.gapRule === "bare-client") return !this.framer.sawLineEnd;
+    // The held bytes came with lines in this read: the rest of a block written at once.
+    return !this.framer.sawCrLf && chunk.length > 1 && chunk.lastIndexOf(LF) !== -1;
   }
 
   private armGap(): void {
@@ -350,6 +355,8 @@ function onSocketClose(this: OwnedSocket): void {
 function onSocketError(this: OwnedSocket, err: NodeJS.ErrnoException): void {
   this[CONNECTION].socketError(err);
 }
+const LF = 0x0a;
+
 function onGap(conn: TcpLineConnection): void {
   conn.gapElapsed();
 }

@@ -71,12 +71,16 @@ describe("lab presets, talked to as the lab clients talk", { timeout: 60_000 }, 
     }
   });
 
-  it("000-greet: Hi, one reply read, then close", async () => {
+  it("000-greet: Hi, one reply read, then close; the next client is greeted once the first has answered", async () => {
     const port = await start("000-greet");
     const c = await lab(port);
     assert.equal(await c.recv(), "Hi");
+    const next = await lab(port);
     c.send("Hi");
     assert.equal(await c.recv(), "");
+    assert.equal(await next.recv(), "Hi");
+    next.send("Hi");
+    assert.equal(await next.recv(), "");
   });
 
   it("001-server1: Query evaluates to, its own error, bye; others refused while one is served", async () => {
@@ -212,8 +216,10 @@ describe("lab presets, talked to as the lab clients talk", { timeout: 60_000 }, 
     await console.waitFor(new RegExp(`^\\* chat with client ${id} ended$`));
 
     // What the operator types before the client speaks answers its next message; the client's exit ends
-    // the chat without a word.
+    // the chat without a word. A client that came meanwhile waits its turn.
     const d = await lab(port);
+    const queued = await lab(port);
+    queued.send("me next");
     const idD = (await console.waitFor(new RegExp(`^\\* client (?!${id}\\b)(\\d+) connected`)))[1];
     console.type("typed early");
     await console.waitFor(/the client speaks first/);
@@ -221,6 +227,9 @@ describe("lab presets, talked to as the lab clients talk", { timeout: 60_000 }, 
     d.send("exit");
     assert.equal(await d.recv(), "");
     await console.waitFor(new RegExp(`^\\* client ${idD} ended the chat$`));
+    await console.waitFor(/\] me next$/);
+    console.type("your turn");
+    assert.equal(await queued.recv(), "your turn");
   });
 
   it("000-blocking-chat and 000-nonblocking-chat: bye from the client gets Bye; the operator's bye is sent as typed", async () => {
@@ -250,10 +259,10 @@ describe("lab presets, talked to as the lab clients talk", { timeout: 60_000 }, 
     }
   });
 
-  it("004-rooms: a seed-protocol request with no final newline is answered after a quiet gap", async () => {
+  it("004-rooms: a request block written at once with no final newline is answered after a quiet gap", async () => {
     const port = await start("004-rooms");
     const c = await lab(port);
-    c.send("HELO hello");
+    c.send("HELO hello\n");
     assert.match(await c.recv(), /^HELO hello\nIP:127\.0\.0\.1\nPort:\d+\nStudentID:\S+\n$/);
     c.send("JOIN_CHATROOM: lab\nCLIENT_IP: 0\nPORT: 0\nCLIENT_NAME: ada");
     let got = "";
@@ -266,6 +275,16 @@ describe("lab presets, talked to as the lab clients talk", { timeout: 60_000 }, 
       got,
       /^JOINED_CHATROOM: lab\nSERVER_IP: 127\.0\.0\.1\nPORT: \d+\nROOM_REF: \d+\nJOIN_ID: \d+\n/,
     );
+    const ref = /ROOM_REF: (\d+)/.exec(got)?.[1];
+    const id = /JOIN_ID: (\d+)/.exec(got)?.[1];
+    c.send(`CHAT: ${ref}\nJOIN_ID: ${id}\nCLIENT_NAME: ada\nMESSAGE: no newline at the end`);
+    let chat = "";
+    while (!chat.endsWith("\n\n")) {
+      const chunk = await c.recv();
+      assert.notEqual(chunk, "", `closed after ${JSON.stringify(chat)}`);
+      chat += chunk;
+    }
+    assert.equal(chat, `CHAT: ${ref}\nCLIENT_NAME: ada\nMESSAGE: no newline at the end\n\n`);
     c.send("DISCONNECT: 0\nPORT: 0\nCLIENT_NAME: ada");
     while ((await c.recv()) !== "") {}
   });

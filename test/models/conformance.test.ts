@@ -60,6 +60,9 @@ for (const model of MODEL_NAMES) {
         skip: PROC_NET_MISSING,
       }, async () => {
         const c = await client();
+        // A line client from its first newline on. (Before it, bytes trickling in slower than --message-gap
+        // are the bare messages of a client that sends no newline: message-gap.test.ts.)
+        assert.equal(await c.send1(ask), answer);
         await writeBytewise(c.socket, `${ask}\n`);
         assert.equal(await c.nextLine(), answer);
         c.send("bye");
