@@ -1,13 +1,12 @@
-// cluster: several processes share the listening port (node:cluster); each runs the evented model. Line
-// services need nothing more. The rooms need a bus between the processes: Redis when one is configured,
-// otherwise this primary process relays between them.
+// cluster: several processes share the listening port (node:cluster); each runs the evented model. A service
+// says what it needs of the primary process (the rooms: a relay for their bus, unless Redis carries it).
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import type { LogOptions } from "../log.js";
-import { IpcBusRelay } from "../rooms/bus/ipc.js";
-import type { ServiceConfig } from "../services/index.js";
+import { clusterPlan, type ServiceConfig } from "../services/index.js";
+import type { ClusterPrimary } from "../services/service.js";
 import type { ConnectionLimits } from "../transport/tcp-line-connection.js";
 import type { RunningServer, ServerConfig } from "./line-server.js";
 
@@ -45,7 +44,8 @@ function isClusterMessage(message: unknown): message is ClusterMessage {
 export class ClusterServer implements RunningServer {
   private readonly log: Logger;
   private readonly workers = new Set<Worker>();
-  private readonly relay = new IpcBusRelay();
+  /** The service's part in this process, if it has one. */
+  private readonly primary: ClusterPrimary | null;
   private readonly workerConfig: ClusterWorkerConfig;
   private boundPort = 0;
   private stopping = false;
@@ -60,13 +60,8 @@ export class ClusterServer implements RunningServer {
     private readonly count: number,
   ) {
     this.log = config.log;
-    if (config.service.name === "operator")
-      throw new Error(
-        "the operator service talks to this process's console: use --model single, threaded or evented",
-      );
-    const service = { ...config.service };
-    // Rooms in several processes need a bus; without Redis it is this process.
-    if (service.name === "rooms" && !service.rooms.bus) service.rooms = { ...service.rooms, bus: "ipc" };
+    const { service, primary } = clusterPlan(config.service);
+    this.primary = primary;
     this.workerConfig = {
       host: config.host,
       port: config.port,
@@ -113,7 +108,7 @@ export class ClusterServer implements RunningServer {
       TCPCHAT_WORKER_NUMBER: String(number),
     });
     this.workers.add(worker);
-    this.relay.add(worker);
+    this.primary?.add(worker);
     return new Promise((resolve, reject) => {
       let listening = false;
       worker.on("message", (message: unknown) => {
@@ -128,7 +123,7 @@ export class ClusterServer implements RunningServer {
       });
       worker.once("exit", (code, signal) => {
         this.workers.delete(worker);
-        this.relay.remove(worker);
+        this.primary?.remove(worker);
         if (!listening) {
           reject(new Error(`worker ${number} exited before listening (code ${code}, signal ${signal})`));
           return;

@@ -1,6 +1,7 @@
 // Everything the rooms server is configured with. Plain data: it is posted to worker threads as it is.
 import { hostname } from "node:os";
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from "./core/registry.js";
+import { IRC_MAX_LINE_BYTES } from "./irc/limits.js";
 
 export interface OperCredential {
   name: string;
@@ -50,6 +51,9 @@ export interface RoomsConfig {
 }
 
 export const DEFAULT_ROOMS_PORT = 6667;
+
+/** What the rooms ask of their connections: the longest line IRC takes (the seed protocol's are shorter). */
+export const ROOMS_MAX_LINE_BYTES = IRC_MAX_LINE_BYTES;
 
 export function defaultRoomsConfig(): RoomsConfig {
   return {

@@ -6,8 +6,8 @@ import { calcService } from "./calc.js";
 import { echoService } from "./echo.js";
 import { DEFAULT_GREETING, type GreetThen, greetService } from "./greet.js";
 import { type ConsoleIO, operatorService } from "./operator.js";
-import { roomsService } from "./rooms.js";
-import type { Service } from "./service.js";
+import { ROOMS_DEFAULTS, roomsInCluster, roomsService } from "./rooms.js";
+import type { ClusterPrimary, Service, ServiceDefaults } from "./service.js";
 import { upperService } from "./upper.js";
 import type { Wording } from "./wording.js";
 
@@ -58,5 +58,29 @@ export function createService(config: ServiceConfig, env: ServiceEnv): Service {
       return operatorService(env.console, config.wording?.chat ?? null);
     case "rooms":
       return roomsService(config.rooms, env);
+  }
+}
+
+/** Each service's own defaults for its connections (the rooms: port 6667, IRC's line length). */
+export function serviceDefaults(name: ServiceName): ServiceDefaults {
+  return name === "rooms" ? ROOMS_DEFAULTS : {};
+}
+
+/** How a service runs in several processes: its workers' config and the primary's part; throws if it cannot. */
+export function clusterPlan(config: ServiceConfig): {
+  service: ServiceConfig;
+  primary: ClusterPrimary | null;
+} {
+  switch (config.name) {
+    case "operator":
+      throw new Error(
+        "the operator service talks to this process's console: use --model single, threaded or evented",
+      );
+    case "rooms": {
+      const { rooms, primary } = roomsInCluster(config.rooms);
+      return { service: { ...config, rooms }, primary };
+    }
+    default:
+      return { service: config, primary: null };
   }
 }

@@ -1,9 +1,10 @@
 // rooms: multi-room chat (seed 004) that speaks the seed rooms protocol and IRC on the same rooms. The
 // rooms server itself lives in src/rooms/; this is its face as a service.
-import type { RoomsConfig } from "../rooms/config.js";
+import { IpcBusRelay } from "../rooms/bus/ipc.js";
+import { DEFAULT_ROOMS_PORT, ROOMS_MAX_LINE_BYTES, type RoomsConfig } from "../rooms/config.js";
 import { createRoomsHub, type RoomsEnv } from "../rooms/server.js";
 import { roomsSession } from "../rooms/session.js";
-import type { Service } from "./service.js";
+import type { ClusterPrimary, Service, ServiceDefaults } from "./service.js";
 
 export function roomsService(config: RoomsConfig, env: RoomsEnv): Service {
   return {
@@ -14,4 +15,16 @@ export function roomsService(config: RoomsConfig, env: RoomsEnv): Service {
       return roomsSession(conn, hub);
     },
   };
+}
+
+/** The rooms' port, and the line length IRC needs. */
+export const ROOMS_DEFAULTS: ServiceDefaults = {
+  port: DEFAULT_ROOMS_PORT,
+  maxLineBytes: ROOMS_MAX_LINE_BYTES,
+};
+
+/** Rooms in several processes need a bus: Redis when one is configured, otherwise the primary relays. */
+export function roomsInCluster(config: RoomsConfig): { rooms: RoomsConfig; primary: ClusterPrimary | null } {
+  if (config.bus) return { rooms: config, primary: null };
+  return { rooms: { ...config, bus: "ipc" }, primary: new IpcBusRelay() };
 }

@@ -1,5 +1,6 @@
 // A service decides what a session does with the lines it receives. It knows nothing of sockets or of the
 // concurrency model: the model hands it a LineConnection and feeds it lines.
+import type { Worker } from "node:cluster";
 import type { LineError } from "../protocol/line-framer.js";
 import type { LineConnection } from "../transport/line-connection.js";
 
@@ -52,4 +53,17 @@ export interface Service {
   createHub?(env: HubEnv): Hub;
   /** Called once per connection, in the thread that runs the session. */
   open(conn: LineConnection, hub: HubLink | null): Session;
+}
+
+/** What a service says of its connections, unless the user says otherwise. */
+export interface ServiceDefaults {
+  port?: number;
+  /** The longest line its protocol takes, terminator excluded. */
+  maxLineBytes?: number;
+}
+
+/** The primary process's part in a service run by several processes: it hears of each worker. */
+export interface ClusterPrimary {
+  add(worker: Worker): void;
+  remove(worker: Worker): void;
 }

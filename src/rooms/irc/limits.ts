@@ -1,5 +1,8 @@
 // The IRC front-end's own limits, advertised in ISUPPORT; the rooms' limits come from the config.
 
+/** IRC lines are 512 bytes, but message tags may add 8191 more before a line counts as too long. */
+export const IRC_MAX_LINE_BYTES = 8191 + 512;
+
 /** Targets one PRIVMSG, NOTICE, TAGMSG, KICK or NAMES may name (TARGMAX). */
 export const MAX_TARGETS = 4;
 /** Parameter-taking channel modes in one MODE command (MODES). */
