@@ -1,0 +1,122 @@
+// Time driven by a manual clock: a whole rooms server (hub, IRC front-end, registry) over in-memory
+// connections, where keepalive, flood control, WHOWAS and the server's start time are checked by moving
+// the clock instead of sleeping.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { pino } from "pino";
+import { defaultRoomsConfig, type RoomsConfig } from "../../src/rooms/config.js";
+import { ManualClock } from "../../src/rooms/core/clock.js";
+import { createRoomsHub } from "../../src/rooms/server.js";
+import { roomsSession } from "../../src/rooms/session.js";
+import type { Session } from "../../src/services/service.js";
+import type { LineConnection } from "../../src/transport/line-connection.js";
+
+/** A connection in memory: what the server writes is kept as lines, without CR LF. */
+class MemoryConnection implements LineConnection {
+  readonly lines: string[] = [];
+  closed: string | null = null;
+  readonly peer = { address: "127.0.0.1", port: 40000 };
+  readonly local = { address: "127.0.0.1", port: 6667 };
+  constructor(readonly id: number) {}
+  send(line: string): void {
+    if (this.closed === null) this.lines.push(line.replace(/\r$/, ""));
+  }
+  sendBytes(bytes: Buffer): void {
+    if (this.closed !== null) return;
+    for (const line of bytes.toString().split("\r\n")) if (line !== "") this.lines.push(line);
+  }
+  close(lastLine?: string): void {
+    if (this.closed !== null) return;
+    this.closed = (lastLine ?? "").replace(/\r$/, "");
+  }
+  /** Lines written since the last call. */
+  take(): string[] {
+    return this.lines.splice(0);
+  }
+}
+
+function server(config: Partial<RoomsConfig> = {}) {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
+  const hub = createRoomsHub(
+    { ...defaultRoomsConfig(), serverName: "irc.test", ...config },
+    { log: pino({ level: "silent" }), console: null, clock },
+    { stopServer() {} },
+  );
+  let lastId = 0;
+  const connect = () => {
+    const conn = new MemoryConnection(++lastId);
+    const attachment = hub.attach(conn);
+    const session: Session = roomsSession(conn, attachment);
+    const say = (...lines: string[]) => {
+      for (const line of lines) session.line(line);
+    };
+    return { conn, say };
+  };
+  const register = (nick: string) => {
+    const client = connect();
+    client.say(`NICK ${nick}`, `USER ${nick} 0 * :${nick}`);
+    client.conn.take();
+    return client;
+  };
+  return { clock, connect, register, close: () => hub.close() };
+}
+
+describe("rooms on a manual clock", () => {
+  it("says in 003 and INFO when the server started, not when its first client came", () => {
+    const { clock, connect, register } = server();
+    clock.advance(3_600_000);
+    const c = connect();
+    c.say("NICK early", "USER early 0 * :early");
+    const created = c.conn.take().find((line) => / 003 /.test(line));
+    assert.equal(created, ":irc.test 003 early :This server was created Thu, 01 Jan 2026 12:00:00 GMT");
+    const other = register("later");
+    other.say("INFO");
+    assert.ok(other.conn.take().includes(":irc.test 371 later :Started Thu, 01 Jan 2026 12:00:00 GMT"));
+  });
+
+  it("PINGs an idle client after the interval and drops it after as long again without an answer", () => {
+    const { clock, register } = server({ pingIntervalMs: 60_000 });
+    const quiet = register("quiet");
+    const talker = register("talker");
+    clock.advance(59_000);
+    talker.say("PING :alive");
+    assert.deepEqual(quiet.conn.take(), []);
+    clock.advance(20_000);
+    assert.deepEqual(quiet.conn.take(), ["PING :irc.test"]);
+    quiet.say("PONG :irc.test");
+    clock.advance(70_000);
+    assert.deepEqual(quiet.conn.take(), ["PING :irc.test"], "pinged again after another idle interval");
+    assert.equal(quiet.conn.closed, null);
+    clock.advance(80_000);
+    assert.equal(quiet.conn.closed, "ERROR :Ping timeout");
+  });
+
+  it("holds a flooding client's lines back and lets them through as the clock gives tokens", () => {
+    const { clock, register } = server({ flood: { enabled: true, burst: 2, perSecond: 1 } });
+    const c = register("flooder");
+    clock.advance(2000); // NICK and USER took the burst: it fills again
+    c.conn.take();
+    c.say("PING :1", "PING :2", "PING :3", "PING :4");
+    assert.deepEqual(c.conn.take(), [":irc.test PONG irc.test :1", ":irc.test PONG irc.test :2"]);
+    clock.advance(999);
+    assert.deepEqual(c.conn.take(), []);
+    clock.advance(1);
+    assert.deepEqual(c.conn.take(), [":irc.test PONG irc.test :3"]);
+    clock.advance(1000);
+    assert.deepEqual(c.conn.take(), [":irc.test PONG irc.test :4"]);
+  });
+
+  it("dates WHOWAS entries by the clock", () => {
+    const { clock, register } = server();
+    const gone = register("gone");
+    clock.advance(90_000);
+    gone.say("QUIT :bye");
+    const asker = register("asker");
+    asker.say("WHOWAS gone");
+    const lines = asker.conn.take();
+    assert.ok(
+      lines.includes(":irc.test 312 asker gone irc.test :Thu, 01 Jan 2026 12:01:30 GMT"),
+      lines.join("\n"),
+    );
+  });
+});
