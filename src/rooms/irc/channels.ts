@@ -3,22 +3,11 @@
 import { lineSafe, needsTrailing } from "../../protocol/irc/message.js";
 import { parseChannelModes, parseUserModes } from "../../protocol/irc/modes.js";
 import {
-  ERR_BADCHANNELKEY,
   ERR_BANLISTFULL,
-  ERR_BANNEDFROMCHAN,
-  ERR_CHANNELISFULL,
-  ERR_CHANOPRIVSNEEDED,
   ERR_INVALIDMODEPARAM,
-  ERR_INVITEONLYCHAN,
-  ERR_NEEDMOREPARAMS,
-  ERR_NOSUCHCHANNEL,
-  ERR_NOSUCHNICK,
   ERR_NOTONCHANNEL,
-  ERR_TOOMANYCHANNELS,
   ERR_UMODEUNKNOWNFLAG,
   ERR_UNKNOWNMODE,
-  ERR_USERNOTINCHANNEL,
-  ERR_USERONCHANNEL,
   ERR_USERSDONTMATCH,
   RPL_AWAY,
   RPL_BANLIST,
@@ -54,27 +43,8 @@ function join(client: IrcClient, params: string[]): void {
     if (!checkRoomName(client, name)) return;
     const result = registry.join(user, name, { key: keys[i] || undefined });
     if ("room" in result) return; // the JOIN line, topic and names went out with the event
-    switch (result.error) {
-      case RoomError.TooManyRooms:
-        client.numeric(ERR_TOOMANYCHANNELS, name, "You have joined too many channels");
-        return;
-      case RoomError.RoomFull:
-        client.numeric(ERR_CHANNELISFULL, name, "Cannot join channel (+l)");
-        return;
-      case RoomError.InviteOnly:
-        client.numeric(ERR_INVITEONLYCHAN, name, "Cannot join channel (+i)");
-        return;
-      case RoomError.Banned:
-        client.numeric(ERR_BANNEDFROMCHAN, name, "Cannot join channel (+b)");
-        return;
-      case RoomError.BadKey:
-        client.numeric(ERR_BADCHANNELKEY, name, "Cannot join channel (+k)");
-        return;
-      case RoomError.AlreadyInRoom:
-        return; // as other servers: nothing to say
-      default:
-        client.numeric(ERR_NOSUCHCHANNEL, name, "No such channel");
-    }
+    // Joined already: as other servers, nothing to say.
+    if (result.error !== RoomError.AlreadyInRoom) client.refuse(result.error, { channel: name });
   });
 }
 
@@ -85,8 +55,8 @@ function part(client: IrcClient, params: string[]): void {
     if (name === "") continue;
     const room = roomOr403(client, name);
     if (!room) continue;
-    if (client.registry.part(client.user, room, reason) === RoomError.NotInRoom)
-      client.numeric(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
+    const error = client.registry.part(client.user, room, reason);
+    if (error) client.refuse(error, { channel: room.name });
   }
 }
 
@@ -102,10 +72,7 @@ function topic(client: IrcClient, params: string[]): void {
     return;
   }
   const error = client.registry.setTopic(client.user, room, text);
-  if (error === RoomError.NotInRoom)
-    client.numeric(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
-  else if (error === RoomError.NotOperator)
-    client.numeric(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
+  if (error) client.refuse(error, { channel: room.name });
 }
 
 // NAMES [<channel>{,<channel>}]
@@ -146,16 +113,10 @@ function kick(client: IrcClient, params: string[]): void {
     const target = userOr401(client, nick);
     if (!target) continue;
     const error = client.registry.kick(client.user, room, target, reason);
-    if (error === RoomError.NotInRoom) {
-      client.numeric(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
-      return;
-    }
-    if (error === RoomError.NotOperator) {
-      client.numeric(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
-      return;
-    }
-    if (error === RoomError.TargetNotInRoom)
-      client.numeric(ERR_USERNOTINCHANNEL, target.nick, room.name, "They aren't on that channel");
+    if (!error) continue;
+    client.refuse(error, { channel: room.name, nick: target.nick });
+    // The kicker's own standing refuses every other target the same way: once is enough.
+    if (error !== RoomError.TargetNotInRoom) return;
   }
 }
 
@@ -166,20 +127,12 @@ function invite(client: IrcClient, params: string[]): void {
   const room = roomOr403(client, params[1] as string);
   if (!room) return;
   const error = client.registry.invite(client.user, room, target);
-  switch (error) {
-    case null:
-      client.numeric(RPL_INVITING, target.nick, room.name);
-      if (target.away !== null) client.numeric(RPL_AWAY, target.nick, lineSafe(target.away));
-      return;
-    case RoomError.NotInRoom:
-      client.numeric(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
-      return;
-    case RoomError.AlreadyInRoom:
-      client.numeric(ERR_USERONCHANNEL, target.nick, room.name, "is already on channel");
-      return;
-    default:
-      client.numeric(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
+  if (error) {
+    client.refuse(error, { channel: room.name, nick: target.nick });
+    return;
   }
+  client.numeric(RPL_INVITING, target.nick, room.name);
+  if (target.away !== null) client.numeric(RPL_AWAY, target.nick, lineSafe(target.away));
 }
 
 // MODE <target> [<modestring> [<mode arguments>...]]
@@ -232,24 +185,14 @@ function channelMode(client: IrcClient, name: string, params: string[]): void {
   if (wanted.length === 0) return;
   let needMore = false;
   for (const { change, error } of client.registry.setModes(client.user, room, wanted)) {
-    switch (error) {
-      case RoomError.NotOperator:
-      case RoomError.NotInRoom:
-        client.numeric(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
-        return;
-      case RoomError.NeedMoreParams:
-        if (!needMore) client.numeric(ERR_NEEDMOREPARAMS, "MODE", "Not enough parameters");
-        needMore = true;
-        break;
-      case RoomError.NoSuchNick:
-        client.numeric(ERR_NOSUCHNICK, change.param ?? "*", "No such nick/channel");
-        break;
-      case RoomError.TargetNotInRoom:
-        client.numeric(ERR_USERNOTINCHANNEL, change.param ?? "*", room.name, "They aren't on that channel");
-        break;
-      default:
-        client.numeric(ERR_UNKNOWNMODE, change.mode, "is unknown mode char to me");
+    if (error === RoomError.NotOperator || error === RoomError.NotInRoom) {
+      // Members and others alike: changing modes takes an operator (482), told once.
+      client.refuse(RoomError.NotOperator, { channel: room.name });
+      return;
     }
+    if (error === RoomError.NeedMoreParams && needMore) continue;
+    needMore ||= error === RoomError.NeedMoreParams;
+    client.refuse(error, { channel: room.name, nick: change.param, mode: change.mode, command: "MODE" });
   }
 }
 

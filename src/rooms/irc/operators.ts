@@ -4,9 +4,6 @@ import {
   ERR_NOOPERHOST,
   ERR_NOPRIVILEGES,
   ERR_PASSWDMISMATCH,
-  ERR_TOOMANYCHANNELS,
-  ERR_USERNOTINCHANNEL,
-  ERR_USERONCHANNEL,
   RPL_YOUREOPER,
 } from "../../protocol/irc/numerics.js";
 import { RoomError } from "../core/registry.js";
@@ -63,9 +60,7 @@ function sajoin(client: IrcClient, params: string[]): void {
   if (!checkRoomName(client, name)) return;
   const result = client.registry.join(target, name, { force: true });
   if ("room" in result) return;
-  if (result.error === RoomError.AlreadyInRoom)
-    client.numeric(ERR_USERONCHANNEL, target.nick, name, "is already on channel");
-  else client.numeric(ERR_TOOMANYCHANNELS, name, "Cannot join channel");
+  client.refuse(result.error, { channel: name, nick: target.nick });
 }
 
 // SAPART <nickname> <channel> [<reason>]
@@ -75,8 +70,9 @@ function sapart(client: IrcClient, params: string[]): void {
   if (!target) return;
   const room = roomOr403(client, params[1] as string);
   if (!room) return;
-  if (client.registry.part(target, room, params[2] ?? "") === RoomError.NotInRoom)
-    client.numeric(ERR_USERNOTINCHANNEL, target.nick, room.name, "They aren't on that channel");
+  // Not the operator's own membership: the target's is missing (441).
+  if (client.registry.part(target, room, params[2] ?? "") !== null)
+    client.refuse(RoomError.TargetNotInRoom, { channel: room.name, nick: target.nick });
 }
 
 export const operatorCommands: CommandTable = {

@@ -12,7 +12,6 @@ import {
   RPL_WELCOME,
   RPL_YOURHOST,
 } from "../../protocol/irc/numerics.js";
-import { RoomError } from "../core/registry.js";
 import { CAPABILITIES, capNames } from "./caps.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
@@ -52,9 +51,7 @@ function nick(client: IrcClient, params: string[]): void {
     return;
   }
   const error = registry.rename(client.user, wanted);
-  if (error === RoomError.InvalidNick) client.numeric(ERR_ERRONEUSNICKNAME, wanted, "Erroneous nickname");
-  else if (error === RoomError.NickInUse)
-    client.numeric(ERR_NICKNAMEINUSE, wanted, "Nickname is already in use");
+  if (error) client.refuse(error, { nick: wanted });
 }
 
 // USER <username> <mode> <unused> :<realname>
@@ -147,9 +144,7 @@ export function tryRegister(client: IrcClient): void {
     const wanted = client.user.nick;
     client.nickGiven = false;
     client.user.nick = "*";
-    if (error === RoomError.NickInUse)
-      client.numeric(ERR_NICKNAMEINUSE, wanted, "Nickname is already in use");
-    else client.numeric(ERR_ERRONEUSNICKNAME, wanted, "Erroneous nickname");
+    client.refuse(error, { nick: wanted });
     return;
   }
   client.registered = true;
