@@ -442,9 +442,22 @@ export class RoomRegistry {
       if (target.protocol === "seed") return RoomError.NoPrivateMessages;
       to = target.id;
     }
-    const op: Operation = { t: "message", kind, from: from?.id ?? null, room, to, text, ...this.stamp() };
+    // The hot path: the operation built in one piece, and applied with the room already in hand.
+    this.lastSeq += 1;
+    const op: Extract<Operation, { t: "message" }> = {
+      t: "message",
+      kind,
+      from: from?.id ?? null,
+      room,
+      to,
+      text,
+      time: this.clock.now(),
+      origin: this.origin,
+      id: this.idPrefix + this.lastSeq.toString(36),
+    };
     if (tags) op.tags = { ...tags };
-    this.submit(op);
+    this.applyMessage(op, from, target instanceof Room ? target : undefined);
+    this.observer?.changed(op);
     return null;
   }
 
@@ -790,12 +803,13 @@ export class RoomRegistry {
     }
   }
 
-  private applyMessage(op: Extract<Operation, { t: "message" }>): void {
-    const from = this.source(op.from);
+  /** `known`: the sender and room as the deciding call had them, when it was this node's. */
+  private applyMessage(op: Extract<Operation, { t: "message" }>, sender?: Source, known?: Room): void {
+    const from = sender !== undefined ? sender : this.source(op.from);
     if (op.from !== null && !from) return;
     if (from) from.lastActiveAt = unixSeconds(op.time);
     if (op.room !== null) {
-      const room = this.findRoom(op.room);
+      const room = known ?? this.findRoom(op.room);
       if (!room) return;
       this.emit(
         {
