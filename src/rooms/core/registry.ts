@@ -18,7 +18,7 @@ import {
   type UserInfo,
 } from "./operations.js";
 import { RemoteUser } from "./remote.js";
-import { Room } from "./room.js";
+import { defaultModes, Room } from "./room.js";
 import { type User, unixSeconds } from "./user.js";
 
 export { RoomError };
@@ -855,24 +855,15 @@ export class RoomRegistry {
     const order = compareStamps(created, room.created);
     if (order > 0) return false;
     if (order < 0) {
-      // The members here are told what the reset takes away, as one mode change from the server.
-      const lost: ModeChange[] = [];
-      for (const [user, status] of room.members) {
-        if (status.op) lost.push({ sign: "-", mode: "o", param: user.nick });
-        if (status.voice) lost.push({ sign: "-", mode: "v", param: user.nick });
-      }
+      // The members here are told what the reset takes away: one mode change from the server, and the
+      // topic cleared.
+      const lost = resetChanges(room);
+      const hadTopic = room.topic !== null;
       room.reset({ ...created });
-      if (lost.length > 0) {
-        const event: RoomEvent = {
-          type: "mode",
-          room,
-          by: null,
-          changes: lost,
-          time: created.time,
-          id: created.id,
-        };
-        this.emit(event, room.members.keys());
-      }
+      const { time, id } = created;
+      if (lost.length > 0)
+        this.emit({ type: "mode", room, by: null, changes: lost, time, id }, room.members.keys());
+      if (hadTopic) this.emit({ type: "topic", room, by: null, topic: null, time, id }, room.members.keys());
     }
     return true;
   }
@@ -954,6 +945,22 @@ export class RoomRegistry {
     if (first) first.deliver(event, firstUsers);
     if (others) for (const [frontend, users] of others) frontend.deliver(event, users);
   }
+}
+
+/** The changes that take `room` back to a new room's modes and statuses. */
+function resetChanges(room: Room): ModeChange[] {
+  const changes: ModeChange[] = [];
+  const fresh = defaultModes();
+  for (const [letter, field] of Object.entries(FLAG_FIELDS))
+    if (room.modes[field] !== fresh[field]) changes.push({ sign: fresh[field] ? "+" : "-", mode: letter });
+  if (room.modes.key !== null) changes.push({ sign: "-", mode: "k", param: "*" });
+  if (room.modes.limit !== null) changes.push({ sign: "-", mode: "l" });
+  for (const ban of room.bans) changes.push({ sign: "-", mode: "b", param: ban.mask });
+  for (const [user, status] of room.members) {
+    if (status.op) changes.push({ sign: "-", mode: "o", param: user.nick });
+    if (status.voice) changes.push({ sign: "-", mode: "v", param: user.nick });
+  }
+  return changes;
 }
 
 /** Whether `stamp` is the latest change to `field` of `room`; if so it is noted as such. */

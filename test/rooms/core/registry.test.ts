@@ -319,6 +319,46 @@ describe("rooms core: messages", () => {
 });
 
 describe("rooms core: applying another node's operations", () => {
+  it("resets a room that lost a creation race: modes, bans and topic go, and its members are told", () => {
+    const clock = new ManualClock();
+    const one = recordingRegistry({}, clock);
+    const two = recordingRegistry({}, clock);
+    one.registry.setNodeNumber(1);
+    two.registry.setNodeNumber(2);
+    one.registry.origin = "node-a";
+    two.registry.origin = "node-b";
+    const a = one.user("a");
+    const b = two.user("b");
+    for (const op of one.ops.splice(0)) two.registry.apply(op);
+    for (const op of two.ops.splice(0)) one.registry.apply(op);
+    one.registry.join(a, "#old");
+    clock.advance(10);
+    const young = (two.registry.join(b, "#old") as { room: Room }).room;
+    two.registry.setModes(b, young, [
+      { sign: "+", mode: "m" },
+      { sign: "-", mode: "t" },
+      { sign: "+", mode: "k", param: "key" },
+      { sign: "+", mode: "b", param: "x" },
+    ]);
+    two.registry.setTopic(b, young, "mine");
+    two.frontend.clear();
+    for (const op of one.ops.splice(0)) two.registry.apply(op);
+    assert.equal(young.modes.moderated, false);
+    assert.equal(young.modes.topicLocked, true);
+    assert.equal(young.modes.key, null);
+    assert.deepEqual(young.bans, []);
+    assert.equal(young.topic, null);
+    const [mode] = two.frontend.of("mode");
+    assert.deepEqual(
+      mode?.event.changes.map((c) => `${c.sign}${c.mode}${c.param ? ` ${c.param}` : ""}`),
+      ["-m", "+t", "-k *", "-b x!*@*", "-o b"],
+    );
+    assert.deepEqual(
+      two.frontend.of("topic").map((d) => d.event.topic),
+      [null],
+    );
+  });
+
   it("applies without checks, keeps the origin's msgid and time, and hands nothing back to the bus", () => {
     const clock = new ManualClock();
     const one = recordingRegistry({}, clock);
@@ -372,6 +412,11 @@ describe("rooms core: applying another node's operations", () => {
     const fromTwo = two.ops.splice(0);
     for (const op of fromTwo) one.registry.apply(op);
     for (const op of fromOne) two.registry.apply(op);
+    // The loser's node tells its members what the older room's arrival took away.
+    const told = two.frontend.of("mode").at(-1);
+    assert.deepEqual(told?.event.changes, [{ sign: "-", mode: "o", param: "b" }]);
+    assert.equal(told?.event.by, null);
+    assert.deepEqual(one.frontend.of("mode"), [], "the winner's node changes nothing");
     for (const registry of [one.registry, two.registry]) {
       const room = registry.findRoom("#race") as Room;
       const ops = [...room.members].filter(([, s]) => s.op).map(([u]) => u.nick);
