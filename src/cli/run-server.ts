@@ -6,6 +6,7 @@ import type { ServerConfig } from "../models/index.js";
 import { type ModelName, startServer } from "../models/index.js";
 import type { ConsoleIO } from "../services/operator.js";
 import { formatEndpoint } from "../transport/line-connection.js";
+import { EXIT } from "./exit.js";
 
 /** However slow the clients, a signalled server is gone within this long. */
 const SHUTDOWN_DEADLINE_MS = 4000;
@@ -16,25 +17,20 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
   try {
     server = await startServer(model, config);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
     const where = formatEndpoint({ address: config.host, port: config.port });
-    const why =
-      e.code === "EADDRINUSE"
-        ? "address already in use"
-        : e.code === "EACCES"
-          ? "permission denied"
-          : e.message;
+    const why = listenFailure(err as NodeJS.ErrnoException);
+    if (why === null) throw err;
     process.stderr.write(`tcpchat: cannot listen on ${where}: ${why}\n`);
-    process.exit(1);
+    process.exit(EXIT.failure);
   }
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (why: string) => {
     if (stopping) {
-      log.warn("second %s: exiting now", signal);
+      log.warn("second %s: exiting now", why);
       process.exit(1);
     }
     stopping = true;
-    log.info("%s: shutting down", signal);
+    log.info("%s: shutting down", why);
     setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
     void server.shutdown();
   };
@@ -44,6 +40,7 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
   });
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  stopWithParent(stop);
   // Ready, and only now said: a script that signals the server as soon as it reads this line gets an
   // orderly shutdown.
   process.stdout.write(`listening on ${formatEndpoint({ address: server.host, port: server.port })}\n`);
@@ -54,6 +51,45 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
     config.service.name,
     model,
   );
+}
+
+/** The one line for the failures a user can meet and fix; null for the unexpected (shown in full). */
+export function listenFailure(err: NodeJS.ErrnoException): string | null {
+  switch (err.code) {
+    case "EADDRINUSE":
+      return "address already in use";
+    case "EACCES":
+      return "permission denied (ports below 1024 need privileges)";
+    case "EADDRNOTAVAIL":
+      return "address not available (no interface of this machine has it)";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "unknown host";
+    case "EAFNOSUPPORT":
+      return "address family not supported";
+    default:
+      return null;
+  }
+}
+
+/** How often a server started by npm checks that npm is still there. */
+const PARENT_CHECK_MS = 500;
+
+/**
+ * Under `npm start` or `npx`, npm runs the server through `sh -c`; a signal to npm kills the shell and would
+ * leave the server running, orphaned, holding its port. So a server started by npm stops when its parent
+ * changes. (A server started from a shell, with nohup or by systemd outlives its parent as it should.)
+ */
+function stopWithParent(stop: (why: string) => void): void {
+  if (!process.env.npm_lifecycle_event && !process.env.npm_command) return;
+  const parent = process.ppid;
+  let stopped = false;
+  setInterval(() => {
+    if (process.ppid !== parent && !stopped) {
+      stopped = true;
+      stop("npm is gone");
+    }
+  }, PARENT_CHECK_MS).unref();
 }
 
 /** The operator's console: the process's own stdin and stdout. */

@@ -2,7 +2,7 @@
 import { type Command, Option } from "commander";
 import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../log.js";
 import { defaultWorkers } from "../models/cluster.js";
-import { BUSY_POLICIES, type BusyPolicy, type ServerConfig } from "../models/index.js";
+import { BUSY_POLICIES, type BusyPolicy, type ModelName, type ServerConfig } from "../models/index.js";
 import type { RoomsConfig } from "../rooms/config.js";
 import { GREET_THEN, type GreetThen } from "../services/greet.js";
 import { DEFAULT_SERVICE_CONFIG, type ServiceName } from "../services/index.js";
@@ -31,13 +31,34 @@ export interface ServerFlags {
   logFormat: LogFormat;
 }
 
+/** What --help shows as an option's default, where the built-in one is not the whole story. */
+export type ShownDefaults = Partial<Record<keyof ServerFlags, string>>;
+
+/** `--then` arrives as `then`: a key that makes an object a thenable, so it is only ever named this way. */
+const THEN_FLAG = "then";
+
+/** The options that only one model reads. */
+export const MODEL_OPTIONS: Readonly<Record<string, ModelName>> = {
+  busy: "single",
+  maxThreads: "threaded",
+  showThread: "threaded",
+  workers: "cluster",
+};
+/** The options that only one line service reads (the rooms' own are in rooms-options.ts). */
+export const SERVICE_OPTIONS: Readonly<Record<string, ServiceName>> = {
+  greeting: "greet",
+  [THEN_FLAG]: "greet",
+};
+
 /**
  * Options shared by `serve` and `lab`. They are declared without commander defaults, so that
- * `resolveServerFlags` can tell a flag the user gave from one a preset should fill in.
+ * `resolveServerFlags` can tell a flag the user gave from one a preset should fill in; `shown` is what
+ * --help gives as the default where a service or a preset has its own.
  */
-export function addServerOptions(command: Command): Command {
-  const d = FLAG_DEFAULTS;
+export function addServerOptions(command: Command, shown: ShownDefaults = {}): Command {
+  const d = { ...describeDefaults(FLAG_DEFAULTS), ...shown };
   return command
+    .optionsGroup("Server options:")
     .option("--host <host>", `address to listen on (default: ${d.host})`)
     .option("--port <port>", `port to listen on, 0 for any free port (default: ${d.port})`, parsePort)
     .addOption(
@@ -63,7 +84,11 @@ export function addServerOptions(command: Command): Command {
       `unsent bytes before a client that does not read is closed (default: ${d.maxSendQueue})`,
       parseCount,
     )
-    .option("--idle-timeout <seconds>", "close clients silent this long (default: 0, never)", parseSeconds)
+    .option(
+      "--idle-timeout <seconds>",
+      `close clients silent this long, 0 for never (default: ${d.idleTimeout})`,
+      parseSeconds,
+    )
     .option(
       "--message-gap <ms>",
       `a pause this long after bytes with no newline ends a message, for clients that send no newline; 0: only a newline does (default: ${d.messageGap})`,
@@ -74,7 +99,7 @@ export function addServerOptions(command: Command): Command {
       `connections waiting to be accepted or queued (default: ${d.backlog})`,
       parseCount,
     )
-    .option("--greeting <text>", `greet: what the server says first (default: "${d.greeting}")`)
+    .option("--greeting <text>", `greet: what the server says first (default: ${d.greeting})`)
     .addOption(
       new Option("--then <what>", `greet: after the greeting (default: ${d.greetThen})`).choices(GREET_THEN),
     )
@@ -88,9 +113,28 @@ export function addServerOptions(command: Command): Command {
     );
 }
 
+/** Each default as --help writes it. */
+export function describeDefaults(flags: ServerFlags): Record<keyof ServerFlags, string> {
+  return {
+    host: flags.host,
+    port: String(flags.port),
+    busy: flags.busy,
+    maxThreads: String(flags.maxThreads),
+    showThread: flags.showThread ? "on" : "off",
+    workers: String(flags.workers),
+    maxLine: String(flags.maxLine),
+    maxSendQueue: String(flags.maxSendQueue),
+    idleTimeout: flags.idleTimeout === 0 ? "0, never" : String(flags.idleTimeout),
+    backlog: String(flags.backlog),
+    greeting: JSON.stringify(flags.greeting),
+    greetThen: flags.greetThen,
+    logLevel: flags.logLevel,
+    logFormat: flags.logFormat,
+  };
+}
+
 /** Server flags as commander parses them: `--then` arrives as `then`, which is renamed (a `then` key makes a thenable). */
 export type GivenServerFlags = Partial<Omit<ServerFlags, "greetThen">> & { [THEN_FLAG]?: GreetThen };
-const THEN_FLAG = "then";
 
 /** The built-in defaults, then a preset's values, then what the user gave. */
 export function resolveServerFlags(given: GivenServerFlags, preset: Partial<ServerFlags> = {}): ServerFlags {
@@ -104,7 +148,7 @@ export function resolveServerFlags(given: GivenServerFlags, preset: Partial<Serv
   return flags;
 }
 
-const FLAG_DEFAULTS: ServerFlags = {
+export const FLAG_DEFAULTS: ServerFlags = {
   host: DEFAULT_HOST,
   port: DEFAULT_PORT,
   busy: "reply",

@@ -10,18 +10,27 @@ import {
   serverConfig,
 } from "./server-options.js";
 
+/** What a service changes in the built-in defaults: the port and the line length its protocol needs. */
+function serviceFlags(service: ServiceName): Partial<ServerFlags> {
+  const { port, maxLineBytes } = serviceDefaults(service);
+  return { port, maxLine: maxLineBytes };
+}
+
+/** The flags a service (and a preset) runs with when the user gives none. */
+export function defaultFlags(service: ServiceName, preset: Partial<ServerFlags> = {}): ServerFlags {
+  return resolveServerFlags({}, { ...serviceFlags(service), ...preset });
+}
+
 export function serviceServerConfig(
   service: ServiceName,
   given: GivenServerFlags & RoomsFlags,
   preset: Partial<ServerFlags>,
 ): ServerConfig {
+  const flags = resolveServerFlags(given, { ...serviceFlags(service), ...preset });
   if (service !== "rooms") {
     const console = service === "operator" ? processConsole() : null;
-    return serverConfig(service, resolveServerFlags(given, preset), console);
+    return serverConfig(service, flags, console);
   }
-  // The service states its port and the line length its protocol needs.
-  const { port, maxLineBytes } = serviceDefaults(service);
-  const flags = resolveServerFlags(given, { port, maxLine: maxLineBytes, ...preset });
   // The console reads stdin when a person is there to type, or when asked for.
   const consoleWanted = given.console === true || process.stdin.isTTY === true;
   return serverConfig(

@@ -8,6 +8,7 @@ const config = JSON.parse(process.env[CONFIG_ENV] ?? "null") as ClusterWorkerCon
 if (!config || !process.send) throw new Error("cluster-worker runs only as a worker of the cluster model");
 
 const log = createLogger(config.logOptions).child({ worker: Number(process.env.TCPCHAT_WORKER_NUMBER) });
+const tell = (message: ClusterMessage) => process.connected && process.send?.(message);
 const server = await startServer("evented", {
   ...config,
   busy: "reply",
@@ -15,8 +16,11 @@ const server = await startServer("evented", {
   showThread: false,
   log,
   console: null,
+}).catch((err: NodeJS.ErrnoException) => {
+  // The primary reports it, once for all workers.
+  tell({ cluster: "cannot-listen", code: err.code, message: err.message });
+  process.exit(1);
 });
-const tell = (message: ClusterMessage) => process.connected && process.send?.(message);
 let asked = false;
 process.on("message", (message: ClusterMessage) => {
   if (message?.cluster !== "shutdown") return;

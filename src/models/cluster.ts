@@ -23,6 +23,7 @@ export interface ClusterWorkerConfig {
 /** Between the primary and its workers (the bus has its own messages). */
 export type ClusterMessage =
   | { cluster: "listening"; port: number }
+  | { cluster: "cannot-listen"; code: string | undefined; message: string }
   | { cluster: "stop-all" }
   | { cluster: "shutdown" };
 
@@ -83,7 +84,17 @@ export class ClusterServer implements RunningServer {
   async listen(): Promise<void> {
     if (!cluster.isPrimary) throw new Error("the cluster model starts from the primary process");
     cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], silent: false });
-    const ports = await Promise.all(Array.from({ length: this.count }, () => this.fork()));
+    let ports: number[];
+    try {
+      ports = await Promise.all(Array.from({ length: this.count }, () => this.fork()));
+    } catch (err) {
+      // One worker could not listen: the others must not stay behind.
+      this.stopping = true;
+      const exits = [...this.workers].map((worker) => new Promise((resolve) => worker.once("exit", resolve)));
+      for (const worker of this.workers) worker.process.kill();
+      await Promise.all(exits);
+      throw err;
+    }
     // Workers asked for port 0 share the one port the primary opened for them.
     this.boundPort = ports[0] ?? this.config.port;
     this.log.info({ workers: this.count, port: this.boundPort }, "%d workers listening", this.count);
@@ -116,6 +127,8 @@ export class ClusterServer implements RunningServer {
         if (message.cluster === "listening") {
           listening = true;
           resolve(message.port);
+        } else if (message.cluster === "cannot-listen") {
+          reject(Object.assign(new Error(message.message), { code: message.code }));
         } else if (message.cluster === "stop-all") {
           this.log.warn({ worker: number }, "a worker asked the whole server to stop");
           void this.shutdown();

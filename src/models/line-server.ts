@@ -116,7 +116,10 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
         else this.accept(socket);
       },
     );
-    server.on("error", (err) => this.log.error({ err }, "listener error"));
+    // A failure to listen is the caller's to report (listenOn rejects); later errors are logged here.
+    server.on("error", (err) => {
+      if (server.listening) this.log.error({ err }, "listener error");
+    });
     return server;
   }
 

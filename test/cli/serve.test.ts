@@ -8,8 +8,8 @@ import { LabClient } from "../support/lab-client.js";
 import { LineClient } from "../support/line-client.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
-/** What `serve` and `lab` exit with on a usage error. */
-const USAGE_EXIT = 1;
+/** What every command exits with on a usage error. */
+const USAGE_EXIT = 64;
 
 describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
   const commands = cliSuite();
@@ -76,7 +76,7 @@ describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
         ["serve", "--service", "echo", "--model", "fork"],
         /^error: option '--model <name>' argument 'fork' is invalid\./,
       ],
-      [["serve"], /^error: required option '--service <name>' not specified$/],
+      [["serve"], /^error: required option '--service <name>' not specified \(nor in --config\)$/],
       [["lab", "server9"], /^error: no preset named 'server9'/],
     ];
     const started = cases.map(([args]) => cli(args));
