@@ -1,0 +1,128 @@
+// `npm start` and `npx tcpchat` stopped by a signal to npm's own process leave no server behind.
+//
+// npm runs a script through `sh -c`, and signals only its direct child: without care, the shell dies and
+// the server is left running, orphaned, holding its port. The test runs the real npm on a copy of this
+// package's scripts, whose dist/cli.js loads the sources (so no build is needed).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { bounded, CliRun, ROOT } from "../support/cli.js";
+import { LineClient } from "../support/line-client.js";
+
+/** Every process below `pid`, from /proc. */
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .split(" ")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie has exited: only its parent's wait is missing.
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once none of `pids` runs; a process that is not our child gives no event, so this looks. */
+function gone(pids: number[]): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => (pids.some(alive) ? setTimeout(check, 50) : resolve());
+    check();
+  });
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: "127.0.0.1" });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", (err: NodeJS.ErrnoException) => resolve(err.code === "ECONNREFUSED"));
+  });
+}
+
+describe("signals through npm", { timeout: 120_000 }, () => {
+  let project = "";
+  const runs: CliRun[] = [];
+  const clients: LineClient[] = [];
+
+  before(() => {
+    project = mkdtempSync(join(tmpdir(), "tcpchat-npm-"));
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Record<string, unknown>;
+    const { name, version, type, bin, scripts } = pkg as { scripts: Record<string, string> } & Record<
+      string,
+      unknown
+    >;
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name, version, type, bin, scripts: { start: scripts.start } }),
+    );
+    mkdirSync(join(project, "dist"));
+    const cli = join(project, "dist", "cli.js");
+    writeFileSync(
+      cli,
+      [
+        "#!/usr/bin/env node",
+        `const { register } = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))});`,
+        "register();",
+        `await import(${JSON.stringify(new URL("../../src/cli.ts", import.meta.url).href)});`,
+        "",
+      ].join("\n"),
+    );
+    chmodSync(cli, 0o755);
+    mkdirSync(join(project, "node_modules", ".bin"), { recursive: true });
+    symlinkSync("../../dist/cli.js", join(project, "node_modules", ".bin", "tcpchat"));
+  });
+  after(() => {
+    for (const c of clients) c.destroy();
+    for (const run of runs) {
+      for (const pid of descendants(run.child.pid ?? 0)) if (alive(pid)) process.kill(pid, "SIGKILL");
+      run.kill();
+    }
+    rmSync(project, { recursive: true, force: true });
+  });
+
+  async function stopsEverything(args: string[], signal: NodeJS.Signals): Promise<void> {
+    const npm = new CliRun(
+      spawn("npm", args, {
+        cwd: project,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, NO_COLOR: "1", REDIS_URL: "", npm_config_update_notifier: "false" },
+      }),
+    );
+    runs.push(npm);
+    const port = await npm.listening(60_000);
+    const client = await LineClient.connect(port);
+    clients.push(client);
+    const below = descendants(npm.child.pid as number);
+    assert.ok(below.length > 0, "npm runs the server in a process of its own");
+
+    npm.kill(signal);
+    await bounded(npm.exited, `npm's exit after ${signal}`, 10_000);
+    await bounded(client.closed, "the server closing its client", 10_000);
+    await bounded(gone(below), `every process npm started to be gone: ${below.join(", ")}`, 10_000);
+    assert.equal(await refused(port), true, `port ${port} is free`);
+  }
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`npm start, then ${signal} to npm`, () => stopsEverything(["start", "--", "--port", "0"], signal));
+  }
+  // npx cannot exec: npm's shell dies of the SIGTERM and the server sees npm go. (A SIGINT to npm's PID
+  // alone, not to the group as a terminal's Ctrl-C sends it, stops neither npm's shell nor npm.)
+  it("npx tcpchat serve, then SIGTERM to npm", () =>
+    stopsEverything(["exec", "--", "tcpchat", "serve", "--service", "echo", "--port", "0"], "SIGTERM"));
+});
