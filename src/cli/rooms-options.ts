@@ -1,6 +1,7 @@
 // Options of the rooms server, and turning them into a RoomsConfig.
-import { readFileSync } from "node:fs";
-import { type Command, InvalidArgumentError } from "commander";
+import { accessSync, constants, readFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { isPasswordHash, parsePasswordHash } from "../password-hash.js";
 import { defaultRoomsConfig, type OperCredential, type RoomsConfig } from "../rooms/config.js";
 import { parseCount, parseSeconds } from "./parse.js";
 
@@ -28,6 +29,11 @@ export interface RoomsFlags {
 function collectOper(text: string, previous: OperCredential[] = []): OperCredential[] {
   const at = text.indexOf(":");
   if (at < 1 || at === text.length - 1) throw new InvalidArgumentError("expected name:password");
+  const password = text.slice(at + 1);
+  if (isPasswordHash(password)) {
+    const parsed = parsePasswordHash(password);
+    if (typeof parsed === "string") throw new InvalidArgumentError(`bad password hash: ${parsed}`);
+  }
   return [...previous, { name: text.slice(0, at), password: text.slice(at + 1) }];
 }
 
@@ -42,9 +48,28 @@ function parseRate(text: string): number {
   return rate;
 }
 
+/** A file the server will read: it must be readable now, not found missing after startup. */
+export function parseReadableFile(path: string): string {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InvalidArgumentError(
+      code === "ENOENT" ? `no such file: ${path}` : `cannot read ${path} (${code ?? "error"})`,
+    );
+  }
+  return path;
+}
+
+/** The attribute names of the rooms' options (`maxClientsPerIp`, ...): they apply to the rooms only. */
+export function roomsOptionNames(): string[] {
+  return addRoomsOptions(new Command()).options.map((option) => option.attributeName());
+}
+
 export function addRoomsOptions(command: Command): Command {
   const d = defaultRoomsConfig();
   return command
+    .optionsGroup("Rooms options:")
     .option("--server-name <name>", "rooms: the server's name in IRC replies (default: the host name)")
     .option("--network <name>", `rooms: the IRC network name (default: ${d.network})`)
     .option(
@@ -54,7 +79,7 @@ export function addRoomsOptions(command: Command): Command {
     .option("--allow-kill", "rooms: let the seed protocol's KILL_SERVICE stop the server")
     .option("--password <password>", "rooms: the IRC connection password (PASS)")
     .option("--oper <name:password>", "rooms: IRC operator credentials for OPER (repeatable)", collectOper)
-    .option("--motd-file <path>", "rooms: message of the day, from a text file")
+    .option("--motd-file <path>", "rooms: message of the day, from a text file", parseReadableFile)
     .option(
       "--max-clients-per-ip <n>",
       `rooms: connections at once from one address; loopback is exempt (default: ${d.maxClientsPerIp})`,

@@ -2,15 +2,18 @@
 import { Command, Option } from "commander";
 import { MODEL_NAMES, type ModelName } from "../models/index.js";
 import { SERVICE_NAMES, type ServiceName } from "../services/index.js";
+import { DEFAULT_ROOMS_PORT } from "../services/rooms/config.js";
+import { SERVER_EXIT_HELP, usageError } from "./exit.js";
+import { addConfigOption, givenOptions } from "./given-options.js";
 import { addRoomsOptions, type RoomsFlags } from "./rooms-options.js";
 import { runServer } from "./run-server.js";
-import { addServerOptions, type GivenServerFlags } from "./server-options.js";
-import { serviceServerConfig } from "./service-config.js";
+import { addServerOptions, FLAG_DEFAULTS, type GivenServerFlags } from "./server-options.js";
+import { ROOMS_MAX_LINE, serviceServerConfig } from "./service-config.js";
 
 type ServeFlags = GivenServerFlags &
   RoomsFlags & {
-    service: ServiceName;
-    model: ModelName;
+    service?: ServiceName;
+    model?: ModelName;
   };
 
 export function serveCommand(): Command {
@@ -18,17 +21,38 @@ export function serveCommand(): Command {
     .description(
       "serve a line service or the rooms under a concurrency model; prints `listening on <host>:<port>`",
     )
+    .optionsGroup("Server options:")
     .addOption(
-      new Option("--service <name>", "what the server does with lines")
-        .choices(SERVICE_NAMES)
-        .makeOptionMandatory(),
+      new Option(
+        "--service <name>",
+        "what the server does with lines (required, here or in --config)",
+      ).choices(SERVICE_NAMES),
     )
     .addOption(
-      new Option("--model <name>", "how clients are served").choices(MODEL_NAMES).default("evented"),
+      new Option("--model <name>", "how clients are served (default: evented)").choices(MODEL_NAMES),
     );
-  addServerOptions(command);
+  addConfigOption(command);
+  addServerOptions(command, {
+    port: `${FLAG_DEFAULTS.port}; rooms: ${DEFAULT_ROOMS_PORT}`,
+    maxLine: `${FLAG_DEFAULTS.maxLine}; rooms: ${ROOMS_MAX_LINE}`,
+  });
   addRoomsOptions(command);
-  return command.action(async (flags: ServeFlags) => {
-    await runServer(flags.model, serviceServerConfig(flags.service, flags, {}));
+  command.addHelpText(
+    "after",
+    "\nOptions of another model or service than the one served are accepted and have no effect." +
+      `\n${SERVER_EXIT_HELP}`,
+  );
+  return command.action(async () => {
+    const given = givenOptions(command) as ServeFlags;
+    const service = given.service;
+    if (!service) usageError(command, "required option '--service <name>' not specified (nor in --config)");
+    const model = given.model ?? "evented";
+    if (model === "cluster" && service === "operator") {
+      usageError(
+        command,
+        "the operator service talks to this process's console: it cannot run under cluster",
+      );
+    }
+    await runServer(model, serviceServerConfig(service, given, {}));
   });
 }
