@@ -1,8 +1,8 @@
 // `tcpchat serve`: any service under any model.
 import { Command, Option } from "commander";
 import { MODEL_NAMES, type ModelName } from "../models/index.js";
+import { DEFAULT_ROOMS_PORT } from "../rooms/config.js";
 import { SERVICE_NAMES, type ServiceName } from "../services/index.js";
-import { DEFAULT_ROOMS_PORT } from "../services/rooms/config.js";
 import { SERVER_EXIT_HELP, usageError } from "./exit.js";
 import { addConfigOption, givenOptions } from "./given-options.js";
 import { addRoomsOptions, type RoomsFlags } from "./rooms-options.js";

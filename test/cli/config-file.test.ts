@@ -1,7 +1,7 @@
 // The configuration file read against `tcpchat serve`'s own options: values, and every kind of error with
 // its line.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -197,5 +197,19 @@ describe("configuration file", () => {
         err instanceof ConfigFileError &&
         err.message === `${join(dir, "absent.toml")}: cannot read: no such file`,
     );
+  });
+
+  it("the example in docs/ is valid and names every option of serve", () => {
+    const path = new URL("../../docs/tcpchat.example.toml", import.meta.url).pathname;
+    assert.deepEqual(problems(readFileSync(path, "utf8")), []);
+    const text = readFileSync(path, "utf8");
+    const missing = options
+      .map((option) => (option.long as string).replace(/^--(no-)?/, ""))
+      .filter(
+        (key) =>
+          !["config", "console", "show-thread", "max-threads", "busy", "greeting", "then"].includes(key),
+      )
+      .filter((key) => !new RegExp(`^#? ?${key} = `, "m").test(text));
+    assert.deepEqual(missing, []);
   });
 });

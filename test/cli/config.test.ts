@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { verifyPassword } from "../../src/password-hash.js";
 import { type CliRun, runCli } from "../support/cli.js";
+import { Irc } from "../support/irc.js";
 import { LineClient } from "../support/line-client.js";
 
 describe("tcpchat --config, config check, passwd", { timeout: 120_000 }, () => {
@@ -107,5 +108,30 @@ describe("tcpchat --config, config check, passwd", { timeout: 120_000 }, () => {
     empty.child.stdin?.end("");
     assert.equal((await empty.exited).code, 1);
     assert.equal(empty.stderr, "tcpchat: no password given\n");
+  });
+
+  it("an operator whose password is a hash in the file: OPER with the password, not the hash", async () => {
+    const passwd = cli(["passwd"], "pipe");
+    passwd.child.stdin?.end("s3cret\n");
+    assert.equal((await passwd.exited).code, 0, passwd.stderr);
+    const hash = passwd.stdout.trim();
+    const path = file(
+      "opers.toml",
+      `service = "rooms"\nserver-name = "irc.test"\noper = ["alice:${hash}", "bob:plain"]\n[listen]\nport = 0\n`,
+    );
+    const server = cli(["serve", "--config", path]);
+    const alice = await Irc.register(await server.listening(), "alice");
+    try {
+      alice.send(`OPER alice ${hash}`);
+      assert.match(await alice.numeric("464"), /^alice :Password incorrect/);
+      alice.send("OPER alice s3cret");
+      assert.match(await alice.numeric("381"), /^alice :You are now an IRC operator/);
+      alice.send("OPER bob plain");
+      assert.match(await alice.numeric("381"), /^alice :You are now an IRC operator/);
+    } finally {
+      alice.close();
+    }
+    server.kill("SIGTERM");
+    assert.equal((await server.exited).code, 0);
   });
 });

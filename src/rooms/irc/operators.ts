@@ -1,4 +1,5 @@
 // Operators: OPER, KILL, WALLOPS, SAJOIN, SAPART. Every command but OPER needs +o (481 otherwise).
+import { isPasswordHash, verifyPassword } from "../../password-hash.js";
 import { truncateUtf8 } from "../../protocol/irc/message.js";
 import {
   ERR_NOOPERHOST,
@@ -27,7 +28,18 @@ function oper(client: IrcClient, params: string[]): void {
     client.numeric(ERR_NOOPERHOST, "No O-lines for your host");
     return;
   }
-  if (!sameSecret(password, credential.password)) {
+  if (!isPasswordHash(credential.password)) {
+    operChecked(client, sameSecret(password, credential.password));
+    return;
+  }
+  // A hash (tcpchat passwd) takes tens of milliseconds to check: off the event loop, answered when done.
+  void verifyPassword(password, credential.password).then((ok) => {
+    if (!client.closing) operChecked(client, ok);
+  });
+}
+
+function operChecked(client: IrcClient, ok: boolean): void {
+  if (!ok) {
     client.numeric(ERR_PASSWDMISMATCH, "Password incorrect");
     return;
   }
