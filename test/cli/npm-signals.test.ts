@@ -36,10 +36,17 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Resolves once none of `pids` runs; a process that is not our child gives no event, so this looks. */
-function gone(pids: number[]): Promise<void> {
+/**
+ * Resolves once none of `pids` runs; a process that is not our child gives no event, so this looks, and
+ * stops looking after `limitMs` (the caller's bound then fails the test).
+ */
+function gone(pids: number[], limitMs: number): Promise<void> {
+  const until = Date.now() + limitMs;
   return new Promise((resolve) => {
-    const check = () => (pids.some(alive) ? setTimeout(check, 50) : resolve());
+    const check = () => {
+      if (!pids.some(alive)) resolve();
+      else if (Date.now() < until) setTimeout(check, 50);
+    };
     check();
   });
 }
@@ -112,9 +119,10 @@ describe("signals through npm", { timeout: 120_000 }, () => {
     assert.ok(below.length > 0, "npm runs the server in a process of its own");
 
     npm.kill(signal);
-    await bounded(npm.exited, `npm's exit after ${signal}`, 10_000);
-    await bounded(client.closed, "the server closing its client", 10_000);
-    await bounded(gone(below), `every process npm started to be gone: ${below.join(", ")}`, 10_000);
+    const seen = () => `; npm printed ${JSON.stringify(npm.stdout)} and ${JSON.stringify(npm.stderr)}`;
+    await bounded(client.closed, () => `the server closing its client${seen()}`, 30_000);
+    await bounded(gone(below, 30_000), () => `every process npm started to be gone: ${below.join(", ")}${seen()}`, 30_000);
+    await bounded(npm.exited, () => `npm's exit after ${signal}${seen()}`, 30_000);
     assert.equal(await refused(port), true, `port ${port} is free`);
   }
 
