@@ -121,7 +121,11 @@ describe("signals through npm", { timeout: 120_000 }, () => {
     npm.kill(signal);
     const seen = () => `; npm printed ${JSON.stringify(npm.stdout)} and ${JSON.stringify(npm.stderr)}`;
     await bounded(client.closed, () => `the server closing its client${seen()}`, 30_000);
-    await bounded(gone(below, 30_000), () => `every process npm started to be gone: ${below.join(", ")}${seen()}`, 30_000);
+    await bounded(
+      gone(below, 30_000),
+      () => `every process npm started to be gone: ${below.join(", ")}${seen()}`,
+      30_000,
+    );
     await bounded(npm.exited, () => `npm's exit after ${signal}${seen()}`, 30_000);
     assert.equal(await refused(port), true, `port ${port} is free`);
   }

@@ -96,6 +96,6 @@ export function startsWith(expected: readonly string[], actual: readonly string[
   return false;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -22,19 +22,25 @@ const FILES = ["README.md", ...readdirSync(join(ROOT, "docs")).map((f) => join("
 function namespaceSkipReason(): string | false {
   const probe = spawnSync("unshare", ["-rn", "sh", "-c", "ip link set lo up"], { encoding: "utf8" });
   if (probe.error) return `needs unshare (util-linux): ${probe.error.message}`;
-  if (probe.status !== 0) return `needs unprivileged network namespaces and ip (iproute2): ${probe.stderr.trim()}`;
+  if (probe.status !== 0)
+    return `needs unprivileged network namespaces and ip (iproute2): ${probe.stderr.trim()}`;
   return false;
 }
 
 describe("README and docs examples", { timeout: 300_000 }, () => {
   const bin = mkdtempSync(join(tmpdir(), "tcpchat-docs-"));
   const shim = join(bin, "tcpchat");
-  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" --import "${TSX}" "${join(ROOT, "src/cli.ts")}" "$@"\n`);
+  writeFileSync(
+    shim,
+    `#!/bin/sh\nexec "${process.execPath}" --import "${TSX}" "${join(ROOT, "src/cli.ts")}" "$@"\n`,
+  );
   chmodSync(shim, 0o755);
   after(() => rmSync(bin, { recursive: true, force: true }));
   const skip = namespaceSkipReason();
 
-  const blocks = FILES.flatMap((file) => runnableBlocks(join(ROOT, file)).map((block) => ({ ...block, file })));
+  const blocks = FILES.flatMap((file) =>
+    runnableBlocks(join(ROOT, file)).map((block) => ({ ...block, file })),
+  );
   it("finds the runnable examples", () => {
     assert.ok(blocks.length >= 5, `${blocks.length} runnable blocks`);
     assert.ok(
@@ -47,7 +53,17 @@ describe("README and docs examples", { timeout: 300_000 }, () => {
     it(`${block.file}:${block.line}`, { skip }, async () => {
       const child = spawn(
         "unshare",
-        ["-rn", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", process.execPath, "--import", TSX, RUNNER],
+        [
+          "-rn",
+          "sh",
+          "-c",
+          'ip link set lo up && exec "$@"',
+          "sh",
+          process.execPath,
+          "--import",
+          TSX,
+          RUNNER,
+        ],
         {
           cwd: ROOT,
           stdio: ["pipe", "pipe", "pipe"],

@@ -65,7 +65,10 @@ function startBackground(command: string, expected: string[]): Promise<string | 
       resolve(result);
     };
     const timer = setTimeout(
-      () => done(`\`${command} &\` did not print in time:\n${expected.join("\n")}\nit printed:\n${output}${errors}`),
+      () =>
+        done(
+          `\`${command} &\` did not print in time:\n${expected.join("\n")}\nit printed:\n${output}${errors}`,
+        ),
       STEP_MS,
     );
     const onData = (text: string) => {
@@ -76,7 +79,9 @@ function startBackground(command: string, expected: string[]): Promise<string | 
     child.stderr?.setEncoding("utf8").on("data", (text: string) => {
       errors += text;
     });
-    child.once("exit", (code) => done(`\`${command} &\` exited ${code} before printing:\n${output}${errors}`));
+    child.once("exit", (code) =>
+      done(`\`${command} &\` exited ${code} before printing:\n${output}${errors}`),
+    );
     if (expected.length === 0) done(null);
   });
 }
