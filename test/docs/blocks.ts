@@ -70,7 +70,7 @@ export function runnableBlocks(file: string): Block[] {
 /** Whether `actual` lines are what `expected` describes (with `…` wildcards). */
 export function matches(expected: readonly string[], actual: readonly string[]): boolean {
   const patterns = expected.map((line) =>
-    line === "…" ? null : new RegExp(`^${line.split("…").map(escape).join(".*")}$`),
+    line === "…" ? null : new RegExp(`^${line.split("…").map(escapeRegExp).join(".*")}$`),
   );
   const memo = new Map<string, boolean>();
   const from = (e: number, a: number): boolean => {
