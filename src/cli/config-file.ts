@@ -21,6 +21,7 @@ export const SECTIONS: Readonly<Record<string, readonly string[]>> = {
     "max-line",
     "max-send-queue",
     "idle-timeout",
+    "message-gap",
     "max-threads",
     "max-clients-per-ip",
     "limit-loopback",

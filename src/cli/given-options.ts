@@ -17,11 +17,7 @@ export function addConfigOption(command: Command): Command {
  * defaults are left out, so presets and services can fill them in. A bad file exits with EXIT.config.
  */
 export function givenOptions(command: Command): Record<string, unknown> {
-  const fromCommandLine: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(command.opts())) {
-    const source = command.getOptionValueSource(key);
-    if (source === "cli" || source === "env") fromCommandLine[key] = value;
-  }
+  const fromCommandLine = commandLineOptions(command);
   const path = fromCommandLine.config;
   if (typeof path !== "string") return fromCommandLine;
   try {
@@ -31,4 +27,14 @@ export function givenOptions(command: Command): Record<string, unknown> {
     process.stderr.write(`${err.message}\n`);
     process.exit(EXIT.config);
   }
+}
+
+/** The options given on the command line itself, without commander's defaults. */
+export function commandLineOptions(command: Command): Record<string, unknown> {
+  const given: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(command.opts())) {
+    const source = command.getOptionValueSource(key);
+    if (source === "cli" || source === "env") given[key] = value;
+  }
+  return given;
 }

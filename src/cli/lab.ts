@@ -5,6 +5,7 @@ import { Command, Option } from "commander";
 import { SERVER_EXIT_HELP, usageError } from "./exit.js";
 import { addConfigOption, givenOptions } from "./given-options.js";
 import { findPreset, PRESETS, type Preset } from "./presets.js";
+import { reloadOnHangup } from "./reload.js";
 import { addRoomsOptions, type RoomsFlags, roomsOptionNames } from "./rooms-options.js";
 import { runServer } from "./run-server.js";
 import {
@@ -47,9 +48,9 @@ type LabFlags = GivenServerFlags & RoomsFlags & { model?: string; service?: stri
 
 function presetCommand(preset: Preset): Command {
   const rooms = new Set(roomsOptionNames());
-  const command = new Command(preset.name).aliases(preset.aliases ?? []).description(
-    `${preset.seed} (${preset.model} model, ${preset.service} service)`,
-  );
+  const command = new Command(preset.name)
+    .aliases(preset.aliases ?? [])
+    .description(`${preset.seed} (${preset.model} model, ${preset.service} service)`);
   addConfigOption(command);
   addServerOptions(command, describeDefaults(defaultFlags(preset.service, presetFlags(preset))));
   addRoomsOptions(command);
@@ -79,11 +80,16 @@ function presetCommand(preset: Preset): Command {
       const why = value === undefined ? null : notApplicable(preset, name, rooms);
       if (why) usageError(command, `--${kebab(name)} ${why}`);
     }
-    const config = serviceServerConfig(preset.service, rest, presetFlags(preset));
-    await runServer(preset.model, {
-      ...config,
-      service: { ...config.service, wording: preset.wording ?? null },
+    const base = serviceServerConfig(preset.service, rest, presetFlags(preset));
+    const config = { ...base, service: { ...base.service, wording: preset.wording ?? null } };
+    reloadOnHangup({
+      command,
+      model: preset.model,
+      service: preset.service,
+      preset: presetFlags(preset),
+      running: config,
     });
+    await runServer(preset.model, config);
   });
 }
 

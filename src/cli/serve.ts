@@ -1,14 +1,15 @@
 // `tcpchat serve`: any service under any model.
 import { Command, Option } from "commander";
 import { MODEL_NAMES, type ModelName } from "../models/index.js";
-import { DEFAULT_ROOMS_PORT } from "../rooms/config.js";
+import { DEFAULT_ROOMS_PORT, ROOMS_MAX_LINE_BYTES } from "../rooms/config.js";
 import { SERVICE_NAMES, type ServiceName } from "../services/index.js";
 import { SERVER_EXIT_HELP, usageError } from "./exit.js";
 import { addConfigOption, givenOptions } from "./given-options.js";
+import { reloadOnHangup } from "./reload.js";
 import { addRoomsOptions, type RoomsFlags } from "./rooms-options.js";
 import { runServer } from "./run-server.js";
 import { addServerOptions, FLAG_DEFAULTS, type GivenServerFlags } from "./server-options.js";
-import { ROOMS_MAX_LINE, serviceServerConfig } from "./service-config.js";
+import { serviceServerConfig } from "./service-config.js";
 
 type ServeFlags = GivenServerFlags &
   RoomsFlags & {
@@ -34,7 +35,7 @@ export function serveCommand(): Command {
   addConfigOption(command);
   addServerOptions(command, {
     port: `${FLAG_DEFAULTS.port}; rooms: ${DEFAULT_ROOMS_PORT}`,
-    maxLine: `${FLAG_DEFAULTS.maxLine}; rooms: ${ROOMS_MAX_LINE}`,
+    maxLine: `${FLAG_DEFAULTS.maxLine}; rooms: ${ROOMS_MAX_LINE_BYTES}`,
   });
   addRoomsOptions(command);
   command.addHelpText(
@@ -53,6 +54,8 @@ export function serveCommand(): Command {
         "the operator service talks to this process's console: it cannot run under cluster",
       );
     }
-    await runServer(model, serviceServerConfig(service, given, {}));
+    const config = serviceServerConfig(service, given, {});
+    reloadOnHangup({ command, model, service, preset: {}, running: config });
+    await runServer(model, config);
   });
 }

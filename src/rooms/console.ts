@@ -1,10 +1,12 @@
 // The rooms server's console: the person at the server has the seed's "authority to add a client to several
 // rooms", and an IRC operator's other powers, whichever protocol the user speaks.
+
 import { createInterface, type Interface } from "node:readline";
 import type { ConsoleIO } from "../services/operator.js";
 import type { RoomError } from "./core/registry.js";
 import type { User } from "./core/user.js";
 import type { RoomsContext } from "./hub.js";
+import { rehashHandler } from "./rehash.js";
 
 export const ROOMS_CONSOLE_HELP = [
   "/rooms                      list the rooms: members and topic",
@@ -15,6 +17,8 @@ export const ROOMS_CONSOLE_HELP = [
   "/kill <nick> [why]          disconnect a user",
   "/say <room> <text>          speak in a room as the server",
   "/topic <room> [text]        set (or clear) a room's topic",
+  "/rehash                     re-read the configuration and MOTD files",
+  "/stats                      uptime, users and rooms",
   "/help                       this list",
 ];
 
@@ -94,6 +98,20 @@ export class RoomsConsole {
         if (!room) return [noRoom(first)];
         return [outcome(registry.setTopic(null, room, rest(1)), `topic of ${room.name} set`)];
       }
+      case "/rehash": {
+        const handler = rehashHandler();
+        if (!handler) return ["* nothing to re-read"];
+        void handler.rehash("/rehash").then((lines) => {
+          for (const out of lines) this.io.print(`* ${out}`);
+        });
+        return [`* re-reading ${handler.source}`];
+      }
+      case "/stats": {
+        const seconds = Math.floor((this.context.clock.now() - this.context.startedAt) / 1000);
+        return [
+          `* up ${formatUptime(seconds)}, ${registry.users.size} user(s), ${registry.rooms.size} room(s)`,
+        ];
+      }
       case "/help":
         return ROOMS_CONSOLE_HELP;
       default:
@@ -146,4 +164,13 @@ function roomName(name: string): string {
 function describe(user: User): string {
   const oper = user.oper ? ", operator" : "";
   return `(${user.protocol}, ${user.hostname}${oper}${user.away !== null ? ", away" : ""})`;
+}
+
+/** `D days H:MM:SS`, as STATS u says it. */
+export function formatUptime(seconds: number): string {
+  const days = Math.floor(seconds / 86400);
+  const clock = [Math.floor(seconds / 3600) % 24, Math.floor(seconds / 60) % 60, seconds % 60]
+    .map((n, i) => (i === 0 ? String(n) : String(n).padStart(2, "0")))
+    .join(":");
+  return `${days} days ${clock}`;
 }

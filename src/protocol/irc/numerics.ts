@@ -8,7 +8,10 @@ export const RPL_MYINFO = "004";
 export const RPL_ISUPPORT = "005";
 
 // Replies
+export const RPL_STATSCOMMANDS = "212";
+export const RPL_ENDOFSTATS = "219";
 export const RPL_UMODEIS = "221";
+export const RPL_STATSUPTIME = "242";
 export const RPL_LUSERCLIENT = "251";
 export const RPL_LUSEROP = "252";
 export const RPL_LUSERUNKNOWN = "253";
@@ -51,6 +54,7 @@ export const RPL_ENDOFINFO = "374";
 export const RPL_MOTDSTART = "375";
 export const RPL_ENDOFMOTD = "376";
 export const RPL_YOUREOPER = "381";
+export const RPL_REHASHING = "382";
 export const RPL_TIME = "391";
 
 // Errors

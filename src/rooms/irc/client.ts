@@ -220,6 +220,8 @@ export class IrcClient implements RoomsClient, OverflowListener {
       this.numeric(ERR_NEEDMOREPARAMS, command, "Not enough parameters");
       return;
     }
+    const counts = this.frontend.commandCounts;
+    counts.set(command, (counts.get(command) ?? 0) + 1);
     spec.handler(this, message.params, message);
   }
 

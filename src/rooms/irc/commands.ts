@@ -7,6 +7,7 @@ import { messageCommands } from "./messages.js";
 import { operatorCommands } from "./operators.js";
 import { queryCommands } from "./queries.js";
 import { registrationCommands } from "./registration.js";
+import { serverAdminCommands } from "./server-admin.js";
 
 export type Handler = (client: IrcClient, params: string[], message: IrcInput) => void;
 
@@ -27,5 +28,6 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...messageCommands,
     ...queryCommands,
     ...operatorCommands,
+    ...serverAdminCommands,
   }),
 );

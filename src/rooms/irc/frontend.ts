@@ -25,6 +25,8 @@ export class IrcFrontend implements RoomsFrontend {
   private keepalive: Timer | null = null;
   /** Keepalive sweeps so far, from 1: the clock clients note when they were last heard from. */
   sweep = 1;
+  /** How often each command was used, for STATS m. */
+  readonly commandCounts = new Map<string, number>();
 
   constructor(readonly context: RoomsContext) {
     const { config } = context;
