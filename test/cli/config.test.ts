@@ -51,13 +51,17 @@ describe("tcpchat --config, config check, passwd", { timeout: 120_000 }, () => {
   });
 
   it("lab presets read it too, under the preset's fixed settings", async () => {
-    const path = file("banner.toml", 'greeting = "a banner from the file"\nport = 0\n');
-    const run = cli(["lab", "banner", "--config", path]);
-    assert.deepEqual(await greeting(run), ["a banner from the file"]);
+    // Port 0 from the file rather than the preset's 10000: the file was read.
+    const path = file("echo.toml", "port = 0\nmax-line = 8\n");
+    const run = cli(["lab", "001-server4", "--config", path]);
+    const client = await LineClient.connect(await run.listening());
+    clients.push(client);
+    assert.equal(await client.send1("short"), "short");
     run.kill("SIGTERM");
-    const fixed = cli(["lab", "banner", "--config", file("fixed.toml", 'model = "evented"\n')]);
+    assert.equal((await run.exited).code, 0);
+    const fixed = cli(["lab", "000-banner", "--config", file("fixed.toml", 'model = "evented"\n')]);
     assert.equal((await fixed.exited).code, 64);
-    assert.match(fixed.stderr, /^error: lab banner fixes --model single and --service greet/);
+    assert.match(fixed.stderr, /^error: lab 000-banner fixes --model single and --service greet/);
   });
 
   it("a bad file stops the server before it listens: every problem with its line, exit 78", async () => {

@@ -11,7 +11,7 @@ import { CliRun, ROOT, runCli } from "../support/cli.js";
 const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
 const USAGE = 64;
 
-describe("tcpchat errors and exit codes", { timeout: 120_000 }, () => {
+describe("tcpchat errors and exit codes", { timeout: 300_000 }, () => {
   const runs: CliRun[] = [];
   const cli = (args: string[]) => {
     const run = runCli(args);
@@ -131,11 +131,11 @@ describe("tcpchat errors and exit codes", { timeout: 120_000 }, () => {
     assert.equal((await run.exited).code, USAGE);
     assert.equal(
       run.stderr,
-      "error: lab server1 fixes --model single and --service calc; for another, run tcpchat serve --service calc --model evented\n",
+      "error: lab 001-server1 fixes --model single and --service calc; for another, run tcpchat serve --service calc --model evented\n",
     );
     const busy = cli(["lab", "server4", "--busy", "queue"]);
     assert.equal((await busy.exited).code, USAGE);
-    assert.equal(busy.stderr, "error: --busy applies to the single model; server4 runs evented\n");
+    assert.equal(busy.stderr, "error: --busy applies to the single model; 001-server4 runs evented\n");
   });
 
   it("--help shows each service's and preset's own defaults, and the exit codes", async () => {
