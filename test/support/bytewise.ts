@@ -13,12 +13,16 @@ export const PROC_NET_MISSING = await readFile("/proc/net/tcp", "utf8").then(
   () => "needs Linux's /proc/net/tcp: the only way to see that the peer read each byte on its own",
 );
 
-/** The queues of every TCP connection on 127.0.0.1, by `localPort:remotePort`. */
-async function queues(): Promise<Map<string, { tx: number; rx: number }>> {
+/** The queues of the TCP connections between two ports, by `localPort:remotePort`. */
+async function queues(portA: number, portB: number): Promise<Map<string, { tx: number; rx: number }>> {
+  // Only this connection's lines are parsed: the files list every socket of the machine.
+  const hex = (port: number) => `:${port.toString(16).toUpperCase().padStart(4, "0")} `;
+  const [a, b] = [hex(portA), hex(portB)];
   const byPorts = new Map<string, { tx: number; rx: number }>();
   for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
     const text = await readFile(file, "utf8").catch(() => "");
     for (const line of text.split("\n").slice(1)) {
+      if (!line.includes(a) || !line.includes(b)) continue;
       const fields = line.trim().split(/\s+/);
       const [local, remote, , queue] = [fields[1], fields[2], fields[3], fields[4]];
       if (local === undefined || remote === undefined || queue === undefined) continue;
@@ -36,7 +40,7 @@ export async function peerHasRead(socket: Socket, timeoutMs = DEFAULT_WAIT_MS): 
   const theirs = `${socket.remotePort}:${socket.localPort}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const all = await queues();
+    const all = await queues(socket.localPort ?? 0, socket.remotePort ?? 0);
     const mine = all.get(ours);
     const peer = all.get(theirs);
     if (mine === undefined || peer === undefined) return;
@@ -58,5 +62,18 @@ export async function writeBytewise(socket: Socket, data: string | Uint8Array): 
       socket.write(Uint8Array.of(byte), (err) => (err ? reject(err) : resolve())),
     );
     await peerHasRead(socket);
+  }
+}
+
+/** Resolves once what we wrote backs up: our send queue and the peer's receive queue both hold data. */
+export async function peerStoppedReading(socket: Socket, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+  const ours = `${socket.localPort}:${socket.remotePort}`;
+  const theirs = `${socket.remotePort}:${socket.localPort}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const all = await queues(socket.localPort ?? 0, socket.remotePort ?? 0);
+    if ((all.get(ours)?.tx ?? 0) > 0 && (all.get(theirs)?.rx ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error(`the peer kept reading for ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
