@@ -77,7 +77,7 @@ function isPing(buf: Uint8Array, start: number, end: number): boolean {
 }
 
 export interface DeliverySink {
-  /** A message sent at `stampUs` arrived at `nowUs` on `conn`. */
+  /** A message sent at `stampUs` (which names it) arrived at `nowUs` on `conn`. */
   delivered(stampUs: number, nowUs: number, conn: LoadConnection): void;
 }
 
@@ -89,8 +89,6 @@ export class LoadConnection {
   sink: DeliverySink | null = null;
   /** Request/response: called once per line received. */
   onReply: (() => void) | null = null;
-  /** Free for the scenario: which room this connection acknowledges for (closed loop), say. */
-  tag = -1;
   readonly socket: Socket;
 
   private constructor(port: number) {

@@ -178,8 +178,15 @@ async function register(
   }
 }
 
-function send(sender: Conn): void {
-  sender.conn.socket.write(sender.head + stampText(nowMicros()) + sender.tail);
+/** The last send time used: every message of a process gets a time of its own, so it names the message. */
+let lastStampUs = 0;
+
+/** Sends one message stamped with the time; returns the stamp. */
+function send(sender: Conn): number {
+  const now = nowMicros();
+  lastStampUs = now > lastStampUs ? now : lastStampUs + 1;
+  sender.conn.socket.write(sender.head + stampText(lastStampUs) + sender.tail);
+  return lastStampUs;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -215,10 +222,7 @@ class Measure {
         quietSince = performance.now();
       } else if (performance.now() - quietSince >= 500) break;
     }
-    for (const { conn } of conns) {
-      conn.sink = null;
-      conn.tag = -1;
-    }
+    for (const { conn } of conns) conn.sink = null;
     const cpu = process.cpuUsage(this.cpuBefore);
     return {
       t: "done",
@@ -279,41 +283,52 @@ async function fanout(command: Extract<WorkerCommand, { t: "fanout" }>): Promise
 }
 
 /**
- * Closed loop: each room's senders in this process keep `window` messages each in flight; when one of
- * the room's receivers in this process (its first) gets a message, the room's next sender in turn sends
- * another. The rate is whatever the server sustains.
+ * Closed loop: each room's senders in this process keep `window` messages each in flight. A message is
+ * done when every receiver of its room in this process has it (the slowest one, not the first, so that
+ * no receiver's queue grows without bound); then the room's next sender in turn sends another. The rate
+ * is whatever the server sustains.
  */
 async function closedLoop(command: Extract<WorkerCommand, { t: "closed" }>): Promise<WorkerReport> {
   const measure = new Measure();
-  const rooms = new Map<string, { senders: Conn[]; next: number }>();
+  interface Room {
+    senders: Conn[];
+    next: number;
+    /** This process's members of the room that get each message (the other senders too). */
+    receivers: number;
+  }
+  const rooms = new Map<string, Room>();
   for (const c of conns) {
-    if (!c.client.sender) continue;
-    const room = rooms.get(c.client.room) ?? { senders: [], next: 0 };
-    room.senders.push(c);
+    const room = rooms.get(c.client.room) ?? { senders: [], next: 0, receivers: 0 };
+    if (c.client.sender) room.senders.push(c);
+    room.receivers += 1;
     rooms.set(c.client.room, room);
   }
-  const byTag: Array<{ senders: Conn[]; next: number }> = [];
-  for (const [name, room] of rooms) {
-    const receiver = conns.find(({ client }) => client.room === name && !client.sender);
-    if (!receiver) continue;
-    receiver.conn.tag = byTag.length;
-    byTag.push(room);
-  }
+  // IRC and NATS (no echo) do not send a message back to its sender; the seed protocol does.
+  if (protocol !== "seed") for (const room of rooms.values()) room.receivers -= 1;
+  /** Messages in flight, by send time: their room and how many receivers still wait for them. */
+  const inFlight = new Map<number, { room: Room; waiting: number }>();
   let sending = true;
-  const sendFrom = (room: { senders: Conn[]; next: number }) => {
-    send(room.senders[room.next++ % room.senders.length] as Conn);
+  const sendFrom = (room: Room) => {
+    const stamp = send(room.senders[room.next++ % room.senders.length] as Conn);
+    inFlight.set(stamp, { room, waiting: room.receivers });
     measure.sent += 1;
   };
   const sink: DeliverySink = {
-    delivered(stampUs, nowUs, conn) {
+    delivered(stampUs, nowUs) {
       measure.latency.record((nowUs - stampUs) / 1000);
       measure.received += 1;
       measure.lastReceiveUs = nowUs;
-      if (sending && conn.tag >= 0) sendFrom(byTag[conn.tag] as { senders: Conn[]; next: number });
+      const message = inFlight.get(stampUs);
+      if (message && --message.waiting === 0) {
+        inFlight.delete(stampUs);
+        if (sending) sendFrom(message.room);
+      }
     },
   };
   for (const { conn } of conns) conn.sink = sink;
-  for (const room of byTag) for (let i = 0; i < command.window * room.senders.length; i++) sendFrom(room);
+  for (const room of rooms.values())
+    if (room.senders.length > 0 && room.receivers > 0)
+      for (let i = 0; i < command.window * room.senders.length; i++) sendFrom(room);
   await sleep(command.durationMs);
   sending = false;
   measure.sendingDone();

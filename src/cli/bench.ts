@@ -41,7 +41,7 @@ import {
   reqrep,
   SWEEP_RATES,
 } from "../bench/scenarios.js";
-import { parseCount } from "./parse.js";
+import { parseCount, parseSeconds } from "./parse.js";
 
 /** A nice value, -20 to 19. */
 function parseNice(text: string): number {
@@ -66,6 +66,7 @@ interface BenchFlags {
   duration: number;
   runs: number;
   generators: number;
+  quietWait: number;
   window: number;
   priority: number;
   concurrency: number;
@@ -142,7 +143,7 @@ export function benchCommand(): Command {
     )
     .option(
       "--rate <list>",
-      "fanout: offered deliveries per second and/or `closed` (the closed loop), comma-separated (default 25000,125000,~500000,closed)",
+      "fanout: offered deliveries per second, `target` (the shape's ~500k/s) and/or `closed` (the closed loop), comma-separated (default 25000,125000,target,closed)",
     )
     .option(
       "--window <n>",
@@ -155,6 +156,12 @@ export function benchCommand(): Command {
     .option("--duration <seconds>", "seconds each run sends for", parseCount, 5)
     .option("--runs <n>", "runs of each measurement; the report gives medians", parseCount, 3)
     .option("--generators <n>", "load-generator processes", parseCount, 2)
+    .option(
+      "--quiet-wait <seconds>",
+      "longest wait for a quiet machine (< 25 % busy) before each measurement",
+      parseSeconds,
+      90,
+    )
     .option(
       "--priority <nice>",
       "nice value of the servers and the generator (below 0: ahead of other work on a shared machine; 0: as started)",
@@ -271,7 +278,13 @@ async function runBench(scenario: Scenario, flags: BenchFlags): Promise<void> {
             : flags.sweep
               ? [...SWEEP_RATES.map(String), "closed"]
               : [String(LOW_LOAD), "125000", String(shape.target), "closed"])
-        ).map((item) => (item.trim() === "closed" ? "closed" : pacedRate(shape, Number(item), receivers)));
+        ).map((item) =>
+          item.trim() === "closed"
+            ? "closed"
+            : item.trim() === "target"
+              ? shape.target
+              : pacedRate(shape, Number(item), receivers),
+        );
         const options: FanoutOptions = {
           clients: shape.clients,
           rooms: shape.rooms,
@@ -280,6 +293,7 @@ async function runBench(scenario: Scenario, flags: BenchFlags): Promise<void> {
           generators,
           protocol,
           window: flags.window,
+          quietWaitMs: flags.quietWait * 1000,
         };
         await fanoutSection(report, name, who, options, loads, {
           runs,
@@ -293,7 +307,14 @@ async function runBench(scenario: Scenario, flags: BenchFlags): Promise<void> {
   if (wants("connections")) {
     const counts = (flags.connections ?? (quick ? "500" : "1000,5000")).split(",").map(Number);
     for (const count of counts)
-      await connectionsSection(report, [...peers, "node-bare"], count, runs, generators);
+      await connectionsSection(
+        report,
+        [...peers, "node-bare"],
+        count,
+        runs,
+        generators,
+        flags.quietWait * 1000,
+      );
   }
 
   if (wants("reqrep"))
@@ -308,6 +329,7 @@ async function runBench(scenario: Scenario, flags: BenchFlags): Promise<void> {
       durationMs,
       generators,
       flags.rate ? Number(flags.rate.split(",")[0]) : (STANDARD_SHAPES[0] as Shape).target,
+      flags.quietWait * 1000,
     );
 
   report.notes.push(
@@ -486,6 +508,7 @@ async function connectionsSection(
   count: number,
   runs: number,
   generators: number,
+  quietWaitMs: number,
 ): Promise<void> {
   // Interleaved: run 1 of every server, then run 2, … Medians per server.
   const perPeer = new Map<PeerName, ConnectionsRow[]>(servers.map((peer) => [peer, []]));
@@ -493,7 +516,7 @@ async function connectionsSection(
     for (const peer of servers) {
       log(`connections: ${peer}, ${count} idle clients at once, run ${run + 1} of ${runs}`);
       try {
-        const row = await connections(peer, count, generators);
+        const row = await connections(peer, count, generators, { quietWaitMs });
         log(
           `  registered in ${row.registerMs.toFixed(0)} ms (p99 ${row.registerP99.toFixed(0)} ms), ${row.failed} failed; RSS per connection ${row.rssAfterBurstKb.toFixed(2)} KB 2 s after, ${row.rssIdleKb.toFixed(2)} KB idle`,
         );
@@ -647,6 +670,7 @@ async function profileSection(
   durationMs: number,
   generators: number,
   rate: number,
+  quietWaitMs: number,
 ): Promise<void> {
   const dir = join(ROOT, "bench", "results", "tmp");
   mkdirSync(dir, { recursive: true });
@@ -663,6 +687,7 @@ async function profileSection(
         durationMs: Math.max(durationMs, 5000),
         generators,
         protocol: "irc",
+        quietWaitMs,
       },
       [rate],
       undefined,
