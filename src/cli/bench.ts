@@ -457,7 +457,7 @@ async function fanoutSection(
     const disturbed = medians.filter((row) => row.busyBefore >= 25);
     if (disturbed.length > 0)
       report.notes.push(
-        `${title}, ${peer}: ${disturbed.length} load(s) started while other work kept the machine ${Math.max(...disturbed.map((row) => row.busyBefore)).toFixed(0)}% busy (the harness waited up to 90 s for quiet).`,
+        `${title}, ${peer}: ${disturbed.length} load(s) started while other work kept the machine ${Math.max(...disturbed.map((row) => row.busyBefore)).toFixed(0)}% busy (the harness waited up to ${(options.quietWaitMs ?? 90_000) / 1000} s for quiet).`,
       );
     const busyMachine = medians.find((row) => row.machineCpu >= MACHINE_SATURATED);
     if (busyMachine)
