@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type CliRun, runCli } from "../support/cli.js";
 import { LineClient } from "../support/line-client.js";
-import { connectIrc, joinIrc } from "../support/rooms.js";
+import { CLUSTER_ROOMS, connectIrc, joinIrc } from "../support/rooms.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 async function stop(run: CliRun): Promise<void> {
@@ -33,19 +33,7 @@ describe("cluster model", { timeout: SUITE_TIMEOUT_MS }, () => {
   });
 
   it("shares the rooms between its processes through the primary", async () => {
-    const run = runCli([
-      "serve",
-      "--service",
-      "rooms",
-      "--model",
-      "cluster",
-      "--workers",
-      "2",
-      "--port",
-      "0",
-      "--server-name",
-      "irc.test",
-    ]);
+    const run = runCli(CLUSTER_ROOMS);
     const clients: LineClient[] = [];
     try {
       const port = await run.listening(30_000);

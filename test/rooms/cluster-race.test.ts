@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runCli } from "../support/cli.js";
 import type { LineClient } from "../support/line-client.js";
-import { connectIrc } from "../support/rooms.js";
+import { CLUSTER_ROOMS, connectIrc } from "../support/rooms.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 /** The NAMES of `channel` as `client` sees them now. */
@@ -16,19 +16,7 @@ async function names(client: LineClient, channel: string): Promise<string[]> {
 
 describe("rooms under --model cluster: a creation race", { timeout: SUITE_TIMEOUT_MS }, () => {
   it("leaves one operator of a room six clients on two workers created at once", async () => {
-    const run = runCli([
-      "serve",
-      "--service",
-      "rooms",
-      "--model",
-      "cluster",
-      "--workers",
-      "2",
-      "--port",
-      "0",
-      "--server-name",
-      "irc.test",
-    ]);
+    const run = runCli(CLUSTER_ROOMS);
     const clients: LineClient[] = [];
     try {
       const port = await run.listening(30_000);

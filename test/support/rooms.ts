@@ -119,3 +119,18 @@ export async function joinIrc(
   client.send(`JOIN ${channel}\r`);
   await client.until(new RegExp(` 366 ${nick} ${channel} `), timeoutMs);
 }
+
+/** The rooms server on two cluster workers, through the real command: connections are dealt to them in turn. */
+export const CLUSTER_ROOMS = [
+  "serve",
+  "--service",
+  "rooms",
+  "--model",
+  "cluster",
+  "--workers",
+  "2",
+  "--port",
+  "0",
+  "--server-name",
+  "irc.test",
+];
