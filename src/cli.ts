@@ -2,6 +2,7 @@
 // The `tcpchat` command: one program for every server, preset and client.
 import { Command } from "commander";
 import { benchCommand } from "./cli/bench.js";
+import { certCommand } from "./cli/cert.js";
 import { chatCommand } from "./cli/chat/index.js";
 import { configCommand } from "./cli/config.js";
 import { connectCommand } from "./cli/connect.js";
@@ -20,7 +21,8 @@ const program = new Command("tcpchat")
   .addCommand(chatCommand())
   .addCommand(benchCommand())
   .addCommand(configCommand())
-  .addCommand(passwdCommand());
+  .addCommand(passwdCommand())
+  .addCommand(certCommand());
 
 exitOnUsageErrors(program);
 await program.parseAsync(process.argv);

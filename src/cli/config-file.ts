@@ -16,7 +16,7 @@ import { parse, TomlError } from "smol-toml";
 
 /** Sections that may hold some keys, where grouping them reads better. A key may also sit at the top. */
 export const SECTIONS: Readonly<Record<string, readonly string[]>> = {
-  listen: ["host", "port", "backlog"],
+  listen: ["host", "port", "backlog", "plain", "no-plain", "tls-cert", "tls-key", "tls-port", "sts-duration"],
   limits: [
     "max-line",
     "max-send-queue",
@@ -40,7 +40,7 @@ const NOT_IN_FILE = new Set(["config", "help", "version", "list"]);
 /** Options given several times on the command line: an array (or one string) in the file. */
 const REPEATABLE = new Set(["oper"]);
 /** Options naming files: a relative path is relative to the configuration file's folder. */
-const PATH_KEYS = new Set(["motd-file"]);
+const PATH_KEYS = new Set(["motd-file", "tls-cert", "tls-key"]);
 
 export interface ConfigProblem {
   /** 1-based; absent when the problem has no one place. */

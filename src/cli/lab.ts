@@ -4,6 +4,7 @@
 import { Command, Option } from "commander";
 import { SERVER_EXIT_HELP, usageError } from "./exit.js";
 import { addConfigOption, givenOptions } from "./given-options.js";
+import { addListenerOptions, type ListenerFlags, listenerProblem } from "./listener-options.js";
 import { findPreset, PRESETS, type Preset } from "./presets.js";
 import { reloadOnHangup } from "./reload.js";
 import { addRoomsOptions, type RoomsFlags, roomsOptionNames } from "./rooms-options.js";
@@ -44,7 +45,9 @@ function notApplicable(preset: Preset, name: string, rooms: ReadonlySet<string>)
   return null;
 }
 
-type LabFlags = GivenServerFlags & RoomsFlags & { model?: string; service?: string; config?: string };
+type LabFlags = GivenServerFlags &
+  RoomsFlags &
+  ListenerFlags & { model?: string; service?: string; config?: string };
 
 function presetCommand(preset: Preset): Command {
   const rooms = new Set(roomsOptionNames());
@@ -54,6 +57,7 @@ function presetCommand(preset: Preset): Command {
   addConfigOption(command);
   addServerOptions(command, describeDefaults(defaultFlags(preset.service, presetFlags(preset))));
   addRoomsOptions(command);
+  addListenerOptions(command);
   // Declared so that giving them gets a clear answer rather than "unknown option".
   command
     .optionsGroup("Fixed by this preset:")
@@ -80,16 +84,18 @@ function presetCommand(preset: Preset): Command {
       const why = value === undefined ? null : notApplicable(preset, name, rooms);
       if (why) usageError(command, `--${kebab(name)} ${why}`);
     }
+    const problem = preset.service === "rooms" ? listenerProblem(rest) : null;
+    if (problem) usageError(command, problem);
     const base = serviceServerConfig(preset.service, rest, presetFlags(preset));
     const config = { ...base, service: { ...base.service, wording: preset.wording ?? null } };
-    reloadOnHangup({
+    const reload = reloadOnHangup({
       command,
       model: preset.model,
       service: preset.service,
       preset: presetFlags(preset),
       running: config,
     });
-    await runServer(preset.model, config);
+    reload.server = await runServer(preset.model, config);
   });
 }
 

@@ -4,7 +4,7 @@
 // StudentID. Anything else that changed is logged as taking a restart, and keeps its running value.
 import { isDeepStrictEqual } from "node:util";
 import type { Command } from "commander";
-import type { ModelName, ServerConfig } from "../models/index.js";
+import type { ModelName, RunningServer, ServerConfig } from "../models/index.js";
 import type { RoomsConfig } from "../rooms/config.js";
 import { setRehashHandler } from "../rooms/rehash.js";
 import type { ServiceName } from "../services/index.js";
@@ -49,6 +49,10 @@ const AT_START: ReadonlyArray<[(c: ServerConfig) => unknown, string]> = [
   [(c) => c.service.rooms.pingIntervalMs, "ping-interval"],
   [(c) => c.service.rooms.bus, "bus"],
   [(c) => c.service.rooms.busPrefix, "bus-prefix"],
+  [(c) => c.tls?.port, "tls-port"],
+  [(c) => c.tls !== null && c.tls !== undefined, "tls-cert, tls-key"],
+  [(c) => c.plain, "plain"],
+  [(c) => c.service.rooms.sts?.duration, "sts-duration"],
 ];
 
 export interface ReloadTarget {
@@ -58,10 +62,12 @@ export interface ReloadTarget {
   preset: Partial<ServerFlags>;
   /** The configuration the server runs with: changed in place. */
   running: ServerConfig;
+  /** The server, once it listens: its TLS certificate is read again. */
+  server?: RunningServer | null;
 }
 
-/** Installs the SIGHUP handler (and, for the rooms, the REHASH handler). */
-export function reloadOnHangup(target: ReloadTarget): void {
+/** Installs the SIGHUP handler (and, for the rooms, the REHASH handler); set `server` once it runs. */
+export function reloadOnHangup(target: ReloadTarget): ReloadTarget {
   const reload = reloader(target);
   process.on("SIGHUP", () => void reload("SIGHUP"));
   if (target.service === "rooms") {
@@ -69,9 +75,11 @@ export function reloadOnHangup(target: ReloadTarget): void {
     const source = typeof given.config === "string" ? given.config : "the MOTD file";
     setRehashHandler({ source, rehash: reload });
   }
+  return target;
 }
 
-export function reloader({ command, model, service, preset, running }: ReloadTarget) {
+export function reloader(target: ReloadTarget) {
+  const { command, model, service, preset, running } = target;
   const given = commandLineOptions(command);
   const path = typeof given.config === "string" ? given.config : null;
   const log = running.log;
@@ -116,6 +124,19 @@ export function reloader({ command, model, service, preset, running }: ReloadTar
       `re-read ${what}: ${applied.length > 0 ? `changed ${applied.join(", ")}` : "nothing to change"}`,
     ];
     log.info("%s: %s", why, lines[0]);
+    // The certificate is read again even when its file names are the same: a renewed one replaces it.
+    if (running.tls && fresh.tls && target.server) {
+      try {
+        await target.server.reloadCertificates(fresh.tls);
+        const line = `reloaded the TLS certificate ${fresh.tls.certFile}`;
+        log.info("%s: %s", why, line);
+        lines.push(line);
+      } catch (err) {
+        const line = `TLS certificate not reloaded (the running one stays): ${(err as Error).message}`;
+        log.error("%s: %s", why, line);
+        lines.push(line);
+      }
+    }
     for (const option of restart) {
       const line = `${option} changed: takes a restart (the running value stays)`;
       log.warn("%s: %s", why, line);

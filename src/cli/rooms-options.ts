@@ -3,6 +3,7 @@ import { accessSync, constants, readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { isPasswordHash, parsePasswordHash } from "../password-hash.js";
 import { defaultRoomsConfig, type OperCredential, type RoomsConfig } from "../rooms/config.js";
+import { LISTENER_OPTION_NAMES } from "./listener-options.js";
 import { parseCount, parseSeconds } from "./parse.js";
 
 export interface RoomsFlags {
@@ -63,7 +64,10 @@ export function parseReadableFile(path: string): string {
 
 /** The attribute names of the rooms' options (`maxClientsPerIp`, ...): they apply to the rooms only. */
 export function roomsOptionNames(): string[] {
-  return addRoomsOptions(new Command()).options.map((option) => option.attributeName());
+  return [
+    ...addRoomsOptions(new Command()).options.map((option) => option.attributeName()),
+    ...LISTENER_OPTION_NAMES,
+  ];
 }
 
 export function addRoomsOptions(command: Command): Command {

@@ -2,7 +2,7 @@
 // order on SIGINT/SIGTERM.
 
 import { startMemoryReducer } from "../memory-reducer.js";
-import type { ServerConfig } from "../models/index.js";
+import type { Listening, RunningServer, ServerConfig } from "../models/index.js";
 import { type ModelName, startServer } from "../models/index.js";
 import type { ConsoleIO } from "../services/operator.js";
 import { formatEndpoint } from "../transport/line-connection.js";
@@ -11,14 +11,19 @@ import { EXIT } from "./exit.js";
 /** However slow the clients, a signalled server is gone within this long. */
 const SHUTDOWN_DEADLINE_MS = 4000;
 
-export async function runServer(model: ModelName, config: ServerConfig): Promise<void> {
+export async function runServer(model: ModelName, config: ServerConfig): Promise<RunningServer> {
   const log = config.log;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: RunningServer;
   try {
     server = await startServer(model, config);
   } catch (err) {
-    const where = formatEndpoint({ address: config.host, port: config.port });
-    const why = listenFailure(err as NodeJS.ErrnoException);
+    const e = err as NodeJS.ErrnoException & { endpoint?: string };
+    if (e.code === "TLS_FILES") {
+      process.stderr.write(`tcpchat: ${e.message}\n`);
+      process.exit(EXIT.failure);
+    }
+    const where = e.endpoint ?? formatEndpoint({ address: config.host, port: config.port });
+    const why = listenFailure(e);
     if (why === null) throw err;
     process.stderr.write(`tcpchat: cannot listen on ${where}: ${why}\n`);
     process.exit(EXIT.failure);
@@ -43,7 +48,7 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
   stopWithParent(stop);
   // Ready, and only now said: a script that signals the server as soon as it reads this line gets an
   // orderly shutdown.
-  process.stdout.write(`listening on ${formatEndpoint({ address: server.host, port: server.port })}\n`);
+  process.stdout.write(server.listeners.map((l) => `${listeningLine(l)}\n`).join(""));
   startMemoryReducer(log);
   log.info(
     { model, service: config.service.name },
@@ -51,6 +56,13 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
     config.service.name,
     model,
   );
+  return server;
+}
+
+/** `listening on 127.0.0.1:6667`, `tls listening on 127.0.0.1:6697`: one line per listener. */
+export function listeningLine(listener: Listening): string {
+  const where = formatEndpoint({ address: listener.host, port: listener.port });
+  return listener.kind === "plain" ? `listening on ${where}` : `${listener.kind} listening on ${where}`;
 }
 
 /** The one line for the failures a user can meet and fix; null for the unexpected (shown in full). */

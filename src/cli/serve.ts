@@ -5,6 +5,7 @@ import { DEFAULT_ROOMS_PORT, ROOMS_MAX_LINE_BYTES } from "../rooms/config.js";
 import { SERVICE_NAMES, type ServiceName } from "../services/index.js";
 import { SERVER_EXIT_HELP, usageError } from "./exit.js";
 import { addConfigOption, givenOptions } from "./given-options.js";
+import { addListenerOptions, type ListenerFlags, listenerProblem } from "./listener-options.js";
 import { reloadOnHangup } from "./reload.js";
 import { addRoomsOptions, type RoomsFlags } from "./rooms-options.js";
 import { runServer } from "./run-server.js";
@@ -12,7 +13,8 @@ import { addServerOptions, FLAG_DEFAULTS, type GivenServerFlags } from "./server
 import { serviceServerConfig } from "./service-config.js";
 
 type ServeFlags = GivenServerFlags &
-  RoomsFlags & {
+  RoomsFlags &
+  ListenerFlags & {
     service?: ServiceName;
     model?: ModelName;
   };
@@ -38,6 +40,7 @@ export function serveCommand(): Command {
     maxLine: `${FLAG_DEFAULTS.maxLine}; rooms: ${ROOMS_MAX_LINE_BYTES}`,
   });
   addRoomsOptions(command);
+  addListenerOptions(command);
   command.addHelpText(
     "after",
     "\nOptions of another model or service than the one served are accepted and have no effect." +
@@ -54,8 +57,10 @@ export function serveCommand(): Command {
         "the operator service talks to this process's console: it cannot run under cluster",
       );
     }
+    const problem = service === "rooms" ? listenerProblem(given) : null;
+    if (problem) usageError(command, problem);
     const config = serviceServerConfig(service, given, {});
-    reloadOnHangup({ command, model, service, preset: {}, running: config });
-    await runServer(model, config);
+    const reload = reloadOnHangup({ command, model, service, preset: {}, running: config });
+    reload.server = await runServer(model, config);
   });
 }

@@ -1,6 +1,7 @@
 // From parsed flags (and a preset's values) to a ServerConfig, with each service's own defaults.
 import type { ServerConfig } from "../models/index.js";
 import { type ServiceName, serviceDefaults } from "../services/index.js";
+import { applyListenerFlags, type ListenerFlags } from "./listener-options.js";
 import { type RoomsFlags, roomsConfig } from "./rooms-options.js";
 import { processConsole } from "./run-server.js";
 import {
@@ -23,7 +24,7 @@ export function defaultFlags(service: ServiceName, preset: Partial<ServerFlags> 
 
 export function serviceServerConfig(
   service: ServiceName,
-  given: GivenServerFlags & RoomsFlags,
+  given: GivenServerFlags & RoomsFlags & ListenerFlags,
   preset: Partial<ServerFlags>,
 ): ServerConfig {
   const flags = resolveServerFlags(given, { ...serviceFlags(service), ...preset });
@@ -33,10 +34,12 @@ export function serviceServerConfig(
   }
   // The console reads stdin when a person is there to type, or when asked for.
   const consoleWanted = given.console === true || process.stdin.isTTY === true;
-  return serverConfig(
+  const config = serverConfig(
     service,
     flags,
     consoleWanted ? processConsole() : null,
     roomsConfig(given, consoleWanted),
   );
+  applyListenerFlags(config, given);
+  return config;
 }

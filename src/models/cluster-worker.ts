@@ -23,6 +23,11 @@ const server = await startServer("evented", {
 });
 let asked = false;
 process.on("message", (message: ClusterMessage) => {
+  if (message?.cluster === "reload-certificates") {
+    server.reloadCertificates(message.files).catch((err: Error) => {
+      log.error("TLS certificate not reloaded (the running one stays): %s", err.message);
+    });
+  }
   if (message?.cluster !== "shutdown") return;
   asked = true;
   void server.shutdown();
@@ -36,5 +41,5 @@ void server.stopped.then(() => {
   if (!asked) tell({ cluster: "stop-all" }); // KILL_SERVICE in this worker stops them all
   process.exit(0);
 });
-tell({ cluster: "listening", port: server.port });
+tell({ cluster: "listening", listeners: [...server.listeners] });
 startMemoryReducer(log);

@@ -8,7 +8,8 @@ import type { LogOptions } from "../log.js";
 import { clusterPlan, type ServiceConfig } from "../services/index.js";
 import type { ClusterPrimary } from "../services/service.js";
 import type { ConnectionLimits } from "../transport/tcp-line-connection.js";
-import type { RunningServer, ServerConfig } from "./line-server.js";
+import { readTlsFiles, type TlsFiles, type TlsListenerConfig } from "../transport/tls.js";
+import type { Listening, RunningServer, ServerConfig } from "./line-server.js";
 
 /** What a worker is started with: the plain-data part of a ServerConfig. */
 export interface ClusterWorkerConfig {
@@ -18,11 +19,14 @@ export interface ClusterWorkerConfig {
   limits: ConnectionLimits;
   backlog: number;
   logOptions: LogOptions;
+  tls: TlsListenerConfig | null;
+  plain: boolean;
 }
 
 /** Between the primary and its workers (the bus has its own messages). */
 export type ClusterMessage =
-  | { cluster: "listening"; port: number }
+  | { cluster: "listening"; listeners: Listening[] }
+  | { cluster: "reload-certificates"; files: TlsFiles }
   | { cluster: "cannot-listen"; code: string | undefined; message: string }
   | { cluster: "stop-all" }
   | { cluster: "shutdown" };
@@ -48,7 +52,7 @@ export class ClusterServer implements RunningServer {
   /** The service's part in this process, if it has one. */
   private readonly primary: ClusterPrimary | null;
   private readonly workerConfig: ClusterWorkerConfig;
-  private boundPort = 0;
+  private bound: Listening[] = [];
   private stopping = false;
   private nextNumber = 1;
   private markStopped: () => void = () => {};
@@ -70,6 +74,8 @@ export class ClusterServer implements RunningServer {
       limits: config.limits,
       backlog: config.backlog,
       logOptions: config.logOptions,
+      tls: config.tls ?? null,
+      plain: config.plain !== false,
     };
   }
 
@@ -78,15 +84,25 @@ export class ClusterServer implements RunningServer {
   }
 
   get port(): number {
-    return this.boundPort;
+    return this.bound[0]?.port ?? this.config.port;
+  }
+
+  get listeners(): readonly Listening[] {
+    return this.bound;
+  }
+
+  /** Each worker reads the files again for its own listener, and logs a failure itself. */
+  async reloadCertificates(files: TlsFiles): Promise<void> {
+    readTlsFiles(files); // the same check as the workers', to say so here
+    for (const worker of this.workers) send(worker, { cluster: "reload-certificates", files });
   }
 
   async listen(): Promise<void> {
     if (!cluster.isPrimary) throw new Error("the cluster model starts from the primary process");
     cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], silent: false });
-    let ports: number[];
+    let listeners: Listening[][];
     try {
-      ports = await Promise.all(Array.from({ length: this.count }, () => this.fork()));
+      listeners = await Promise.all(Array.from({ length: this.count }, () => this.fork()));
     } catch (err) {
       // One worker could not listen: the others must not stay behind.
       this.stopping = true;
@@ -96,8 +112,8 @@ export class ClusterServer implements RunningServer {
       throw err;
     }
     // Workers asked for port 0 share the one port the primary opened for them.
-    this.boundPort = ports[0] ?? this.config.port;
-    this.log.info({ workers: this.count, port: this.boundPort }, "%d workers listening", this.count);
+    this.bound = listeners[0] ?? [];
+    this.log.info({ workers: this.count, port: this.port }, "%d workers listening", this.count);
   }
 
   async shutdown(): Promise<void> {
@@ -111,8 +127,8 @@ export class ClusterServer implements RunningServer {
     this.markStopped();
   }
 
-  /** Start one worker; resolves with the port it listens on. */
-  private fork(): Promise<number> {
+  /** Start one worker; resolves with what it listens on. */
+  private fork(): Promise<Listening[]> {
     const number = this.nextNumber++;
     const worker = cluster.fork({
       [CONFIG_ENV]: JSON.stringify(this.workerConfig),
@@ -126,7 +142,7 @@ export class ClusterServer implements RunningServer {
         if (!isClusterMessage(message)) return;
         if (message.cluster === "listening") {
           listening = true;
-          resolve(message.port);
+          resolve(message.listeners);
         } else if (message.cluster === "cannot-listen") {
           reject(Object.assign(new Error(message.message), { code: message.code }));
         } else if (message.cluster === "stop-all") {

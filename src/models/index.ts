@@ -24,4 +24,10 @@ export async function startServer(model: ModelName, config: ServerConfig): Promi
   return server;
 }
 
-export { BUSY_POLICIES, type BusyPolicy, type RunningServer, type ServerConfig } from "./line-server.js";
+export {
+  BUSY_POLICIES,
+  type BusyPolicy,
+  type Listening,
+  type RunningServer,
+  type ServerConfig,
+} from "./line-server.js";

@@ -1,6 +1,7 @@
 // What every concurrency model shares: the listening socket, the service and its hub, the live
 // connections, and an orderly shutdown. A model decides only what happens to an accepted socket.
 import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
 import type { Logger } from "pino";
 import type { LogOptions } from "../log.js";
 import { createService, type ServiceConfig } from "../services/index.js";
@@ -13,8 +14,10 @@ import {
   type ConnectionLimits,
   type ConnectionOwner,
   LINE_SERVICE_FRAMING,
+  type ServedConnection,
   TcpLineConnection,
 } from "../transport/tcp-line-connection.js";
+import { readTlsFiles, type TlsFiles, type TlsListenerConfig } from "../transport/tls.js";
 
 export const BUSY_POLICIES = ["queue", "reply", "refuse"] as const;
 export type BusyPolicy = (typeof BUSY_POLICIES)[number];
@@ -38,7 +41,21 @@ export interface ServerConfig {
   /** Workers build their own logger from this. */
   logOptions: LogOptions;
   console: ConsoleIO | null;
+  /** A second listener for the same clients over TLS; none when absent. */
+  tls?: TlsListenerConfig | null;
+  /** The plain listener; only `--no-plain` (with TLS) turns it off. */
+  plain?: boolean;
 }
+
+/** A socket the server listens on, as the command line announces it. */
+export interface Listening {
+  kind: "plain" | "tls";
+  host: string;
+  port: number;
+}
+
+/** The TLS handshake must be over within this long, or the connection is dropped. */
+const TLS_HANDSHAKE_MS = 10_000;
 
 /**
  * The rooms frame by lines, a quiet gap ending only the open last line of a block written at once (see
@@ -53,7 +70,15 @@ function framingFor(service: ServiceConfig): ConnectionFraming {
 
 export interface RunningServer {
   readonly host: string;
+  /** The first listener's port (the plain one, unless it is off). */
   readonly port: number;
+  /** Every listener, plain first. */
+  readonly listeners: readonly Listening[];
+  /**
+   * Read the TLS certificate and key again: new connections get the new ones, connections already made
+   * keep theirs. A bad file rejects (TlsFilesError) and leaves the running ones.
+   */
+  reloadCertificates(files: TlsFiles): Promise<void>;
   /** Resolves once the server has shut down, whoever asked (a signal, KILL_SERVICE). */
   readonly stopped: Promise<void>;
   /** Stop accepting, tell every client, close them, resolve when all are gone (or the grace ran out). */
@@ -62,10 +87,12 @@ export interface RunningServer {
 
 export abstract class LineServer implements RunningServer, ConnectionOwner {
   protected server: Server;
+  private tlsServer: TlsServer | null = null;
+  private bound: Listening[] = [];
   protected readonly service: Service;
   protected readonly hub: Hub | null;
   /** Every open connection, with its place in the hub (null without a hub). */
-  protected readonly live = new Map<TcpLineConnection, HubAttachment | null>();
+  protected readonly live = new Map<ServedConnection, HubAttachment | null>();
   protected readonly log: Logger;
   protected readonly framing: ConnectionFraming;
   private boundPort = 0;
@@ -81,6 +108,7 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
     this.service = createService(config.service, { log: config.log, console: config.console });
     this.hub = this.service.createHub?.({ stopServer: () => void this.shutdown() }) ?? null;
     this.server = this.newListener();
+    if (config.tls) this.tlsServer = this.newTlsListener(config.tls);
   }
 
   get host(): string {
@@ -88,7 +116,11 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
   }
 
   get port(): number {
-    return this.boundPort;
+    return this.bound[0]?.port ?? this.boundPort;
+  }
+
+  get listeners(): readonly Listening[] {
+    return this.bound;
   }
 
   get isStopping(): boolean {
@@ -105,7 +137,56 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
 
   async listen(): Promise<void> {
     await this.hub?.ready;
-    await this.listenOn(this.config.port);
+    const { host, tls } = this.config;
+    if (this.config.plain !== false || !tls) {
+      await this.listenOn(this.config.port);
+      this.bound.push({ kind: "plain", host, port: this.boundPort });
+    }
+    if (this.tlsServer && tls) {
+      const port = await listenSocket(this.tlsServer, host, tls.port, this.config.backlog);
+      this.bound.push({ kind: "tls", host, port });
+    }
+    this.listening();
+  }
+
+  /** Every listener is bound: what depends on their ports may start. */
+  protected listening(): void {
+    const sts = this.config.service.rooms.sts;
+    const tls = this.bound.find((l) => l.kind === "tls");
+    // A port of 0 is known only now; STS tells clients the real one.
+    if (sts && tls) sts.port = tls.port;
+  }
+
+  private newTlsListener(tls: TlsListenerConfig): TlsServer {
+    const server = createTlsServer(
+      {
+        ...readTlsFiles(tls),
+        // Asked for, never required: a client certificate's fingerprint shows in WHOIS.
+        requestCert: true,
+        rejectUnauthorized: false,
+        handshakeTimeout: TLS_HANDSHAKE_MS,
+        allowHalfOpen: true,
+        noDelay: true,
+      },
+      (socket) => {
+        if (this.stopping) socket.destroy();
+        else this.accept(socket);
+      },
+    );
+    // A client that fails its handshake (plain text, an old protocol, too slow) concerns nobody else.
+    server.on("tlsClientError", (err: NodeJS.ErrnoException, socket) => {
+      this.log.debug({ code: err.code, peer: socket.remoteAddress }, "TLS handshake failed: %s", err.message);
+      socket.destroy();
+    });
+    server.on("error", (err) => {
+      if (server.listening) this.log.error({ err }, "TLS listener error");
+    });
+    return server;
+  }
+
+  async reloadCertificates(files: TlsFiles): Promise<void> {
+    // readTlsFiles throws on a bad file before anything changes: the running certificate stays.
+    this.tlsServer?.setSecureContext(readTlsFiles(files));
   }
 
   protected newListener(): Server {
@@ -123,28 +204,23 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
     return server;
   }
 
-  protected listenOn(port: number): Promise<void> {
-    const server = this.server;
-    return new Promise((resolve, reject) => {
-      const fail = (err: Error) => reject(err);
-      server.once("error", fail);
-      server.listen({ host: this.config.host, port, backlog: this.config.backlog }, () => {
-        server.off("error", fail);
-        const address = server.address();
-        if (address && typeof address === "object") this.boundPort = address.port;
-        resolve();
-      });
-    });
+  protected async listenOn(port: number): Promise<void> {
+    this.boundPort = await listenSocket(this.server, this.config.host, port, this.config.backlog);
   }
 
   /** Wrap a socket, attach it to the hub, track it until it closes. */
   protected connect(socket: Socket): { conn: TcpLineConnection; hub: HubAttachment | null } {
     const conn = new TcpLineConnection(socket, this.config.limits, this.log, this, this.framing);
+    return { conn, hub: this.track(conn) };
+  }
+
+  /** Attach a connection to the hub and track it until it closes. */
+  protected track(conn: ServedConnection): HubAttachment | null {
     const hub = this.hub?.attach(conn) ?? null;
     this.live.set(conn, hub);
     if (this.log.isLevelEnabled("debug"))
       this.log.debug({ conn: conn.id, peer: formatEndpoint(conn.peer) }, "connected");
-    return { conn, hub };
+    return hub;
   }
 
   /** What a client turned away while another is served gets: the preset's words, or the clean ones. */
@@ -169,9 +245,9 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
    * A connection started closing, from either side: its session is over. A model that counts sessions
    * (single, threaded) takes the next client here, while the last bytes are flushed.
    */
-  connectionClosing(_conn: TcpLineConnection): void {}
+  connectionClosing(_conn: ServedConnection): void {}
 
-  connectionClosed(conn: TcpLineConnection): void {
+  connectionClosed(conn: ServedConnection): void {
     const hub = this.live.get(conn);
     this.live.delete(conn);
     hub?.detach();
@@ -182,6 +258,7 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
     if (this.stopping) return;
     this.stopping = true;
     this.server.close();
+    this.tlsServer?.close();
     // The hub says goodbye in its own protocol first; close() below is then a no-op for those.
     this.hub?.close();
     const gone = [...this.live.keys()].map(
@@ -191,4 +268,18 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
     await Promise.all(gone);
     this.markStopped();
   }
+}
+
+/** Listen; resolves with the port bound. A failure says which address it was for (`endpoint`). */
+export function listenSocket(server: Server, host: string, port: number, backlog: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error) =>
+      reject(Object.assign(err, { endpoint: formatEndpoint({ address: host, port }) }));
+    server.once("error", fail);
+    server.listen({ host, port, backlog }, () => {
+      server.off("error", fail);
+      const address = server.address();
+      resolve(address && typeof address === "object" ? address.port : port);
+    });
+  });
 }

@@ -48,6 +48,14 @@ export interface RoomsConfig {
   bus: string | null;
   /** Prefix of every Redis key and channel, so that several deployments can share one Redis. */
   busPrefix: string;
+  /** Strict Transport Security, offered with TLS when `--sts-duration` is given; null: not offered. */
+  sts: StsPolicy | null;
+}
+
+/** IRCv3 STS: plain-text clients are sent to `port`; TLS clients keep to TLS for `duration` seconds. */
+export interface StsPolicy {
+  port: number;
+  duration: number;
 }
 
 export const DEFAULT_ROOMS_PORT = 6667;
@@ -72,5 +80,6 @@ export function defaultRoomsConfig(): RoomsConfig {
     console: false,
     bus: null,
     busPrefix: "tcpchat",
+    sts: null,
   };
 }

@@ -1,6 +1,7 @@
 // What a service sees of a client: lines out, a way to close, and who is at the other end.
-// Services never touch sockets, so the same service runs over TCP, a worker's MessagePort or (later) a
+// Services never touch sockets, so the same service runs over TCP, TLS, a worker's MessagePort or a
 // WebSocket.
+import type { Transport } from "./tls.js";
 
 export interface Endpoint {
   readonly address: string;
@@ -22,6 +23,12 @@ export interface LineConnection {
   sendBytes(bytes: Buffer): void;
   /** Send `lastLine` (if any), flush, close. Lines that arrive afterwards are not delivered. */
   close(lastLine?: string): void;
+  /** How the client reached the server; plain TCP when not said (a worker's view of the connection). */
+  readonly transport?: Transport;
+  /** The client speaks over a WebSocket (on `transport`), one line per message. */
+  readonly websocket?: boolean;
+  /** The SHA-256 fingerprint of the client's TLS certificate, if it gave one. */
+  certFingerprint?(): string | null;
   /** Set by whoever serves the client, to hear when it stops reading and its send queue overflows. */
   overflowListener?: OverflowListener | null;
 }

@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import { type LineError, LineFramer, type LineSink } from "../protocol/line-framer.js";
 import type { Session } from "../services/service.js";
 import type { Endpoint, LineConnection, OverflowListener } from "./line-connection.js";
+import { clientCertFingerprint, type Transport, transportOf } from "./tls.js";
 
 export interface ConnectionLimits {
   /** Longest line accepted, in bytes, terminator excluded. */
@@ -66,19 +67,28 @@ export function nextConnectionId(): number {
   return lastId;
 }
 
+/** A connection a server owns: over a socket of its own (TCP, TLS, or a WebSocket's). */
+export interface ServedConnection extends LineConnection {
+  readonly socket: Socket;
+  /** Start delivering the client's lines to `session`. */
+  start(session: Session): void;
+  /** Drop the connection at once, without flushing. */
+  destroy(): void;
+}
+
 /** What the server that made a connection is told of its life: one object for all its connections. */
 export interface ConnectionOwner {
   /** The connection started closing, from either side: its session is over. */
-  connectionClosing(conn: TcpLineConnection): void;
+  connectionClosing(conn: ServedConnection): void;
   /** The socket closed and the session was told: forget the connection. */
-  connectionClosed(conn: TcpLineConnection): void;
+  connectionClosed(conn: ServedConnection): void;
 }
 
 /** The connection a socket belongs to, for the socket's listeners (shared functions, not closures each). */
 const CONNECTION = Symbol("tcpchat.connection");
 type OwnedSocket = Socket & { [CONNECTION]: TcpLineConnection };
 
-export class TcpLineConnection implements LineConnection, LineSink {
+export class TcpLineConnection implements ServedConnection, LineSink {
   readonly id = nextConnectionId();
   overflowListener: OverflowListener | null = null;
   private readonly framer: LineFramer;
@@ -121,6 +131,14 @@ export class TcpLineConnection implements LineConnection, LineSink {
 
   get local(): Endpoint {
     return { address: this.socket.localAddress ?? "?", port: this.socket.localPort ?? 0 };
+  }
+
+  get transport(): Transport {
+    return transportOf(this.socket);
+  }
+
+  certFingerprint(): string | null {
+    return clientCertFingerprint(this.socket);
   }
 
   /** Start delivering the client's lines to `session`. */

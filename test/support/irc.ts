@@ -19,6 +19,13 @@ export class Irc {
     return new Irc(await connectIrc(port, nick), nick);
   }
 
+  /** Registered as `nick` over a connection already made (TLS, say). */
+  static async registerOn(raw: LineClient, nick: string): Promise<Irc> {
+    raw.write(`NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\n`);
+    await raw.until(/^:irc\.test (376|422) /);
+    return new Irc(raw, nick);
+  }
+
   /** Connected, nothing sent. */
   static async open(port: number, nick = "*"): Promise<Irc> {
     return new Irc(await LineClient.connect(port), nick);

@@ -1,5 +1,6 @@
 // A test client over a real TCP socket: send raw bytes or lines, await lines and the close.
 import { connect, type Socket } from "node:net";
+import { type ConnectionOptions, connect as connectTls, type TLSSocket } from "node:tls";
 import { DEFAULT_WAIT_MS } from "./timing.js";
 import { Waiters } from "./wait.js";
 
@@ -47,6 +48,21 @@ export class LineClient {
       socket.once("connect", () => {
         socket.off("error", reject);
         resolve(new LineClient(socket));
+      });
+      socket.once("error", reject);
+    });
+  }
+
+  /** Over TLS: resolves once the handshake is done, rejects if it fails. */
+  static connectTls(
+    port: number,
+    options: ConnectionOptions = {},
+  ): Promise<LineClient & { socket: TLSSocket }> {
+    return new Promise((resolve, reject) => {
+      const socket = connectTls({ port, host: "127.0.0.1", ...options });
+      socket.once("secureConnect", () => {
+        socket.off("error", reject);
+        resolve(new LineClient(socket) as LineClient & { socket: TLSSocket });
       });
       socket.once("error", reject);
     });

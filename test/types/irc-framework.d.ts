@@ -10,6 +10,8 @@ declare module "irc-framework" {
     gecos?: string;
     auto_reconnect?: boolean;
     enable_echomessage?: boolean;
+    tls?: boolean;
+    rejectUnauthorized?: boolean;
   }
 
   export interface IrcEvent {

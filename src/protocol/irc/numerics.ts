@@ -19,6 +19,7 @@ export const RPL_LUSERCHANNELS = "254";
 export const RPL_LUSERME = "255";
 export const RPL_LOCALUSERS = "265";
 export const RPL_GLOBALUSERS = "266";
+export const RPL_WHOISCERTFP = "276";
 export const RPL_AWAY = "301";
 export const RPL_USERHOST = "302";
 export const RPL_ISON = "303";

@@ -13,6 +13,7 @@ import {
   RPL_TIME,
   RPL_USERHOST,
   RPL_VERSION,
+  RPL_WHOISCERTFP,
   RPL_WHOISCHANNELS,
   RPL_WHOISIDLE,
   RPL_WHOISOPERATOR,
@@ -26,7 +27,7 @@ import { globMatch } from "../core/registry.js";
 import type { Room } from "../core/room.js";
 import { type User, unixSeconds } from "../core/user.js";
 import { Cap } from "./caps.js";
-import type { IrcClient } from "./client.js";
+import { type IrcClient, IrcUser } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { MAX_WHO_REPLIES } from "./limits.js";
 import { ircHostname, prefixOf, sendIsupport, sendLusers, sendMotd } from "./replies.js";
@@ -115,6 +116,10 @@ function whois(client: IrcClient, params: string[]): void {
   client.numeric(RPL_WHOISSERVER, target.nick, client.frontend.serverName, where);
   if (target.away !== null) client.numeric(RPL_AWAY, target.nick, lineSafe(target.away));
   if (target.oper) client.numeric(RPL_WHOISOPERATOR, target.nick, "is an IRC operator");
+  // A certificate fingerprint identifies its owner across nicks: told to the owner and to operators only.
+  const certfp =
+    (target === me || me.oper) && target instanceof IrcUser ? target.client.conn.certFingerprint?.() : null;
+  if (certfp) client.numeric(RPL_WHOISCERTFP, target.nick, `has client certificate fingerprint ${certfp}`);
   const idle = Math.max(0, unixSeconds(client.frontend.context.clock.now()) - target.lastActiveAt);
   const signon = target.connectedAt;
   client.numeric(RPL_WHOISIDLE, target.nick, String(idle), String(signon), "seconds idle, signon time");

@@ -17,6 +17,7 @@ import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { QUIT_LENGTH, REALNAME_LENGTH, USER_LENGTH } from "./limits.js";
 import { sameSecret, sendIsupport, sendLusers, sendMotd, withText } from "./replies.js";
+import { stsCapability } from "./sts.js";
 
 // PASS <password>
 function pass(client: IrcClient, params: string[]): void {
@@ -76,10 +77,12 @@ function cap(client: IrcClient, params: string[]): void {
   const reply = (text: string, verb = subcommand) =>
     client.send(withText(`:${client.frontend.serverName} CAP ${client.name} ${verb}`, text));
   switch (subcommand) {
-    case "LS":
+    case "LS": {
       if (!client.registered) client.capNegotiating = true;
-      reply([...CAPABILITIES.keys()].join(" "));
+      const sts = Number(params[1]) >= 302 ? stsCapability(client) : null;
+      reply([...CAPABILITIES.keys(), ...(sts ? [sts] : [])].join(" "));
       return;
+    }
     case "LIST":
       reply(capNames(client.caps));
       return;
