@@ -30,6 +30,8 @@ export const SeedError = {
   SendQueueExceeded: 15,
   /** Not an answer to a request: the server tells the client about itself (the bus between nodes). */
   ServerNotice: 16,
+  /** Disconnected or refused by the server: an operator's KILL, or a ban (K-line, D-line). */
+  Disconnected: 17,
 } as const;
 export type SeedError = (typeof SeedError)[keyof typeof SeedError];
 

@@ -3,7 +3,9 @@
 
 import { createInterface, type Interface } from "node:readline";
 import type { ConsoleIO } from "../services/operator.js";
+import { addedText, BAN_NAMES, banTerms, liftMask, readBanRequest } from "./ban-commands.js";
 import type { RoomError } from "./core/registry.js";
+import { looksLikeDuration, type ServerBanKind } from "./core/server-bans.js";
 import type { User } from "./core/user.js";
 import type { RoomsContext } from "./hub.js";
 import { rehashHandler } from "./rehash.js";
@@ -17,8 +19,12 @@ export const ROOMS_CONSOLE_HELP = [
   "/kill <nick> [why]          disconnect a user",
   "/say <room> <text>          speak in a room as the server",
   "/topic <room> [text]        set (or clear) a room's topic",
+  "/kline [time] <user@host|nick> [why]  ban a user@host (time: minutes, or 1h30m, 2d; none: permanent)",
+  "/unkline <user@host>        lift a K-line",
+  "/dline [time] <ip[/bits]|nick> [why]  ban an address or CIDR block",
+  "/undline <ip[/bits]>        lift a D-line",
   "/rehash                     re-read the configuration and MOTD files",
-  "/stats                      uptime, users and rooms",
+  "/stats [k|d]                uptime, users and rooms; or the K-lines or D-lines",
   "/help                       this list",
 ];
 
@@ -106,7 +112,14 @@ export class RoomsConsole {
         });
         return [`* re-reading ${handler.source}`];
       }
+      case "/kline":
+      case "/dline":
+        return this.ban(name === "/kline" ? "kline" : "dline", words.slice(1));
+      case "/unkline":
+      case "/undline":
+        return this.lift(name === "/unkline" ? "kline" : "dline", first);
       case "/stats": {
+        if (first === "k" || first === "d") return this.bans(first === "k" ? "kline" : "dline");
         const seconds = Math.floor((this.context.clock.now() - this.context.startedAt) / 1000);
         return [
           `* up ${formatUptime(seconds)}, ${registry.users.size} user(s), ${registry.rooms.size} room(s)`,
@@ -117,6 +130,36 @@ export class RoomsConsole {
       default:
         return [`unknown command ${name}; /help lists them`];
     }
+  }
+
+  /** `/kline [time] <mask> [reason]`: the reason is the rest of the line. */
+  private ban(kind: ServerBanKind, words: string[]): string[] {
+    const at = words[0] !== undefined && looksLikeDuration(words[0]) ? 1 : 0;
+    const args = [...words.slice(0, at + 1), words.slice(at + 1).join(" ")];
+    const request = readBanRequest(this.context.registry, kind, args);
+    if ("missing" in request)
+      return [`usage: /${kind} [time] <${kind === "kline" ? "user@host" : "ip[/bits]"}|nick> [reason]`];
+    if ("error" in request) return [`* failed: ${request.error}`];
+    const setBy = this.context.config.serverName;
+    const error = this.context.registry.banServer(null, { ...request.ban, setBy });
+    return [outcome(error, addedText(request))];
+  }
+
+  private lift(kind: ServerBanKind, text: string | undefined): string[] {
+    if (!text) return [`usage: /un${kind} <${kind === "kline" ? "user@host" : "ip[/bits]"}>`];
+    const mask = liftMask(kind, text);
+    if ("error" in mask) return [`* failed: ${mask.error}`];
+    const result = this.context.registry.unbanServer(null, kind, mask.mask);
+    if ("error" in result) return [outcome(result.error, "")];
+    if (!result.lifted) return [`* no ${BAN_NAMES[kind]} for ${mask.mask}`];
+    return [`* removed ${BAN_NAMES[kind]} for ${result.lifted.mask}`];
+  }
+
+  private bans(kind: ServerBanKind): string[] {
+    const now = this.context.clock.now();
+    const bans = this.context.registry.serverBans.active(now, kind);
+    if (bans.length === 0) return [`* no ${BAN_NAMES[kind]}s`];
+    return bans.map((ban) => `* ${BAN_NAMES[kind]} ${ban.mask} (${banTerms(ban, now)}): ${ban.reason}`);
   }
 
   private rooms(): string[] {

@@ -9,6 +9,7 @@ import type { RoomsConfig } from "./config.js";
 import type { Clock, Timer } from "./core/clock.js";
 import type { Frontend } from "./core/events.js";
 import type { RoomRegistry } from "./core/registry.js";
+import type { ServerBan } from "./core/server-bans.js";
 import { TokenBucket } from "./flood.js";
 import type { RoomsInput } from "./session.js";
 
@@ -32,6 +33,8 @@ export interface RoomsFrontend extends Frontend {
   open(conn: LineConnection): RoomsClient;
   /** Close a connection that has no client yet, saying why in the protocol's words. */
   refuse(conn: LineConnection, reason: string): void;
+  /** Close a connection under a ban (K-line, D-line) at its first line, saying so in the protocol's words. */
+  refuseBanned(conn: LineConnection, ban: ServerBan): void;
 }
 
 /** What front-ends get from the hub. */
@@ -77,6 +80,16 @@ class Slot implements HubAttachment {
     this.hub.detach(this);
   }
 }
+
+/** The client of a connection refused at its first line (a ban): it hears nothing more. */
+const BANNED: RoomsClient = {
+  input() {},
+  lineError() {},
+  end() {},
+  closed() {},
+  shutdown() {},
+  drop() {},
+};
 
 /** The attachment of a connection refused at once (too many from its address): it hears nothing more. */
 const REFUSED: HubAttachment = { post() {}, detach() {} };
@@ -178,9 +191,20 @@ export class RoomsHub implements Hub {
     });
   }
 
-  /** The client's front-end is chosen by the first thing it says; before that, errors are IRC's. */
+  /**
+   * The client's front-end is chosen by the first thing it says; before that, errors are IRC's. An address
+   * under a ban is refused then, in that protocol's words (its user@host is checked again at registration).
+   */
   private clientOf(slot: Slot, protocol: "seed" | "irc"): RoomsClient {
-    slot.client ??= this.frontend(protocol).open(slot.conn);
+    if (slot.client) return slot.client;
+    const frontend = this.frontend(protocol);
+    const { address } = slot.conn.peer;
+    const ban = this.context.registry.serverBanOf({ username: "", hostname: address, address });
+    if (ban) {
+      this.context.log.info({ conn: slot.conn.id, ip: address, mask: ban.mask }, "banned: refused");
+      frontend.refuseBanned(slot.conn, ban);
+      slot.client = BANNED;
+    } else slot.client = frontend.open(slot.conn);
     return slot.client;
   }
 

@@ -3,62 +3,11 @@
 // the clock instead of sleeping.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { pino } from "pino";
-import { defaultRoomsConfig, type RoomsConfig } from "../../src/rooms/config.js";
-import { ManualClock } from "../../src/rooms/core/clock.js";
-import { createRoomsHub } from "../../src/rooms/server.js";
-import { roomsSession } from "../../src/rooms/session.js";
-import type { Session } from "../../src/services/service.js";
-import type { LineConnection } from "../../src/transport/line-connection.js";
-
-/** A connection in memory: what the server writes is kept as lines, without CR LF. */
-class MemoryConnection implements LineConnection {
-  readonly lines: string[] = [];
-  closed: string | null = null;
-  readonly peer = { address: "127.0.0.1", port: 40000 };
-  readonly local = { address: "127.0.0.1", port: 6667 };
-  constructor(readonly id: number) {}
-  send(line: string): void {
-    if (this.closed === null) this.lines.push(line.replace(/\r$/, ""));
-  }
-  sendBytes(bytes: Buffer): void {
-    if (this.closed !== null) return;
-    for (const line of bytes.toString().split("\r\n")) if (line !== "") this.lines.push(line);
-  }
-  close(lastLine?: string): void {
-    if (this.closed !== null) return;
-    this.closed = (lastLine ?? "").replace(/\r$/, "");
-  }
-  /** Lines written since the last call. */
-  take(): string[] {
-    return this.lines.splice(0);
-  }
-}
+import type { RoomsConfig } from "../../src/rooms/config.js";
+import { memoryRooms } from "../support/memory-rooms.js";
 
 function server(config: Partial<RoomsConfig> = {}) {
-  const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-  const hub = createRoomsHub(
-    { ...defaultRoomsConfig(), serverName: "irc.test", ...config },
-    { log: pino({ level: "silent" }), console: null, clock },
-    { stopServer() {} },
-  );
-  let lastId = 0;
-  const connect = () => {
-    const conn = new MemoryConnection(++lastId);
-    const attachment = hub.attach(conn);
-    const session: Session = roomsSession(conn, attachment);
-    const say = (...lines: string[]) => {
-      for (const line of lines) session.line(line);
-    };
-    return { conn, say };
-  };
-  const register = (nick: string) => {
-    const client = connect();
-    client.say(`NICK ${nick}`, `USER ${nick} 0 * :${nick}`);
-    client.conn.take();
-    return client;
-  };
-  return { clock, connect, register, close: () => hub.close() };
+  return memoryRooms(config);
 }
 
 describe("rooms on a manual clock", () => {

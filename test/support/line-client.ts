@@ -42,9 +42,10 @@ export class LineClient {
     );
   }
 
-  static connect(port: number, host = "127.0.0.1"): Promise<LineClient> {
+  /** `localAddress`: connect from another loopback address (127.0.0.2), as another host would. */
+  static connect(port: number, host = "127.0.0.1", localAddress?: string): Promise<LineClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host });
+      const socket = connect({ port, host, localAddress });
       socket.once("connect", () => {
         socket.off("error", reject);
         resolve(new LineClient(socket));

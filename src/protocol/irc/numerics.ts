@@ -9,8 +9,10 @@ export const RPL_ISUPPORT = "005";
 
 // Replies
 export const RPL_STATSCOMMANDS = "212";
+export const RPL_STATSKLINE = "216";
 export const RPL_ENDOFSTATS = "219";
 export const RPL_UMODEIS = "221";
+export const RPL_STATSDLINE = "225";
 export const RPL_STATSUPTIME = "242";
 export const RPL_LUSERCLIENT = "251";
 export const RPL_LUSEROP = "252";
@@ -85,6 +87,7 @@ export const ERR_NOTREGISTERED = "451";
 export const ERR_NEEDMOREPARAMS = "461";
 export const ERR_ALREADYREGISTERED = "462";
 export const ERR_PASSWDMISMATCH = "464";
+export const ERR_YOUREBANNEDCREEP = "465";
 export const ERR_CHANNELISFULL = "471";
 export const ERR_UNKNOWNMODE = "472";
 export const ERR_INVITEONLYCHAN = "473";

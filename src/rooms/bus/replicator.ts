@@ -145,11 +145,14 @@ export class Replicator implements OperationObserver {
   }
 
   /**
-   * Tell the others everything of this node: its users, and each membership as the join that began it, with
-   * the room's state. Those already known are taken as they are.
+   * Tell the others everything of this node: the server bans, its users, and each membership as the join
+   * that began it, with the room's state. Those already known are taken as they are.
    */
   private announce(): void {
     const registry = this.registry;
+    // Server bans, each with the stamp it was set with: a node that knows one already takes it as it is.
+    for (const { stamp, ...ban } of registry.serverBans.active(registry.clock.now()))
+      this.send({ t: "ban", ban, ...stamp });
     const local = [...registry.usersById.values()].filter((user) => !user.frontend.remote);
     for (const user of local) this.send({ t: "connect", user: describeUser(user), ...registry.stamp() });
     for (const user of local) {

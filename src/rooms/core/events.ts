@@ -59,4 +59,6 @@ export interface Frontend {
    * then removes the user. Optional: without it the user only leaves the rooms.
    */
   disconnect?(user: User, reason: string): void;
+  /** The address `user` connected from (server bans match it); the hostname stands in without it. */
+  address?(user: User): string;
 }

@@ -4,6 +4,7 @@
 // carries operations as they are. Users are named by id (unique across nodes), rooms by name.
 import type { ModeChange } from "./events.js";
 import type { Ban, RoomModes, Topic } from "./room.js";
+import type { ServerBan, ServerBanKind } from "./server-bans.js";
 
 export type Protocol = "irc" | "seed";
 
@@ -108,7 +109,10 @@ export type OperationBody =
     }
   | { t: "wallops"; from: number | null; text: string }
   /** Close a user's connection: its own node does, and then tells everyone it quit. */
-  | { t: "kill"; by: number | null; user: number; reason: string };
+  | { t: "kill"; by: number | null; user: number; reason: string }
+  /** A K-line or D-line set (or replaced): every node disconnects its own users that it covers. */
+  | { t: "ban"; ban: ServerBan }
+  | { t: "unban"; kind: ServerBanKind; mask: string };
 
 export type MessageKind = "privmsg" | "notice" | "tagmsg";
 

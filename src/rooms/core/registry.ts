@@ -8,6 +8,7 @@ import { fold } from "./casemap.js";
 import { type Clock, systemClock } from "./clock.js";
 import { RoomError } from "./errors.js";
 import type { Frontend, ModeChange, RoomEvent, Source } from "./events.js";
+import { globMatch } from "./glob.js";
 import {
   compareStamps,
   type MessageKind,
@@ -19,9 +20,10 @@ import {
 } from "./operations.js";
 import { RemoteUser } from "./remote.js";
 import { defaultModes, Room } from "./room.js";
+import { type BanSubject, banNotice, type ServerBan, ServerBanList, type StampedBan } from "./server-bans.js";
 import { type User, unixSeconds } from "./user.js";
 
-export { RoomError };
+export { globMatch, RoomError };
 
 export interface RoomLimits {
   /** Rooms one user may be in at once (IRC's CHANLIMIT). */
@@ -108,6 +110,8 @@ export class RoomRegistry {
   private base = 0;
   /** Users of other nodes whose nick is held here by someone else, for the moment of a collision. */
   private readonly shadowed = new Set<User>();
+  /** K-lines and D-lines, the same on every node. */
+  readonly serverBans = new ServerBanList();
   /** Passes this node's operations on; null when the node runs alone. */
   observer: OperationObserver | null = null;
   /** This node, as operations decided here name their origin (the bus's node id once joined). */
@@ -137,6 +141,13 @@ export class RoomRegistry {
   stamp(): Stamp {
     this.lastSeq += 1;
     return { time: this.clock.now(), origin: this.origin, id: this.idPrefix + this.lastSeq.toString(36) };
+  }
+
+  /** A new stamp ordered after `known` (a change decided knowing of another comes after it, clocks aside). */
+  private stampAfter(known: Stamp | null): Stamp {
+    const stamp = this.stamp();
+    if (known && compareStamps(stamp, known) <= 0) stamp.time = known.time + 1;
+    return stamp;
   }
 
   // ---- names and lookups
@@ -476,6 +487,34 @@ export class RoomRegistry {
     return null;
   }
 
+  /**
+   * Ban a user@host (K-line) or an address (D-line) from the server, on every node: each node disconnects
+   * its own users under it, and new connections under it are refused until it ends.
+   */
+  banServer(by: Source, ban: Omit<ServerBan, "setAt">): RoomError | null {
+    if (by && !by.oper) return RoomError.NotServerOperator;
+    const stamp = this.stampAfter(this.serverBans.stampOf(ban.kind, ban.mask));
+    this.submit({ t: "ban", ban: { ...ban, setAt: stamp.time }, ...stamp });
+    return null;
+  }
+
+  /** Lift a ban on every node: the ban lifted, or null when there was none in force. */
+  unbanServer(
+    by: Source,
+    kind: ServerBan["kind"],
+    mask: string,
+  ): { error: RoomError } | { lifted: StampedBan | null } {
+    if (by && !by.oper) return { error: RoomError.NotServerOperator };
+    const found = this.serverBans.find(kind, mask, this.clock.now());
+    if (found) this.submit({ t: "unban", kind, mask: found.mask, ...this.stampAfter(found.stamp) });
+    return { lifted: found };
+  }
+
+  /** The ban in force that `who` falls under, if any: a new connection is refused for it. */
+  serverBanOf(who: BanSubject): StampedBan | null {
+    return this.serverBans.match(who, this.clock.now());
+  }
+
   private joinRefusal(room: Room, user: User, key: string | undefined): RoomError | null {
     const invited = room.invited.has(user.id);
     if (room.members.size >= this.limits.maxMembersPerRoom) return RoomError.RoomFull;
@@ -598,6 +637,33 @@ export class RoomRegistry {
         this.remove(user, op.reason);
         return;
       }
+      case "ban":
+        if (this.serverBans.set({ ...op.ban, stamp: { time: op.time, origin: op.origin, id: op.id } }))
+          this.enforce(op.ban);
+        return;
+      case "unban":
+        this.serverBans.remove(op.kind, op.mask, { time: op.time, origin: op.origin, id: op.id });
+        return;
+    }
+  }
+
+  /** This node's users under a new ban are disconnected, saying why; each node does so for its own. */
+  private enforce(ban: ServerBan): void {
+    const now = this.clock.now();
+    const covered: User[] = [];
+    for (const user of this.usersById.values()) {
+      if (user.frontend.remote) continue;
+      const who = {
+        username: user.username,
+        hostname: user.hostname,
+        address: user.frontend.address?.(user) ?? user.hostname,
+      };
+      if (ServerBanList.covers(ban, who, now)) covered.push(user);
+    }
+    const reason = banNotice(ban);
+    for (const user of covered) {
+      user.frontend.disconnect?.(user, reason);
+      this.remove(user, reason);
     }
   }
 
@@ -1013,30 +1079,6 @@ export function normaliseMask(mask: string): string {
   if (!mask.includes("@")) return `${mask}@*`;
   if (!mask.includes("!")) return `*!${mask}`;
   return mask;
-}
-
-/** IRC glob: `*` any run, `?` one character. Both sides already folded. */
-export function globMatch(pattern: string, text: string): boolean {
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let mark = 0;
-  while (t < text.length) {
-    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text[t])) {
-      p++;
-      t++;
-    } else if (p < pattern.length && pattern[p] === "*") {
-      star = p++;
-      mark = t;
-    } else if (star !== -1) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === "*") p++;
-  return p === pattern.length;
 }
 
 /** A user as an operation carries it. */

@@ -8,6 +8,7 @@ import { operatorCommands } from "./operators.js";
 import { queryCommands } from "./queries.js";
 import { registrationCommands } from "./registration.js";
 import { serverAdminCommands } from "./server-admin.js";
+import { serverBanCommands } from "./server-bans.js";
 
 export type Handler = (client: IrcClient, params: string[], message: IrcInput) => void;
 
@@ -29,5 +30,6 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...queryCommands,
     ...operatorCommands,
     ...serverAdminCommands,
+    ...serverBanCommands,
   }),
 );

@@ -1,15 +1,19 @@
 // The IRC front-end: opens a client per connection, and writes the rooms' events to its users in IRC.
 import { type IsupportValues, isupportLines, isupportTokens } from "../../protocol/irc/isupport.js";
+import { encodeLine } from "../../protocol/irc/message.js";
+import { ERR_YOUREBANNEDCREEP } from "../../protocol/irc/numerics.js";
 import type { LineConnection } from "../../transport/line-connection.js";
 import { VERSION } from "../../version.js";
 import { CASEMAPPING } from "../core/casemap.js";
 import type { Timer } from "../core/clock.js";
 import type { RoomEvent } from "../core/events.js";
+import { banNotice, plainAddress, type ServerBan } from "../core/server-bans.js";
 import type { User } from "../core/user.js";
 import type { RoomsContext, RoomsFrontend } from "../hub.js";
 import { IrcClient, type IrcUser, lastLine } from "./client.js";
 import { deliverEvent } from "./deliver.js";
 import { AWAY_LENGTH, KICK_LENGTH, MAX_BANS, MAX_MODES, MAX_TARGETS, USER_LENGTH } from "./limits.js";
+import { ircHostname } from "./replies.js";
 
 export class IrcFrontend implements RoomsFrontend {
   /** Every open IRC connection, registered or not. */
@@ -91,6 +95,14 @@ export class IrcFrontend implements RoomsFrontend {
     conn.close(lastLine(reason));
   }
 
+  /** A connection under a ban, refused at its first line: 465 and the reason, then closed. */
+  refuseBanned(conn: LineConnection, ban: ServerBan): void {
+    const why = banNotice(ban);
+    const numeric = `:${this.serverName} ${ERR_YOUREBANNEDCREEP} * :You are banned from this server- ${why}`;
+    conn.sendBytes(Buffer.from(encodeLine(numeric)));
+    conn.close(lastLine(`Closing Link: ${ircHostname(conn.peer.address)} (${why})`));
+  }
+
   deliver(event: RoomEvent, recipients: readonly User[]): void {
     deliverEvent(this, event, recipients as readonly IrcUser[]);
   }
@@ -102,6 +114,10 @@ export class IrcFrontend implements RoomsFrontend {
 
   disconnect(user: User, reason: string): void {
     (user as IrcUser).client.disconnect(reason, reason);
+  }
+
+  address(user: User): string {
+    return plainAddress((user as IrcUser).client.conn.peer.address);
   }
 
   /** A client has registered: count it for LUSERS. */

@@ -14,7 +14,7 @@ import { KICK_LENGTH } from "./limits.js";
 import { checkRoomName, roomOr403, sameSecret, userOr401 } from "./replies.js";
 
 /** 481 unless the client is an operator; true when it is. */
-function isOper(client: IrcClient): boolean {
+export function isOper(client: IrcClient): boolean {
   if (client.user.oper) return true;
   client.numeric(ERR_NOPRIVILEGES, "Permission Denied- You're not an IRC operator");
   return false;

@@ -7,11 +7,13 @@ import {
   ERR_NICKNAMEINUSE,
   ERR_NONICKNAMEGIVEN,
   ERR_PASSWDMISMATCH,
+  ERR_YOUREBANNEDCREEP,
   RPL_CREATED,
   RPL_MYINFO,
   RPL_WELCOME,
   RPL_YOURHOST,
 } from "../../protocol/irc/numerics.js";
+import { banNotice } from "../core/server-bans.js";
 import { CAPABILITIES, capNames } from "./caps.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
@@ -142,6 +144,7 @@ export function tryRegister(client: IrcClient): void {
     client.disconnect("Bad password", `Closing Link: ${client.user.hostname} (Bad password)`);
     return;
   }
+  if (refusedByBan(client)) return;
   const error = client.registry.add(client.user);
   if (error !== null) {
     const wanted = client.user.nick;
@@ -153,6 +156,21 @@ export function tryRegister(client: IrcClient): void {
   client.registered = true;
   client.frontend.userRegistered();
   client.inOnePiece(() => welcome(client));
+}
+
+/** A K-line or D-line over the client's user@host or address: 465, then closed saying why. */
+function refusedByBan(client: IrcClient): boolean {
+  const { user } = client;
+  const ban = client.registry.serverBanOf({
+    username: user.username,
+    hostname: user.hostname,
+    address: client.conn.peer.address,
+  });
+  if (!ban) return false;
+  const why = banNotice(ban);
+  client.numeric(ERR_YOUREBANNEDCREEP, `You are banned from this server- ${why}`);
+  client.disconnect(why, `Closing Link: ${user.hostname} (${why})`);
+  return true;
 }
 
 function welcome(client: IrcClient): void {

@@ -1,5 +1,6 @@
 // The server's own state for operators and users: REHASH (operators) re-reads the configuration, STATS
-// reports the uptime (u) and how often each command was used (m).
+// reports the uptime (u), how often each command was used (m), and to operators the K-lines (k) and
+// D-lines (d).
 import {
   ERR_NOPRIVILEGES,
   RPL_ENDOFSTATS,
@@ -11,6 +12,8 @@ import { formatUptime } from "../console.js";
 import { rehashHandler } from "../rehash.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
+import { isOper } from "./operators.js";
+import { statsBans } from "./server-bans.js";
 
 // REHASH
 function rehash(client: IrcClient): void {
@@ -44,6 +47,9 @@ function stats(client: IrcClient, params: string[]): void {
   } else if (query === "m") {
     const counts = [...client.frontend.commandCounts].sort(([a], [b]) => a.localeCompare(b));
     for (const [command, count] of counts) client.numeric(RPL_STATSCOMMANDS, command, String(count));
+  } else if (query === "k" || query === "K" || query === "d" || query === "D") {
+    if (!isOper(client)) return;
+    statsBans(client, query.toLowerCase() === "k" ? "kline" : "dline");
   }
   client.numeric(RPL_ENDOFSTATS, query || "*", "End of STATS report");
 }

@@ -7,6 +7,7 @@ import { errorReply, heloReply, leftReply, SeedError, type SeedInput } from "../
 import type { Endpoint, LineConnection, OverflowListener } from "../../transport/line-connection.js";
 import { fold } from "../core/casemap.js";
 import { RoomError, type RoomRegistry } from "../core/registry.js";
+import { banNotice } from "../core/server-bans.js";
 import { User } from "../core/user.js";
 import type { RoomsClient } from "../hub.js";
 import type { RoomsInput } from "../session.js";
@@ -100,9 +101,14 @@ export class SeedClient implements RoomsClient, OverflowListener {
   }
 
   drop(reason: string): void {
+    this.closeWith(reason, SeedError.TooManyRequests, `${reason}: too many requests too fast`);
+  }
+
+  /** Leave (the others are told `reason`), then close with the error `code`. */
+  closeWith(reason: string, code: SeedError, description: string): void {
     if (this.closing) return;
     this.leave(reason, false);
-    this.conn.close(block(errorReply(SeedError.TooManyRequests, `${reason}: too many requests too fast`)));
+    this.conn.close(block(errorReply(code, description)));
   }
 
   /** Leave every room (the others are told) and the registry; once only. */
@@ -180,6 +186,16 @@ export class SeedClient implements RoomsClient, OverflowListener {
     }
     this.user.nick = name;
     this.user.username = name;
+    const ban = this.registry.serverBanOf({
+      username: name,
+      hostname: this.user.hostname,
+      address: this.conn.peer.address,
+    });
+    if (ban) {
+      this.user.nick = "";
+      this.closeWith("", SeedError.Disconnected, `banned from this server (${banNotice(ban)})`);
+      return false;
+    }
     const error = this.registry.add(this.user);
     if (error === RoomError.NickInUse) {
       this.user.nick = "";

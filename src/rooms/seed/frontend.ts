@@ -13,6 +13,7 @@ import {
 import type { Endpoint, LineConnection } from "../../transport/line-connection.js";
 import type { RoomEvent } from "../core/events.js";
 import type { Room } from "../core/room.js";
+import { banNotice, plainAddress, type ServerBan } from "../core/server-bans.js";
 import type { User } from "../core/user.js";
 import type { RoomsContext, RoomsFrontend } from "../hub.js";
 import { block, SeedClient, type SeedUser } from "./client.js";
@@ -39,9 +40,22 @@ export class SeedFrontend implements RoomsFrontend {
     (user as SeedUser).client.error(SeedError.ServerNotice, text);
   }
 
+  /** An operator's KILL or a ban: error 17 says which and why. */
   disconnect(user: User, reason: string): void {
-    const client = (user as SeedUser).client;
-    client.drop(reason);
+    (user as SeedUser).client.closeWith(
+      reason,
+      SeedError.Disconnected,
+      `disconnected by the server (${reason})`,
+    );
+  }
+
+  address(user: User): string {
+    return plainAddress((user as SeedUser).client.conn.peer.address);
+  }
+
+  /** A connection under a ban, refused at its first request. */
+  refuseBanned(conn: LineConnection, ban: ServerBan): void {
+    conn.close(block(errorReply(SeedError.Disconnected, `banned from this server (${banNotice(ban)})`)));
   }
 
   deliver(event: RoomEvent, recipients: readonly User[]): void {
