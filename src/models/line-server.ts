@@ -231,6 +231,9 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
   /** Close a socket that is not served, with one line framed as a client that has not spoken reads it. */
   protected turnAway(socket: Socket, line: string): void {
     socket.on("error", () => {});
+    // What it sent unread (a queued client's early lines) is read and dropped: a socket closed with input
+    // left unread is reset, and a reset can cut the line it is told.
+    socket.resume();
     socket.end(this.framing.repliesFollowClient && this.framing.bareFirst ? line : `${line}\n`);
   }
 

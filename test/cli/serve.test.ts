@@ -44,6 +44,24 @@ describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal((await run.exited).code, 0);
   });
 
+  it("single --busy queue: SIGTERM tells the served client and the queued one, closes both, and exits 0", async () => {
+    const run = cli(["serve", "--service", "echo", "--model", "single", "--busy", "queue", "--port", "0"]);
+    const port = await run.listening();
+    const served = await client(port);
+    assert.equal(await served.send1("first"), "first");
+    const queued = await client(port);
+    queued.send("waiting in line");
+    // The server has taken the queued connection by the time it answers the served one again (its accept
+    // came first), and has not read it.
+    assert.equal(await served.send1("again"), "again");
+    assert.deepEqual(queued.lines, []);
+    run.kill("SIGTERM");
+    assert.deepEqual(await served.linesUntilClose(), ["Server shutting down"]);
+    assert.deepEqual(await queued.linesUntilClose(), ["Server shutting down"]);
+    assert.equal(queued.error, null, "closed, not reset");
+    assert.deepEqual(await run.exited, { code: 0, signal: null });
+  });
+
   it("says clearly when the port is taken", async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
