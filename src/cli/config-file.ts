@@ -16,7 +16,21 @@ import { parse, TomlError } from "smol-toml";
 
 /** Sections that may hold some keys, where grouping them reads better. A key may also sit at the top. */
 export const SECTIONS: Readonly<Record<string, readonly string[]>> = {
-  listen: ["host", "port", "backlog", "plain", "no-plain", "tls-cert", "tls-key", "tls-port", "sts-duration"],
+  listen: [
+    "host",
+    "port",
+    "backlog",
+    "plain",
+    "no-plain",
+    "tls-cert",
+    "tls-key",
+    "tls-port",
+    "sts-duration",
+    "web",
+    "no-web",
+    "web-port",
+    "web-origin",
+  ],
   limits: [
     "max-line",
     "max-send-queue",
@@ -38,7 +52,7 @@ export const SECTIONS: Readonly<Record<string, readonly string[]>> = {
 /** Options that make no sense in a file: the file itself, and what a command does rather than is. */
 const NOT_IN_FILE = new Set(["config", "help", "version", "list"]);
 /** Options given several times on the command line: an array (or one string) in the file. */
-const REPEATABLE = new Set(["oper"]);
+const REPEATABLE = new Set(["oper", "web-origin"]);
 /** Options naming files: a relative path is relative to the configuration file's folder. */
 const PATH_KEYS = new Set(["motd-file", "tls-cert", "tls-key"]);
 

@@ -57,7 +57,7 @@ function presetCommand(preset: Preset): Command {
   addConfigOption(command);
   addServerOptions(command, describeDefaults(defaultFlags(preset.service, presetFlags(preset))));
   addRoomsOptions(command);
-  addListenerOptions(command);
+  addListenerOptions(command, false);
   // Declared so that giving them gets a clear answer rather than "unknown option".
   command
     .optionsGroup("Fixed by this preset:")

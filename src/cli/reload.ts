@@ -28,6 +28,8 @@ const LIVE_LIMITS: ReadonlyArray<["maxRoomsPerUser" | "maxMembersPerRoom", strin
   ["maxRoomsPerUser", "max-rooms-per-user"],
   ["maxMembersPerRoom", "max-members-per-room"],
 ];
+/** Ports that follow `port` when it is 0 (any free port): a change of `port` says it for them. */
+const PORT_FOLLOWERS = ["tls-port", "web-port"];
 /** Settings read once at start, by the option that sets them. */
 const AT_START: ReadonlyArray<[(c: ServerConfig) => unknown, string]> = [
   [(c) => c.host, "host"],
@@ -53,6 +55,9 @@ const AT_START: ReadonlyArray<[(c: ServerConfig) => unknown, string]> = [
   [(c) => c.tls !== null && c.tls !== undefined, "tls-cert, tls-key"],
   [(c) => c.plain, "plain"],
   [(c) => c.service.rooms.sts?.duration, "sts-duration"],
+  [(c) => c.web?.port, "web-port"],
+  [(c) => c.web !== null && c.web !== undefined, "web"],
+  [(c) => c.web?.origins, "web-origin"],
 ];
 
 export interface ReloadTarget {
@@ -62,6 +67,8 @@ export interface ReloadTarget {
   preset: Partial<ServerFlags>;
   /** The configuration the server runs with: changed in place. */
   running: ServerConfig;
+  /** The rooms' web listener runs unless turned off (`serve`). */
+  webByDefault?: boolean;
   /** The server, once it listens: its TLS certificate is read again. */
   server?: RunningServer | null;
 }
@@ -87,7 +94,7 @@ export function reloader(target: ReloadTarget) {
     let fresh: ServerConfig;
     try {
       const file = path ? readConfigFile(path, command.options) : {};
-      fresh = serviceServerConfig(service, { ...file, ...given }, preset);
+      fresh = serviceServerConfig(service, { ...file, ...given }, preset, target.webByDefault);
     } catch (err) {
       const problems = err instanceof ConfigFileError ? err.message.split("\n") : [(err as Error).message];
       for (const problem of problems) log.error("%s: %s", why, problem);
@@ -97,7 +104,9 @@ export function reloader(target: ReloadTarget) {
     const applied: string[] = [];
     const restart: string[] = [];
     for (const [read, option] of AT_START) {
-      if (!isDeepStrictEqual(read(running), read(fresh))) restart.push(option);
+      if (isDeepStrictEqual(read(running), read(fresh))) continue;
+      if (PORT_FOLLOWERS.includes(option) && restart.includes("port")) continue;
+      restart.push(option);
     }
     if (service === "rooms") {
       const rooms = running.service.rooms as unknown as Record<string, unknown>;

@@ -62,6 +62,7 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
 /** `listening on 127.0.0.1:6667`, `tls listening on 127.0.0.1:6697`: one line per listener. */
 export function listeningLine(listener: Listening): string {
   const where = formatEndpoint({ address: listener.host, port: listener.port });
+  if (listener.kind === "web") return `web listening on ${listener.secure ? "https" : "http"}://${where}/`;
   return listener.kind === "plain" ? `listening on ${where}` : `${listener.kind} listening on ${where}`;
 }
 

@@ -40,7 +40,7 @@ export function serveCommand(): Command {
     maxLine: `${FLAG_DEFAULTS.maxLine}; rooms: ${ROOMS_MAX_LINE_BYTES}`,
   });
   addRoomsOptions(command);
-  addListenerOptions(command);
+  addListenerOptions(command, true);
   command.addHelpText(
     "after",
     "\nOptions of another model or service than the one served are accepted and have no effect." +
@@ -59,8 +59,15 @@ export function serveCommand(): Command {
     }
     const problem = service === "rooms" ? listenerProblem(given) : null;
     if (problem) usageError(command, problem);
-    const config = serviceServerConfig(service, given, {});
-    const reload = reloadOnHangup({ command, model, service, preset: {}, running: config });
+    const config = serviceServerConfig(service, given, {}, true);
+    const reload = reloadOnHangup({
+      command,
+      model,
+      service,
+      preset: {},
+      running: config,
+      webByDefault: true,
+    });
     reload.server = await runServer(model, config);
   });
 }

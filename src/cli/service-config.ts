@@ -26,6 +26,8 @@ export function serviceServerConfig(
   service: ServiceName,
   given: GivenServerFlags & RoomsFlags & ListenerFlags,
   preset: Partial<ServerFlags>,
+  /** The rooms' web listener runs unless turned off (`serve`), rather than only when asked for (`lab`). */
+  webByDefault = false,
 ): ServerConfig {
   const flags = resolveServerFlags(given, { ...serviceFlags(service), ...preset });
   if (service !== "rooms") {
@@ -40,6 +42,6 @@ export function serviceServerConfig(
     consoleWanted ? processConsole() : null,
     roomsConfig(given, consoleWanted),
   );
-  applyListenerFlags(config, given);
+  applyListenerFlags(config, given, webByDefault);
   return config;
 }

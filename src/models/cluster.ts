@@ -9,6 +9,7 @@ import { clusterPlan, type ServiceConfig } from "../services/index.js";
 import type { ClusterPrimary } from "../services/service.js";
 import type { ConnectionLimits } from "../transport/tcp-line-connection.js";
 import { readTlsFiles, type TlsFiles, type TlsListenerConfig } from "../transport/tls.js";
+import type { WebListenerConfig } from "../web/listener.js";
 import type { Listening, RunningServer, ServerConfig } from "./line-server.js";
 
 /** What a worker is started with: the plain-data part of a ServerConfig. */
@@ -21,6 +22,7 @@ export interface ClusterWorkerConfig {
   logOptions: LogOptions;
   tls: TlsListenerConfig | null;
   plain: boolean;
+  web: WebListenerConfig | null;
 }
 
 /** Between the primary and its workers (the bus has its own messages). */
@@ -76,6 +78,7 @@ export class ClusterServer implements RunningServer {
       logOptions: config.logOptions,
       tls: config.tls ?? null,
       plain: config.plain !== false,
+      web: config.web ?? null,
     };
   }
 

@@ -3,6 +3,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
 import type { Logger } from "pino";
+import type { WebSocket } from "ws";
 import type { LogOptions } from "../log.js";
 import { createService, type ServiceConfig } from "../services/index.js";
 import { BUSY_REPLY, SHUTDOWN_REPLY } from "../services/line-rules.js";
@@ -18,6 +19,8 @@ import {
   TcpLineConnection,
 } from "../transport/tcp-line-connection.js";
 import { readTlsFiles, type TlsFiles, type TlsListenerConfig } from "../transport/tls.js";
+import { maxMessageBytes, WebSocketLineConnection } from "../transport/websocket-line-connection.js";
+import { WebListener, type WebListenerConfig, type WebSocketAcceptor } from "../web/listener.js";
 
 export const BUSY_POLICIES = ["queue", "reply", "refuse"] as const;
 export type BusyPolicy = (typeof BUSY_POLICIES)[number];
@@ -45,13 +48,17 @@ export interface ServerConfig {
   tls?: TlsListenerConfig | null;
   /** The plain listener; only `--no-plain` (with TLS) turns it off. */
   plain?: boolean;
+  /** The HTTP listener: WebSocket clients and the web endpoints; none when absent. */
+  web?: WebListenerConfig | null;
 }
 
 /** A socket the server listens on, as the command line announces it. */
 export interface Listening {
-  kind: "plain" | "tls";
+  kind: "plain" | "tls" | "web";
   host: string;
   port: number;
+  /** The web listener speaks HTTPS. */
+  secure?: boolean;
 }
 
 /** The TLS handshake must be over within this long, or the connection is dropped. */
@@ -85,9 +92,11 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-export abstract class LineServer implements RunningServer, ConnectionOwner {
+export abstract class LineServer implements RunningServer, ConnectionOwner, WebSocketAcceptor {
   protected server: Server;
   private tlsServer: TlsServer | null = null;
+  /** The HTTP listener, when configured: routes may be added to it before `listen`. */
+  readonly web: WebListener | null = null;
   private bound: Listening[] = [];
   protected readonly service: Service;
   protected readonly hub: Hub | null;
@@ -109,6 +118,10 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
     this.hub = this.service.createHub?.({ stopServer: () => void this.shutdown() }) ?? null;
     this.server = this.newListener();
     if (config.tls) this.tlsServer = this.newTlsListener(config.tls);
+    if (config.web) {
+      const limit = maxMessageBytes(config.limits.maxLineBytes);
+      this.web = new WebListener(config.web, this, limit, this.log);
+    }
   }
 
   get host(): string {
@@ -145,6 +158,14 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
     if (this.tlsServer && tls) {
       const port = await listenSocket(this.tlsServer, host, tls.port, this.config.backlog);
       this.bound.push({ kind: "tls", host, port });
+    }
+    if (this.web) {
+      const port = await this.web.listen(host, this.config.backlog).catch((err: Error) => {
+        throw Object.assign(err, {
+          endpoint: formatEndpoint({ address: host, port: this.config.web?.port ?? 0 }),
+        });
+      });
+      this.bound.push({ kind: "web", host, port, secure: this.web.secure });
     }
     this.listening();
   }
@@ -186,8 +207,27 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
 
   async reloadCertificates(files: TlsFiles): Promise<void> {
     // readTlsFiles throws on a bad file before anything changes: the running certificate stays.
-    this.tlsServer?.setSecureContext(readTlsFiles(files));
+    const context = readTlsFiles(files);
+    this.tlsServer?.setSecureContext(context);
+    this.web?.reloadCertificates(files);
   }
+
+  /** A WebSocket client: served in this thread, whatever the model, like any client of the hub. */
+  websocket(ws: WebSocket, socket: Socket, binary: boolean): void {
+    if (this.stopping) {
+      ws.terminate();
+      return;
+    }
+    const conn = new WebSocketLineConnection(ws, socket, binary, this.config.limits, this.log, this.webOwner);
+    const hub = this.track(conn);
+    conn.start(this.service.open(conn, hub));
+  }
+
+  /** WebSocket clients are no model's to count (`single` serves one TCP client at a time beside them). */
+  private readonly webOwner: ConnectionOwner = {
+    connectionClosing: () => {},
+    connectionClosed: (conn) => this.forget(conn),
+  };
 
   protected newListener(): Server {
     const server = createServer(
@@ -251,6 +291,10 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
   connectionClosing(_conn: ServedConnection): void {}
 
   connectionClosed(conn: ServedConnection): void {
+    this.forget(conn);
+  }
+
+  private forget(conn: ServedConnection): void {
     const hub = this.live.get(conn);
     this.live.delete(conn);
     hub?.detach();
@@ -262,6 +306,7 @@ export abstract class LineServer implements RunningServer, ConnectionOwner {
     this.stopping = true;
     this.server.close();
     this.tlsServer?.close();
+    this.web?.close();
     // The hub says goodbye in its own protocol first; close() below is then a no-op for those.
     this.hub?.close();
     const gone = [...this.live.keys()].map(

@@ -85,7 +85,7 @@ describe("tcpchat --config, config check, passwd", { timeout: 120_000 }, () => {
     assert.equal((await ok.exited).code, 0);
     assert.equal(ok.stdout, `${good}: ok (3 settings)\n`);
 
-    const bad = file("check.toml", "[limits]\nflood-rate = 0\nmax-line = true\n[web]\n");
+    const bad = file("check.toml", "[limits]\nflood-rate = 0\nmax-line = true\n[webby]\n");
     const check = cli(["config", "check", bad]);
     assert.equal((await check.exited).code, 78);
     assert.equal(
@@ -93,7 +93,7 @@ describe("tcpchat --config, config check, passwd", { timeout: 120_000 }, () => {
       [
         `${bad}:2: flood-rate: expected a rate above 0`,
         `${bad}:3: max-line: expected a string or a number, got the boolean true`,
-        `${bad}:4: unknown section [web] (sections: listen, limits)`,
+        `${bad}:4: unknown section [webby] (sections: listen, limits)`,
         "",
       ].join("\n"),
     );

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { connect as connectTls } from "node:tls";
 import irc, { type Client } from "irc-framework";
+import { WebSocket } from "ws";
 import { selfSigned } from "../../src/cli/cert.js";
 import { type CliRun, cliSuite } from "../support/cli.js";
 import { Irc } from "../support/irc.js";
@@ -35,6 +36,7 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: CliRun;
   let plainPort = 0;
   let tlsPort = 0;
+  let webPort = 0;
   const trusted = () => ({ ca: readFileSync(certPath), servername: "localhost" });
 
   after(() => {
@@ -86,18 +88,25 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
         "debug",
       ]);
       const m = await server.waitFor(
-        /^listening on 127\.0\.0\.1:(\d+)\ntls listening on 127\.0\.0\.1:(\d+)\n/m,
+        /^listening on 127\.0\.0\.1:(\d+)\ntls listening on 127\.0\.0\.1:(\d+)\nweb listening on https:\/\/127\.0\.0\.1:(\d+)\/\n/m,
       );
       plainPort = Number(m[1]);
       tlsPort = Number(m[2]);
+      webPort = Number(m[3]);
     });
 
-    it("prints one line per listener", async () => {
-      await server.waitFor(/web listening|tls listening/);
+    it("prints one line per listener; the web listener speaks HTTPS, and WebSocket over it", async () => {
       assert.equal(
         server.stdout,
-        `listening on 127.0.0.1:${plainPort}\ntls listening on 127.0.0.1:${tlsPort}\n`,
+        `listening on 127.0.0.1:${plainPort}\ntls listening on 127.0.0.1:${tlsPort}\n` +
+          `web listening on https://127.0.0.1:${webPort}/\n`,
       );
+      const ws = new WebSocket(`wss://localhost:${webPort}/`, ["text.ircv3.net"], trusted());
+      keep({ close: () => ws.terminate() });
+      await bounded(once(ws, "open"), "the wss handshake");
+      ws.send("PING :secure");
+      const [pong] = (await bounded(once(ws, "message"), "the PONG")) as [Buffer];
+      assert.match(String(pong), /PONG \S+ :secure$/);
     });
 
     it("a node:tls client that checks the certificate talks with a plain one in one room", async () => {
