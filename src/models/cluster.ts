@@ -5,6 +5,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import type { LogOptions } from "../log.js";
+import { answerMetricsRequest, type MetricsMessage } from "../metrics/cluster.js";
 import { clusterPlan, type ServiceConfig } from "../services/index.js";
 import type { ClusterPrimary } from "../services/service.js";
 import type { ConnectionLimits } from "../transport/tcp-line-connection.js";
@@ -31,6 +32,7 @@ export type ClusterMessage =
   | { cluster: "reload-certificates"; files: TlsFiles }
   | { cluster: "cannot-listen"; code: string | undefined; message: string }
   | { cluster: "stop-all" }
+  | MetricsMessage
   | { cluster: "shutdown" };
 
 export const CONFIG_ENV = "TCPCHAT_CLUSTER_CONFIG";
@@ -148,6 +150,8 @@ export class ClusterServer implements RunningServer {
           resolve(message.listeners);
         } else if (message.cluster === "cannot-listen") {
           reject(Object.assign(new Error(message.message), { code: message.code }));
+        } else if (message.cluster === "metrics-request") {
+          answerMetricsRequest(worker, message.id);
         } else if (message.cluster === "stop-all") {
           this.log.warn({ worker: number }, "a worker asked the whole server to stop");
           void this.shutdown();

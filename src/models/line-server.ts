@@ -20,6 +20,7 @@ import {
 } from "../transport/tcp-line-connection.js";
 import { readTlsFiles, type TlsFiles, type TlsListenerConfig } from "../transport/tls.js";
 import { maxMessageBytes, WebSocketLineConnection } from "../transport/websocket-line-connection.js";
+import { addEndpoints } from "../web/endpoints.js";
 import { WebListener, type WebListenerConfig, type WebSocketAcceptor } from "../web/listener.js";
 
 export const BUSY_POLICIES = ["queue", "reply", "refuse"] as const;
@@ -98,6 +99,8 @@ export abstract class LineServer implements RunningServer, ConnectionOwner, WebS
   /** The HTTP listener, when configured: routes may be added to it before `listen`. */
   readonly web: WebListener | null = null;
   private bound: Listening[] = [];
+  /** Every listener is bound. */
+  private ready = false;
   protected readonly service: Service;
   protected readonly hub: Hub | null;
   /** Every open connection, with its place in the hub (null without a hub). */
@@ -121,6 +124,9 @@ export abstract class LineServer implements RunningServer, ConnectionOwner, WebS
     if (config.web) {
       const limit = maxMessageBytes(config.limits.maxLineBytes);
       this.web = new WebListener(config.web, this, limit, this.log);
+      addEndpoints(this.web, () =>
+        this.stopping ? "shutting down" : this.ready ? null : "not listening yet",
+      );
     }
   }
 
@@ -172,6 +178,7 @@ export abstract class LineServer implements RunningServer, ConnectionOwner, WebS
 
   /** Every listener is bound: what depends on their ports may start. */
   protected listening(): void {
+    this.ready = true;
     const sts = this.config.service.rooms.sts;
     const tls = this.bound.find((l) => l.kind === "tls");
     // A port of 0 is known only now; STS tells clients the real one.

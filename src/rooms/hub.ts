@@ -2,6 +2,7 @@
 // said, already parsed; the hub hands it to the client's front-end, which acts on the registry. Flood
 // control and the per-IP limit live here, once for both protocols.
 import type { Logger } from "pino";
+import { connectionSlot, countConnection, counters } from "../metrics/counters.js";
 import type { LineError } from "../protocol/line-framer.js";
 import type { Hub, HubAttachment } from "../services/service.js";
 import type { LineConnection } from "../transport/line-connection.js";
@@ -65,12 +66,17 @@ class Slot implements HubAttachment {
   backlog: RoomsInput[] | null = null;
   timer: Timer | null = null;
   detached = false;
+  /** Where it is counted in the metrics' connection gauge. */
+  counted: number;
 
   constructor(
     readonly hub: RoomsHub,
     readonly conn: LineConnection,
     readonly bucket: TokenBucket | null,
-  ) {}
+  ) {
+    this.counted = connectionSlot(conn.websocket ? "websocket" : "unknown", conn.transport);
+    countConnection(this.counted, 1);
+  }
 
   post(message: unknown): void {
     this.hub.message(this, message as RoomsPost);
@@ -141,6 +147,7 @@ export class RoomsHub implements Hub {
     if (slot.detached) return;
     slot.detached = true;
     this.slots.delete(slot);
+    countConnection(slot.counted, -1);
     slot.timer?.cancel();
     const ip = slot.conn.peer.address;
     const count = (this.perIp.get(ip) ?? 1) - 1;
@@ -161,6 +168,7 @@ export class RoomsHub implements Hub {
       slot.backlog ??= [];
       if (slot.backlog.length >= MAX_FLOOD_BACKLOG) {
         this.context.log.info({ conn: slot.conn.id }, "excess flood, closing");
+        counters.floodDisconnects += 1;
         if (slot.client) slot.client.drop("Excess Flood");
         else this.frontend("irc").refuse(slot.conn, "Excess Flood");
         return;
@@ -205,6 +213,11 @@ export class RoomsHub implements Hub {
       frontend.refuseBanned(slot.conn, ban);
       slot.client = BANNED;
     } else slot.client = frontend.open(slot.conn);
+    if (!slot.conn.websocket) {
+      countConnection(slot.counted, -1);
+      slot.counted = connectionSlot(protocol, slot.conn.transport);
+      countConnection(slot.counted, 1);
+    }
     return slot.client;
   }
 

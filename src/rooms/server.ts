@@ -1,6 +1,7 @@
 // One rooms server: the registry, its hub with a front-end per protocol, the console, and the bus to the
 // other nodes, wired together. The service adapter (services/rooms.ts) hands it to the models.
 import type { Logger } from "pino";
+import { counters } from "../metrics/counters.js";
 import type { ConsoleIO } from "../services/operator.js";
 import type { Hub, HubEnv } from "../services/service.js";
 import { IpcTransport } from "./bus/ipc.js";
@@ -12,6 +13,7 @@ import type { RoomsConfig } from "./config.js";
 import { RoomsConsole } from "./console.js";
 import { type Clock, systemClock } from "./core/clock.js";
 import { RoomRegistry } from "./core/registry.js";
+import { RemoteUser } from "./core/remote.js";
 import { RoomsHub } from "./hub.js";
 import { IrcFrontend } from "./irc/frontend.js";
 import { SeedFrontend } from "./seed/frontend.js";
@@ -48,6 +50,17 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
         user.frontend.notice?.(user, text),
       )
     : null;
+  const registry = context.registry;
+  counters.rooms = () => {
+    let remote = 0;
+    for (const user of registry.users.values()) if (user instanceof RemoteUser) remote += 1;
+    return {
+      users: registry.users.size,
+      localUsers: registry.users.size - remote,
+      rooms: registry.rooms.size,
+      busConnected: replicator ? replicator.isConnected : null,
+    };
+  };
   return {
     attach: (conn) => hub.attach(conn),
     close: () => {

@@ -7,6 +7,7 @@
 // as the lab servers sent them. A client that has ended a line with LF is a line client from then on.
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
+import { counters } from "../metrics/counters.js";
 import { type LineError, LineFramer, type LineSink } from "../protocol/line-framer.js";
 import type { Session } from "../services/service.js";
 import type { Endpoint, LineConnection, OverflowListener } from "./line-connection.js";
@@ -234,6 +235,7 @@ export class TcpLineConnection implements ServedConnection, LineSink {
   }
 
   line(text: string, terminated: boolean): void {
+    counters.linesIn += 1;
     this.follow(terminated);
     if (!this.closing) this.session?.line(text);
   }
@@ -250,6 +252,7 @@ export class TcpLineConnection implements ServedConnection, LineSink {
 
   send(line: string): void {
     if (this.closing) return;
+    counters.deliveriesOut += 1;
     this.write(this.framed(line));
   }
 
@@ -260,6 +263,7 @@ export class TcpLineConnection implements ServedConnection, LineSink {
 
   sendBytes(bytes: Buffer): void {
     if (this.closing) return;
+    counters.deliveriesOut += 1;
     this.write(bytes);
   }
 
@@ -340,6 +344,7 @@ export class TcpLineConnection implements ServedConnection, LineSink {
    */
   private overflow(queued: number): void {
     this.log.warn({ conn: this.id, queued }, "send queue exceeded, closing");
+    counters.sendQueueDisconnects += 1;
     const listener = this.overflowListener;
     this.overflowListener = null;
     this.markClosing();

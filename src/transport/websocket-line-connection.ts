@@ -7,6 +7,7 @@ import { isUtf8 } from "node:buffer";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
+import { counters } from "../metrics/counters.js";
 import { LineError } from "../protocol/line-framer.js";
 import type { Session } from "../services/service.js";
 import type { Endpoint, OverflowListener } from "./line-connection.js";
@@ -119,6 +120,7 @@ export class WebSocketLineConnection implements ServedConnection {
   private line(bytes: Buffer, isBinary: boolean): void {
     const session = this.session;
     if (!session) return;
+    counters.linesIn += 1;
     if (bytes.length > this.limits.maxLineBytes) session.lineError(LineError.TooLong);
     // ws checks text frames; binary ones are checked here, as the TCP framer checks every line.
     else if (isBinary && !isUtf8(bytes)) session.lineError(LineError.InvalidUtf8);
@@ -127,12 +129,14 @@ export class WebSocketLineConnection implements ServedConnection {
 
   send(line: string): void {
     if (this.closing) return;
+    counters.deliveriesOut += 1;
     this.write(messageOf(line));
   }
 
   /** Bytes holding whole lines with their terminators: each line becomes one message, without it. */
   sendBytes(bytes: Buffer): void {
     if (this.closing) return;
+    counters.deliveriesOut += 1;
     let start = 0;
     while (start < bytes.length) {
       let lf = bytes.indexOf(LF, start);
@@ -197,6 +201,7 @@ export class WebSocketLineConnection implements ServedConnection {
   /** The client does not read: its last line, a close, and the usual grace before the socket is dropped. */
   private overflow(queued: number): void {
     this.log.warn({ conn: this.id, queued }, "send queue exceeded, closing");
+    counters.sendQueueDisconnects += 1;
     const listener = this.overflowListener;
     this.overflowListener = null;
     this.markClosing();

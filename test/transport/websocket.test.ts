@@ -160,6 +160,9 @@ describe("IRC over WebSocket: limits", { timeout: SUITE_TIMEOUT_MS }, () => {
     sleeper.ws.resume();
     await sleeper.until(/^ERROR :SendQ exceeded$/);
     assert.equal(await sleeper.closeCode(), 1008);
+    // The metrics count it (the only client this process closed for its send queue).
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /^tcpchat_disconnects_total\{reason="send-queue"\} 1$/m);
   });
 });
 

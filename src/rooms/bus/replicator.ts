@@ -4,6 +4,7 @@
 // node never applies its own. Users of other nodes live in the registry as RemoteUsers, so NAMES, WHO,
 // WHOIS and LIST see everyone.
 import type { Logger } from "pino";
+import { counters } from "../../metrics/counters.js";
 import { fold } from "../core/casemap.js";
 import type { Timer } from "../core/clock.js";
 import type { Operation } from "../core/operations.js";
@@ -33,6 +34,11 @@ export class Replicator implements OperationObserver {
 
   get nodeId(): string {
     return this.transport.nodeId;
+  }
+
+  /** The bus is reachable. */
+  get isConnected(): boolean {
+    return this.connected;
   }
 
   /** Connect, and number this node's ids. */
@@ -77,7 +83,9 @@ export class Replicator implements OperationObserver {
   }
 
   private send(message: BusMessage): boolean {
-    return this.transport.publish({ node: this.nodeId, op: message });
+    const sent = this.transport.publish({ node: this.nodeId, op: message });
+    if (sent) counters.busOut += 1;
+    return sent;
   }
 
   /** Claim a nick in the bus; a user who lost a race for it (two nodes, one moment) is renamed. */
@@ -136,6 +144,11 @@ export class Replicator implements OperationObserver {
   private receive(envelope: Envelope): void {
     if (envelope.node === this.nodeId) return;
     const op = envelope.op;
+    counters.busIn += 1;
+    if ("time" in op) {
+      const lag = this.registry.clock.now() - op.time;
+      if (lag > counters.busLagMaxMs) counters.busLagMaxMs = lag;
+    }
     try {
       if (op.t === "hello") this.announce();
       else this.registry.apply(op);
