@@ -167,6 +167,8 @@ export async function startPeer(
       if (tcpchat.bus) args.push("--bus", tcpchat.bus.url, "--bus-prefix", tcpchat.bus.prefix);
       if (tcpchat.service === "rooms")
         args.push("--no-flood-limit", "--max-clients-per-ip", "1000000", "--server-name", "tcpchat.bench");
+      // The web listener's port 8080 would be shared by every server started here: none unless measured.
+      if (tcpchat.service === "rooms") args.push("--no-web");
       const [sh, shArgs] = withFileLimit(process.execPath, args);
       const child = capture(
         spawn(sh, shArgs, { env: { ...process.env, REDIS_URL: "" }, stdio: ["ignore", "pipe", "pipe"] }),
