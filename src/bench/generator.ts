@@ -3,6 +3,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Histogram } from "./histogram.js";
+import type { LoadTransport } from "./load-client.js";
 import type { LoadClient, Protocol, WorkerCommand, WorkerReport } from "./load-worker.js";
 import { prioritise } from "./proc.js";
 
@@ -48,6 +49,7 @@ export class Generator {
     clients: LoadClient[],
     wave = 200,
     timeoutMs = 60_000,
+    transport: LoadTransport = "tcp",
   ): Promise<{ setupMs: number; failed: number; registerTimes: Histogram }> {
     const n = this.workers.length;
     const reports = await Promise.all(
@@ -59,6 +61,7 @@ export class Generator {
           clients: clients.filter((_, i) => i % n === w),
           wave: Math.max(1, Math.ceil(wave / n)),
           timeoutMs,
+          transport,
         }),
       ),
     );

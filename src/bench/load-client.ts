@@ -3,7 +3,17 @@
 // one buffer shared by every connection of the process (`onread`: no stream machinery, no Buffer per
 // read), the scanner finds each LF, reads the send time backwards from the end of the line as digits, and
 // answers PING. Lines are decoded to text only while a client sets up (registration, joins).
+//
+// Over TLS (`tls`) the socket's reads come as Buffers of their own; over a WebSocket (`ws`, the IRCv3
+// `text.ircv3.net` subprotocol) each message is one line without its LF, and each line written is one
+// message. The scanning is the same.
+import type { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
+import { WebSocket } from "ws";
+
+/** How a load connection reaches the server. */
+export type LoadTransport = "tcp" | "tls" | "ws";
 
 const LF = 10;
 const CR = 13;
@@ -89,41 +99,105 @@ export class LoadConnection {
   sink: DeliverySink | null = null;
   /** Request/response: called once per line received. */
   onReply: (() => void) | null = null;
-  readonly socket: Socket;
+  /** The TCP or TLS socket; null over a WebSocket. */
+  readonly socket: Socket | null = null;
+  private readonly ws: WebSocket | null = null;
 
-  private constructor(port: number) {
-    this.socket = connect({
-      host: "127.0.0.1",
-      port,
-      noDelay: true,
-      onread: {
-        buffer: READ_BUFFER,
-        callback: (n: number, buf: Uint8Array) => {
-          this.data(buf as Buffer, n);
-          return true;
-        },
-      },
-    });
+  private constructor(port: number, transport: LoadTransport) {
+    if (transport === "ws") {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/`, ["text.ircv3.net"], { perMessageDeflate: false });
+      ws.on("message", (data: Buffer) => this.message(data));
+      ws.on("error", () => {});
+      this.ws = ws;
+      return;
+    }
+    this.socket =
+      transport === "tls"
+        ? connectTls({ host: "127.0.0.1", port, rejectUnauthorized: false })
+        : connect({
+            host: "127.0.0.1",
+            port,
+            noDelay: true,
+            onread: {
+              buffer: READ_BUFFER,
+              callback: (n: number, buf: Uint8Array) => {
+                this.data(buf as Buffer, n);
+                return true;
+              },
+            },
+          });
+    // node:tls takes no `onread`: its reads come as Buffers.
+    if (transport === "tls") this.socket.on("data", (buf: Buffer) => this.data(buf, buf.length));
     this.socket.on("error", () => {});
   }
 
-  static open(port: number, timeoutMs = 30_000): Promise<LoadConnection> {
+  static open(port: number, timeoutMs = 30_000, transport: LoadTransport = "tcp"): Promise<LoadConnection> {
     return new Promise((resolve, reject) => {
-      const conn = new LoadConnection(port);
-      const socket = conn.socket;
+      const conn = new LoadConnection(port, transport);
+      const target = conn.events;
       const timer = setTimeout(() => {
-        socket.destroy();
+        conn.destroy();
         reject(new Error("connect timed out"));
       }, timeoutMs);
-      socket.once("connect", () => {
+      const ready = transport === "ws" ? "open" : transport === "tls" ? "secureConnect" : "connect";
+      target.once(ready, () => {
         clearTimeout(timer);
         resolve(conn);
       });
-      socket.once("error", (err) => {
+      target.once("error", (err: Error) => {
         clearTimeout(timer);
         reject(err);
       });
     });
+  }
+
+  /** Whichever emits `close`: the socket, or the WebSocket. */
+  private get events(): EventEmitter {
+    return (this.ws ?? this.socket) as EventEmitter;
+  }
+
+  /** Lines as the protocol writes them; over a WebSocket, each line one message without its line end. */
+  write(text: string): void {
+    const ws = this.ws;
+    if (ws === null) {
+      this.socket?.write(text);
+      return;
+    }
+    if (ws.readyState !== ws.OPEN) return;
+    let start = 0;
+    while (start < text.length) {
+      let lf = text.indexOf("\n", start);
+      if (lf === -1) lf = text.length;
+      const end = lf > start && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+      if (end > start) ws.send(text.slice(start, end));
+      start = lf + 1;
+    }
+  }
+
+  onceClosed(listener: () => void): void {
+    this.events.once("close", listener);
+  }
+
+  offClosed(listener: () => void): void {
+    this.events.off("close", listener);
+  }
+
+  destroy(): void {
+    if (this.ws) this.ws.terminate();
+    else this.socket?.destroy();
+  }
+
+  /** One WebSocket message: one line, without its LF. */
+  private message(data: Buffer): void {
+    const end = data.length;
+    const sink = this.sink;
+    if (sink) {
+      const stamp = stampAtEnd(data, 0, end);
+      if (stamp >= 0) sink.delivered(stamp, nowMicros(), this);
+      else if (isPing(data, 0, end)) this.pong(data, 0, end);
+    } else if (this.onReply) this.onReply();
+    else if (isPing(data, 0, end)) this.pong(data, 0, end);
+    else this.onText?.(data.toString("utf8", 0, data[end - 1] === CR ? end - 1 : end));
   }
 
   private data(buf: Buffer, length: number): void {
@@ -171,7 +245,7 @@ export class LoadConnection {
   }
 
   private pong(buf: Buffer, start: number, end: number): void {
-    this.socket.write(`PONG${buf.toString("latin1", start + 4, end).trimEnd()}\r\n`);
+    this.write(`PONG${buf.toString("latin1", start + 4, end).trimEnd()}\r\n`);
   }
 
   /** Resolves at the first line `match` accepts; rejects on close or after `timeoutMs`. */
@@ -181,7 +255,7 @@ export class LoadConnection {
       const timer = setTimeout(() => finish(new Error("timed out during setup")), timeoutMs);
       const finish = (err: Error | null, line = "") => {
         clearTimeout(timer);
-        this.socket.off("close", onClose);
+        this.offClosed(onClose);
         this.onText = null;
         if (err) reject(err);
         else resolve(line);
@@ -189,7 +263,7 @@ export class LoadConnection {
       this.onText = (line) => {
         if (match(line)) finish(null, line);
       };
-      this.socket.once("close", onClose);
+      this.onceClosed(onClose);
     });
   }
 }

@@ -4,7 +4,13 @@
 // (a window of messages in flight per sender, one sent for each one a room member receives), and every
 // connection times what arrives; on "reqrep" each connection sends a request per reply.
 import { Histogram } from "./histogram.js";
-import { type DeliverySink, LoadConnection, nowMicros, stampText } from "./load-client.js";
+import {
+  type DeliverySink,
+  LoadConnection,
+  type LoadTransport,
+  nowMicros,
+  stampText,
+} from "./load-client.js";
 
 export interface LoadClient {
   nick: string;
@@ -29,6 +35,8 @@ export type WorkerCommand =
       wave: number;
       /** A client not connected and registered within this long counts as failed. */
       timeoutMs: number;
+      /** TCP unless said. */
+      transport?: LoadTransport;
     }
   | {
       t: "fanout";
@@ -105,10 +113,14 @@ async function setup(command: Extract<WorkerCommand, { t: "setup" }>): Promise<W
       wave.map(async (client) => {
         try {
           const from = performance.now();
-          const conn = await LoadConnection.open(client.port ?? command.port, command.timeoutMs);
+          const conn = await LoadConnection.open(
+            client.port ?? command.port,
+            command.timeoutMs,
+            command.transport,
+          );
           const message = await register(conn, client, command.timeoutMs);
           registerTimes.record(performance.now() - from);
-          conn.socket.once("close", () => {
+          conn.onceClosed(() => {
             closed += 1;
           });
           conns.push({ conn, client, ...message });
@@ -144,7 +156,7 @@ async function register(
         if (line.startsWith("ROOM_REF: ")) ref = line.slice(10);
         return line.startsWith("JOIN_ID: ") || line.startsWith("ERROR_CODE: ");
       }, timeoutMs);
-      conn.socket.write(`JOIN_CHATROOM: ${subject}\nCLIENT_IP: 0\nPORT: 0\nCLIENT_NAME: ${client.nick}\n`);
+      conn.write(`JOIN_CHATROOM: ${subject}\nCLIENT_IP: 0\nPORT: 0\nCLIENT_NAME: ${client.nick}\n`);
       const line = await joined;
       if (!line.startsWith("JOIN_ID: ")) throw new Error(line);
       const id = line.slice(9);
@@ -157,7 +169,7 @@ async function register(
       // The server greets with INFO; a PING answered means CONNECT and SUB were taken. No echo to the
       // sender, as in IRC.
       const ready = conn.waitFor((line) => line === "PONG" || line.startsWith("-ERR"), timeoutMs);
-      conn.socket.write(
+      conn.write(
         `CONNECT {"verbose":false,"pedantic":false,"echo":false,"name":"${client.nick}"}\r\n${subject ? `SUB ${subject} 1\r\n` : ""}PING\r\n`,
       );
       if ((await ready) !== "PONG") throw new Error("refused");
@@ -166,11 +178,11 @@ async function register(
     }
     case "irc": {
       const welcomed = conn.waitFor((line) => / 001 /.test(line) || /^ERROR/.test(line), timeoutMs);
-      conn.socket.write(`NICK ${client.nick}\r\nUSER ${client.nick} 0 * :bench\r\n`);
+      conn.write(`NICK ${client.nick}\r\nUSER ${client.nick} 0 * :bench\r\n`);
       if (!/ 001 /.test(await welcomed)) throw new Error("not welcomed");
       if (client.room !== "") {
         const joined = conn.waitFor((line) => / 366 /.test(line), timeoutMs);
-        conn.socket.write(`JOIN ${client.room}\r\n`);
+        conn.write(`JOIN ${client.room}\r\n`);
         await joined;
       }
       return { head: `PRIVMSG ${client.room} :bench `, tail: "\r\n" };
@@ -185,7 +197,7 @@ let lastStampUs = 0;
 function send(sender: Conn): number {
   const now = nowMicros();
   lastStampUs = now > lastStampUs ? now : lastStampUs + 1;
-  sender.conn.socket.write(sender.head + stampText(lastStampUs) + sender.tail);
+  sender.conn.write(sender.head + stampText(lastStampUs) + sender.tail);
   return lastStampUs;
 }
 
@@ -356,7 +368,7 @@ async function reqrep(command: Extract<WorkerCommand, { t: "reqrep" }>): Promise
               return;
             }
             sentAt = performance.now();
-            conn.socket.write(request);
+            conn.write(request);
             sent += 1;
           };
           conn.onReply = () => {
@@ -364,7 +376,7 @@ async function reqrep(command: Extract<WorkerCommand, { t: "reqrep" }>): Promise
             received += 1;
             next();
           };
-          conn.socket.once("close", () => resolve());
+          conn.onceClosed(() => resolve());
           next();
         }),
     ),
@@ -407,7 +419,7 @@ process.on("message", (command: WorkerCommand) => {
       reqrep(command).then(reply, fail);
       return;
     case "close":
-      for (const { conn } of conns) conn.socket.destroy();
+      for (const { conn } of conns) conn.destroy();
       process.exit(0);
   }
 });

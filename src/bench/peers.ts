@@ -9,6 +9,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { LoadTransport } from "./load-client.js";
 import { pidListeningOn, prioritise } from "./proc.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/dist\/?$/, "/");
@@ -18,10 +19,27 @@ export interface Peer {
   name: string;
   port: number;
   pid: number;
+  /** Where the load connects and how, when not plain TCP on `port` (tcpchat over TLS or WebSocket). */
+  client?: { port: number; transport: LoadTransport };
   stop(): Promise<void>;
 }
 
-export type PeerName = "tcpchat" | "ngircd" | "inspircd" | "nats" | "floor" | "node-echo" | "node-bare";
+export type PeerName =
+  | "tcpchat"
+  | "tcpchat-tls"
+  | "tcpchat-ws"
+  | "ngircd"
+  | "inspircd"
+  | "nats"
+  | "floor"
+  | "node-echo"
+  | "node-bare";
+
+/** tcpchat over another transport than plain TCP: measured beside it (`bench fanout --transport`). */
+export const TRANSPORT_PEERS: Readonly<Record<"tls" | "ws", PeerName>> = {
+  tls: "tcpchat-tls",
+  ws: "tcpchat-ws",
+};
 
 /** The protocol a peer's fan-out speaks: NATS its own, the rest IRC. */
 export function fanoutProtocol(peer: PeerName): "irc" | "nats" {
@@ -152,7 +170,9 @@ export async function startPeer(
   };
   const output = () => out.slice(-2000);
   switch (name) {
-    case "tcpchat": {
+    case "tcpchat":
+    case "tcpchat-tls":
+    case "tcpchat-ws": {
       // The release build, unless the harness itself runs from source (its tests).
       const fromSource = import.meta.url.endsWith(".ts");
       const cli = join(ROOT, fromSource ? "src/cli.ts" : "dist/cli.js");
@@ -168,13 +188,34 @@ export async function startPeer(
       if (tcpchat.service === "rooms")
         args.push("--no-flood-limit", "--max-clients-per-ip", "1000000", "--server-name", "tcpchat.bench");
       // The web listener's port 8080 would be shared by every server started here: none unless measured.
-      if (tcpchat.service === "rooms") args.push("--no-web");
+      const clientPort = name === "tcpchat" ? port : await freePort();
+      if (name === "tcpchat-ws") args.push("--web-port", String(clientPort));
+      else if (tcpchat.service === "rooms") args.push("--no-web");
+      let dir: string | null = null;
+      if (name === "tcpchat-tls") {
+        dir = mkdtempSync(join(tmpdir(), "tcpchat-bench-tls-"));
+        const { selfSigned } = await import("../cli/cert.js");
+        const pair = await selfSigned("localhost");
+        writeFileSync(join(dir, "cert.pem"), pair.cert);
+        writeFileSync(join(dir, "key.pem"), pair.key, { mode: 0o600 });
+        args.push("--tls-cert", join(dir, "cert.pem"), "--tls-key", join(dir, "key.pem"));
+        args.push("--tls-port", String(clientPort));
+      }
+      const cleanup = () => {
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      };
       const [sh, shArgs] = withFileLimit(process.execPath, args);
       const child = capture(
         spawn(sh, shArgs, { env: { ...process.env, REDIS_URL: "" }, stdio: ["ignore", "pipe", "pipe"] }),
       );
-      const pid = await listening(name, child, port, output);
-      return { name, port, pid, stop: stopper(child) };
+      const pid = await listening(name, child, port, output).catch((err: Error) => {
+        cleanup();
+        throw err;
+      });
+      // The plain listener is bound first, the others just after it.
+      if (clientPort !== port) await listening(name, child, clientPort, output);
+      const transport: LoadTransport = name === "tcpchat-tls" ? "tls" : name === "tcpchat-ws" ? "ws" : "tcp";
+      return { name, port, pid, client: { port: clientPort, transport }, stop: stopper(child, cleanup) };
     }
     case "nats": {
       // An instance of its own (no JetStream, no monitoring), not the machine's service.

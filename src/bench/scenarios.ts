@@ -139,7 +139,15 @@ export async function fanout(
   const protocol = options.protocol === "seed" ? "seed" : fanoutProtocol(peerName);
   try {
     const clients = fanoutClients(options);
-    const { setupMs, failed } = await generator.setup(protocol, peer.port, clients, connectWave(peerName));
+    const { port, transport } = peer.client ?? { port: peer.port, transport: "tcp" as const };
+    const { setupMs, failed } = await generator.setup(
+      protocol,
+      port,
+      clients,
+      connectWave(peerName),
+      undefined,
+      transport,
+    );
     if (failed > 0) throw new Error(`${failed} clients could not register on ${peerName}`);
     await sleep(1000); // the join notices settle
     const idle = sampleProc(peer.pid);

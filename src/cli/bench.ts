@@ -14,6 +14,7 @@ import {
   natsVersion,
   type PeerName,
   ROOT,
+  TRANSPORT_PEERS,
 } from "../bench/peers.js";
 import { setBenchPriority } from "../bench/proc.js";
 import { readProfile, topSelfTime } from "../bench/profile.js";
@@ -51,11 +52,19 @@ function parseNice(text: string): number {
   return n;
 }
 
+function parseTransports(text: string): Array<"tls" | "ws"> {
+  const items = text.split(",").map((item) => item.trim());
+  for (const item of items)
+    if (item !== "tls" && item !== "ws") throw new InvalidArgumentError("expected tls, ws or tls,ws");
+  return [...new Set(items)] as Array<"tls" | "ws">;
+}
+
 const SCENARIOS = ["fanout", "seed-rooms", "connections", "reqrep", "nodes", "profile", "all"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface BenchFlags {
   peers?: string;
+  transport?: Array<"tls" | "ws">;
   yardsticks: boolean;
   clients?: number;
   rooms?: number;
@@ -125,6 +134,11 @@ export function benchCommand(): Command {
     .option(
       "--peers <list>",
       "servers to compare, comma-separated: tcpchat, ngircd, inspircd, floor, nats (default: tcpchat and every IRC peer installed)",
+    )
+    .option(
+      "--transport <list>",
+      "fanout: also measure tcpchat over tls and/or ws (IRC over WebSocket), comma-separated, each beside plain TCP in the same run",
+      parseTransports,
     )
     .option(
       "--no-yardsticks",
@@ -268,7 +282,12 @@ async function runBench(scenario: Scenario, flags: BenchFlags): Promise<void> {
       const name = protocol === "irc" ? "fanout" : "seed-rooms";
       if (!wants(name)) continue;
       // Only tcpchat speaks the seed protocol.
-      const who = protocol === "irc" ? [...peers, ...yardsticks] : peers.filter((peer) => peer === "tcpchat");
+      // tcpchat over TLS or WebSocket is measured right after tcpchat over TCP.
+      const withTransports = peers.flatMap((peer) =>
+        peer === "tcpchat" ? [peer, ...(flags.transport ?? []).map((t) => TRANSPORT_PEERS[t])] : [peer],
+      );
+      const who =
+        protocol === "irc" ? [...withTransports, ...yardsticks] : peers.filter((peer) => peer === "tcpchat");
       for (const shape of shapes) {
         const receivers = protocol === "seed" ? shape.clients / shape.rooms : shape.clients / shape.rooms - 1;
         const loads: Load[] = (

@@ -182,7 +182,7 @@ describe("bench: the send time and the receive path", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(pongs, "PONG :x\r\n");
     } finally {
-      conn.socket.destroy();
+      conn.destroy();
       peer.destroy();
       server.close();
     }
@@ -218,6 +218,20 @@ describe("bench: a tiny real fan-out", { timeout: SUITE_TIMEOUT_MS }, () => {
     // The closed loop keeps messages in flight until told to stop: it delivers far more than the paced run.
     assert.equal(closed.loop, "closed");
     assert.ok(closed.delivered > open.delivered, JSON.stringify(closed));
+  });
+
+  it("measures tcpchat over TLS and over WebSocket the same way (--transport)", async () => {
+    for (const peer of ["tcpchat-tls", "tcpchat-ws"] as const) {
+      const rows = await fanout(peer, options, [2000, "closed"]);
+      assert.equal(rows.length, 2);
+      for (const row of rows) {
+        assert.equal(row.peer, peer);
+        assert.equal(row.lost, 0, `${peer} ${JSON.stringify(row)}`);
+        assert.equal(row.extra, 0, `${peer} ${JSON.stringify(row)}`);
+        assert.equal(row.dropped, 0, `${peer} ${JSON.stringify(row)}`);
+        assert.ok(row.delivered > 1000, `${peer} ${JSON.stringify(row)}`);
+      }
+    }
   });
 
   it("drives the fan-out floor and nats-server, the yardsticks, the same way", async (t) => {
