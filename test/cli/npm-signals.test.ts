@@ -12,6 +12,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { bounded, CliRun, ROOT } from "../support/cli.js";
 import { LineClient } from "../support/line-client.js";
+import { CLI_TEST_TIMEOUT_MS } from "../support/timing.js";
+
+/** One case: npm starting under load, then three bounded waits for things to stop. */
+const CASE_MS = 2 * CLI_TEST_TIMEOUT_MS;
+const CASES = 4;
 
 /** Every process below `pid`, from /proc. */
 function descendants(pid: number): number[] {
@@ -62,7 +67,7 @@ function refused(port: number): Promise<boolean> {
   });
 }
 
-describe("signals through npm", { timeout: 120_000 }, () => {
+describe("signals through npm", { timeout: CASES * CASE_MS }, () => {
   let project = "";
   const runs: CliRun[] = [];
   const clients: LineClient[] = [];
@@ -103,12 +108,17 @@ describe("signals through npm", { timeout: 120_000 }, () => {
     rmSync(project, { recursive: true, force: true });
   });
 
-  async function stopsEverything(args: string[], signal: NodeJS.Signals): Promise<void> {
+  /**
+   * Start the server through npm, then send `signal` to npm's PID, or to its whole process group as a
+   * terminal's Ctrl-C does (npm then runs in a group of its own).
+   */
+  async function stopsEverything(args: string[], signal: NodeJS.Signals, to: "npm" | "group" = "npm") {
     const npm = new CliRun(
       spawn("npm", args, {
         cwd: project,
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, NO_COLOR: "1", REDIS_URL: "", npm_config_update_notifier: "false" },
+        detached: to === "group",
       }),
     );
     runs.push(npm);
@@ -118,7 +128,8 @@ describe("signals through npm", { timeout: 120_000 }, () => {
     const below = descendants(npm.child.pid as number);
     assert.ok(below.length > 0, "npm runs the server in a process of its own");
 
-    npm.kill(signal);
+    if (to === "group") process.kill(-(npm.child.pid as number), signal);
+    else npm.kill(signal);
     const seen = () => `; npm printed ${JSON.stringify(npm.stdout)} and ${JSON.stringify(npm.stderr)}`;
     await bounded(client.closed, () => `the server closing its client${seen()}`, 30_000);
     await bounded(
@@ -131,10 +142,17 @@ describe("signals through npm", { timeout: 120_000 }, () => {
   }
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    it(`npm start, then ${signal} to npm`, () => stopsEverything(["start", "--", "--port", "0"], signal));
+    it(`npm start, then ${signal} to npm`, { timeout: CASE_MS }, () =>
+      stopsEverything(["start", "--", "--port", "0"], signal),
+    );
   }
-  // npx cannot exec: npm's shell dies of the SIGTERM and the server sees npm go. (A SIGINT to npm's PID
-  // alone, not to the group as a terminal's Ctrl-C sends it, stops neither npm's shell nor npm.)
-  it("npx tcpchat serve, then SIGTERM to npm", () =>
-    stopsEverything(["exec", "--", "tcpchat", "serve", "--service", "echo", "--port", "0"], "SIGTERM"));
+  // npx cannot exec: npm runs `sh -c 'tcpchat …'`, and passes a signal on to that shell only. A SIGTERM
+  // kills the shell, npm goes, and the server sees npm go. A SIGINT to npm's PID alone stops nothing: the
+  // shell (dash) holds it until its child ends, and the server never hears of it. Ctrl-C in a terminal
+  // signals the whole group, the server with it.
+  const NPX = ["exec", "--", "tcpchat", "serve", "--service", "echo", "--port", "0"];
+  it("npx tcpchat serve, then SIGTERM to npm", { timeout: CASE_MS }, () => stopsEverything(NPX, "SIGTERM"));
+  it("npx tcpchat serve, then SIGINT to npm's group (Ctrl-C)", { timeout: CASE_MS }, () =>
+    stopsEverything(NPX, "SIGINT", "group"),
+  );
 });
