@@ -51,6 +51,25 @@ describe("the labs' own clients against the lab presets", { timeout: SUITE_TIMEO
     return run.stdout;
   }
 
+  /**
+   * A turn chat between a lab client and the operator at the server's console: the client says `said[0]`,
+   * the operator answers `said[1]`, and so on; the operator's last word ends it. What the client printed.
+   */
+  async function turns(server: CliRun, file: string, said: readonly string[]): Promise<string> {
+    const chat = client(file);
+    for (const [i, text] of said.entries()) {
+      if (i % 2 === 0) {
+        chat.type(text);
+        await server.shows(new RegExp(`^\\[client \\d+\\] ${text}$`, "m"));
+      } else {
+        server.type(text);
+        if (i < said.length - 1) await chat.waitForStdout(`Server: ${text}\n`);
+      }
+    }
+    assert.equal(await chat.exitCode(), 0, chat.stderr);
+    return chat.stdout;
+  }
+
   it("000_cases_client.py against 000-cases (port 12000)", { skip: missing ?? false }, async (t) => {
     if (!(await lab(t, ["000-cases"]))) return;
     assert.equal(await transcript("000_cases_client.py", [], []), "HELLO THERE\n");
@@ -166,17 +185,8 @@ describe("the labs' own clients against the lab presets", { timeout: SUITE_TIMEO
   }, async (t) => {
     const server = await lab(t, ["002-chat"], "pipe");
     if (!server) return;
-    const chat = client("002_exp2_client.py");
-    chat.type("hello");
-    await server.run.shows(/^\[client \d+\] hello$/m);
-    server.run.type("hi there");
-    await chat.waitForStdout("Server: hi there\n");
-    chat.type("how are you");
-    await server.run.shows(/^\[client \d+\] how are you$/m);
-    server.run.type("exit");
-    assert.equal(await chat.exitCode(), 0, chat.stderr);
     assert.equal(
-      chat.stdout,
+      await turns(server.run, "002_exp2_client.py", ["hello", "hi there", "how are you", "exit"]),
       "Connected to server. Type 'exit' to quit.\n" +
         "Client: Server: hi there\n" +
         "Client: Server: exit\n" +
@@ -193,17 +203,8 @@ describe("the labs' own clients against the lab presets", { timeout: SUITE_TIMEO
   }, async (t) => {
     const server = await lab(t, ["000-blocking-chat"], "pipe");
     if (!server) return;
-    const chat = client("000_blocking_client.py");
-    chat.type("hello");
-    await server.run.shows(/^\[client \d+\] hello$/m);
-    server.run.type("hi, and bye soon");
-    await chat.waitForStdout("Server: hi, and bye soon\n");
-    chat.type("ok");
-    await server.run.shows(/^\[client \d+\] ok$/m);
-    server.run.type("bye");
-    assert.equal(await chat.exitCode(), 0, chat.stderr);
     assert.equal(
-      chat.stdout,
+      await turns(server.run, "000_blocking_client.py", ["hello", "hi, and bye soon", "ok", "bye"]),
       "Connected to the server at 127.0.0.1 on port 54\n" +
         "You: Server: hi, and bye soon\n" +
         "You: Server: bye\n" +

@@ -1,39 +1,31 @@
 // Several rooms nodes as an operator runs them: `tcpchat serve --service rooms` processes sharing one Redis,
 // named by REDIS_URL or --bus, under evented or cluster; a node leaving in order or killed; Redis going away.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { after, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { cliSuite } from "../support/cli.js";
 import { withoutCr } from "../support/line-client.js";
 import {
-  dropPrefix,
+  freePort,
   REDIS_URL,
   redisServerSkipReason,
   redisSkipReason,
-  testPrefix,
+  startRedis,
+  suitePrefixes,
 } from "../support/redis.js";
 import { connectIrc, joinIrc, SeedClient } from "../support/rooms.js";
 import { DEFAULT_WAIT_MS, SUITE_TIMEOUT_MS } from "../support/timing.js";
-import { Waiters } from "../support/wait.js";
 
 const skip = await redisSkipReason();
 const ROOMS = ["serve", "--service", "rooms", "--port", "0", "--server-name", "irc.test"];
 
 describe("rooms nodes from the command line, on Redis", { timeout: SUITE_TIMEOUT_MS }, () => {
   const cli = cliSuite();
-  const prefixes: string[] = [];
+  const prefix = suitePrefixes(skip);
   const clients: Array<{ destroy(): void }> = [];
-  after(async () => {
+  after(() => {
     for (const client of clients) client.destroy();
-    if (!skip) for (const prefix of prefixes) await dropPrefix(REDIS_URL, prefix);
   });
-  const prefix = (name: string) => {
-    const p = testPrefix(name);
-    prefixes.push(p);
-    return p;
-  };
   const irc = async (port: number, nick: string, channel?: string) => {
     const client = await connectIrc(port, nick);
     clients.push(client);
@@ -193,35 +185,3 @@ describe("rooms nodes from the command line, on Redis", { timeout: SUITE_TIMEOUT
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-/** A redis-server of this test's own on `port`, once it accepts connections. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  const waiters = new Waiters();
-  child.stdout?.setEncoding("utf8").on("data", (text: string) => {
-    out += text;
-    waiters.wake();
-  });
-  child.once("exit", () => waiters.wake());
-  await waiters.until(() => out.includes("Ready to accept connections"), "redis-server to start", {
-    over: () => child.exitCode !== null,
-    context: () => out,
-  });
-  return child;
-}

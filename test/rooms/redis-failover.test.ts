@@ -1,78 +1,31 @@
 // Nodes on the Redis bus when things fail: a node killed with SIGKILL leaves no ghosts, and Redis going
 // away (a Redis of the test's own, restarted during traffic) neither stops a node nor loses track of users.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
 import { type CliRun, runCli } from "../support/cli.js";
 import type { LineClient } from "../support/line-client.js";
 import {
-  dropPrefix,
+  exited,
+  freePort,
   REDIS_URL,
   redisServerSkipReason,
   redisSkipReason,
-  testPrefix,
+  startRedis,
+  suitePrefixes,
 } from "../support/redis.js";
 import { connectIrc, joinIrc, startRoomsServer } from "../support/rooms.js";
 
 const skip = await redisSkipReason();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-/** A redis-server of this test's own, on `port`; resolves once it accepts connections. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
-    child.once("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.stdout?.setEncoding("utf8").on("data", (text: string) => {
-      out += text;
-      if (out.includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-  });
-}
-
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once("exit", () => resolve());
-  });
-}
-
 describe("rooms nodes on Redis, when things fail", { timeout: 90_000 }, () => {
-  const prefixes: string[] = [];
-  after(async () => {
-    for (const prefix of prefixes) await dropPrefix(REDIS_URL, prefix);
-  });
+  const prefix = suitePrefixes(skip);
 
   it("drops the users of a node killed with SIGKILL from every room, and frees their nicks", {
     skip,
   }, async () => {
-    const prefix = testPrefix("kill");
-    prefixes.push(prefix);
     const args = ["serve", "--service", "rooms", "--port", "0", "--server-name", "irc.test"];
-    const bus = ["--bus", REDIS_URL, "--bus-prefix", prefix];
+    const bus = ["--bus", REDIS_URL, "--bus-prefix", prefix("kill")];
     const runs: CliRun[] = [runCli([...args, ...bus]), runCli([...args, ...bus])];
     const clients: LineClient[] = [];
     try {
@@ -104,7 +57,7 @@ describe("rooms nodes on Redis, when things fail", { timeout: 90_000 }, () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
     let redis = await startRedis(port);
-    const bus = { bus: url, busPrefix: testPrefix("restart") };
+    const bus = { bus: url, busPrefix: prefix("restart") };
     const nodes: RunningServer[] = [];
     const clients: LineClient[] = [];
     try {
@@ -121,7 +74,7 @@ describe("rooms nodes on Redis, when things fail", { timeout: 90_000 }, () => {
       await a1.until(/^:a2!\S+ JOIN #r/);
 
       redis.kill("SIGKILL");
-      await killed(redis);
+      await exited(redis);
       // The node's own users still talk; the sender is told the other node did not get it.
       a1.send("PRIVMSG #r :while redis is down\r");
       await a2.until(/^:a1!\S+ PRIVMSG #r :while redis is down/);
@@ -141,7 +94,7 @@ describe("rooms nodes on Redis, when things fail", { timeout: 90_000 }, () => {
       for (const client of clients) client.destroy();
       await Promise.all(nodes.map((node) => node.shutdown()));
       redis.kill("SIGKILL");
-      await killed(redis);
+      await exited(redis);
     }
   });
 });

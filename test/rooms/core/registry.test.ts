@@ -318,19 +318,32 @@ describe("rooms core: messages", () => {
   });
 });
 
+type Node = ReturnType<typeof recordingRegistry>;
+
+/** Two nodes on one clock, `node-a` with user a and `node-b` with user b, each knowing the other's user. */
+function twoNodes() {
+  const clock = new ManualClock();
+  const one = recordingRegistry({}, clock);
+  const two = recordingRegistry({}, clock);
+  one.registry.setNodeNumber(1);
+  two.registry.setNodeNumber(2);
+  one.registry.origin = "node-a";
+  two.registry.origin = "node-b";
+  const a = one.user("a");
+  const b = two.user("b");
+  carry(one, two);
+  carry(two, one);
+  return { clock, one, two, a, b };
+}
+
+/** Apply on `to` what `from` decided since last carried, as the bus would. */
+function carry(from: Node, to: Node): void {
+  for (const op of from.ops.splice(0)) to.registry.apply(op);
+}
+
 describe("rooms core: applying another node's operations", () => {
   it("resets a room that lost a creation race: modes, bans and topic go, and its members are told", () => {
-    const clock = new ManualClock();
-    const one = recordingRegistry({}, clock);
-    const two = recordingRegistry({}, clock);
-    one.registry.setNodeNumber(1);
-    two.registry.setNodeNumber(2);
-    one.registry.origin = "node-a";
-    two.registry.origin = "node-b";
-    const a = one.user("a");
-    const b = two.user("b");
-    for (const op of one.ops.splice(0)) two.registry.apply(op);
-    for (const op of two.ops.splice(0)) one.registry.apply(op);
+    const { clock, one, two, a, b } = twoNodes();
     one.registry.join(a, "#old");
     clock.advance(10);
     const young = (two.registry.join(b, "#old") as { room: Room }).room;
@@ -342,7 +355,7 @@ describe("rooms core: applying another node's operations", () => {
     ]);
     two.registry.setTopic(b, young, "mine");
     two.frontend.clear();
-    for (const op of one.ops.splice(0)) two.registry.apply(op);
+    carry(one, two);
     assert.equal(young.modes.moderated, false);
     assert.equal(young.modes.topicLocked, true);
     assert.equal(young.modes.key, null);
@@ -360,20 +373,12 @@ describe("rooms core: applying another node's operations", () => {
   });
 
   it("applies without checks, keeps the origin's msgid and time, and hands nothing back to the bus", () => {
-    const clock = new ManualClock();
-    const one = recordingRegistry({}, clock);
-    const two = recordingRegistry({}, clock);
-    one.registry.setNodeNumber(1);
-    two.registry.setNodeNumber(2);
-    const a = one.user("a");
-    const b = two.user("b");
-    for (const op of two.ops.splice(0)) one.registry.apply(op);
-    for (const op of one.ops.splice(0)) two.registry.apply(op);
+    const { one, two, a, b } = twoNodes();
     one.registry.join(a, "#x");
     one.registry.setModes(a, one.registry.findRoom("#x") as Room, [{ sign: "+", mode: "m" }]);
-    for (const op of one.ops.splice(0)) two.registry.apply(op);
+    carry(one, two);
     two.registry.join(two.registry.usersById.get(b.id) as typeof b, "#x");
-    for (const op of two.ops.splice(0)) one.registry.apply(op);
+    carry(two, one);
     assert.equal(one.ops.length, 0, "applying decides nothing");
     // b is not voiced: its node would refuse it, but an operation from elsewhere is not checked again.
     const spoken = {
@@ -394,17 +399,7 @@ describe("rooms core: applying another node's operations", () => {
   });
 
   it("settles a room created on two nodes at once: the older creation's operator stays, alone", () => {
-    const clock = new ManualClock();
-    const one = recordingRegistry({}, clock);
-    const two = recordingRegistry({}, clock);
-    one.registry.setNodeNumber(1);
-    two.registry.setNodeNumber(2);
-    one.registry.origin = "node-a";
-    two.registry.origin = "node-b";
-    const a = one.user("a");
-    const b = two.user("b");
-    for (const op of one.ops.splice(0)) two.registry.apply(op);
-    for (const op of two.ops.splice(0)) one.registry.apply(op);
+    const { one, two, a, b } = twoNodes();
     // Both create #race at the same millisecond, then hear of the other.
     one.registry.join(a, "#race");
     two.registry.join(b, "#race");
