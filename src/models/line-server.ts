@@ -22,6 +22,7 @@ import { readTlsFiles, type TlsFiles, type TlsListenerConfig } from "../transpor
 import { maxMessageBytes, WebSocketLineConnection } from "../transport/websocket-line-connection.js";
 import { addEndpoints } from "../web/endpoints.js";
 import { WebListener, type WebListenerConfig, type WebSocketAcceptor } from "../web/listener.js";
+import { servePage } from "../web/page.js";
 
 export const BUSY_POLICIES = ["queue", "reply", "refuse"] as const;
 export type BusyPolicy = (typeof BUSY_POLICIES)[number];
@@ -127,6 +128,7 @@ export abstract class LineServer implements RunningServer, ConnectionOwner, WebS
       addEndpoints(this.web, () =>
         this.stopping ? "shutting down" : this.ready ? null : "not listening yet",
       );
+      servePage(this.web);
     }
   }
 
