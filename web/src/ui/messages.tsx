@@ -55,6 +55,8 @@ export function Messages({ session, conversation }: { session: ChatSession; conv
     if (!el) return;
     const was = before.current;
     const first = conversation.lines[0]?.id;
+    // Another conversation opens at its latest line.
+    if (was?.key !== key) pinned.current = true;
     if (was && was.key === key && was.first !== first && !pinned.current)
       el.scrollTop = was.top + (el.scrollHeight - was.height);
     else if (pinned.current || was?.key !== key) el.scrollTop = el.scrollHeight;
