@@ -176,8 +176,11 @@ describe("the page's IRC client", () => {
     const { chat, welcome, sockets, timers, last } = session("");
     const socket = welcome();
     socket.say(":irc.test 001 ann :Welcome", ":ann!a@h JOIN #lobby");
+    socket.say(":ann!a@h JOIN #gone", ":op!o@h KICK #gone ann :out");
     socket.drop();
     assert.equal(chat.phase, "waiting");
+    chat.typed("anyone there?");
+    assert.match(chat.conversations.get("#lobby")?.lines.at(-1)?.text ?? "", /^Not connected: nothing was sent/);
     assert.match(chat.status, /Reconnecting in 1 s/);
     for (let attempt = 1; attempt < 4; attempt++) {
       timers.fire();
@@ -194,6 +197,7 @@ describe("the page's IRC client", () => {
     again.say(":irc.test 433 * ann :Nickname is already in use");
     assert.deepEqual(again.take(), ["NICK ann_"]);
     again.say(":irc.test 001 ann_ :Welcome");
+    // Its rooms again, not the one it was kicked from.
     assert.deepEqual(again.take(), ["JOIN #lobby"]);
     assert.equal(chat.phase, "connected");
     assert.equal(chat.status, "");

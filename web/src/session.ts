@@ -171,6 +171,11 @@ export class ChatSession {
   typed(input: string): void {
     const typed = parseTyped(input, this.chanTypes);
     const here = this.activeConversation;
+    if (!this.registered && typed.kind !== "help" && typed.kind !== "error") {
+      this.note(here, "error", "Not connected: nothing was sent. The page reconnects by itself.");
+      this.changed();
+      return;
+    }
     switch (typed.kind) {
       case "say":
         if (typed.text !== "") this.say(here, typed.text, false);
@@ -498,7 +503,10 @@ export class ChatSession {
     this.everConnected = true;
     this.status = "";
     if (again) this.noteEverywhere("info", "Reconnected.");
-    const rooms = [...this.conversations.values()].filter((c) => c.kind === "channel").map((c) => c.name);
+    // The rooms it was in (not those it was kicked from): `joined` outlives a lost connection.
+    const rooms = [...this.conversations.values()]
+      .filter((c) => c.kind === "channel" && c.joined)
+      .map((c) => c.name);
     if (!again && this.firstRoom !== "") {
       const room = this.isChannel(this.firstRoom) ? this.firstRoom : `#${this.firstRoom}`;
       this.pendingSelect = this.key(room);
