@@ -483,7 +483,9 @@ export class ChatSession {
   private failLogin(text: string): void {
     this.wantLogin = false;
     if (this.everConnected) {
+      // Back after a drop, the password no longer taken: go on without the account rather than not at all.
       this.note(this.server, "error", text);
+      this.sendRaw("CAP END");
       return;
     }
     this.loginError = text;
