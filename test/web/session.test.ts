@@ -180,7 +180,10 @@ describe("the page's IRC client", () => {
     socket.drop();
     assert.equal(chat.phase, "waiting");
     chat.typed("anyone there?");
-    assert.match(chat.conversations.get("#lobby")?.lines.at(-1)?.text ?? "", /^Not connected: nothing was sent/);
+    assert.match(
+      chat.conversations.get("#lobby")?.lines.at(-1)?.text ?? "",
+      /^Not connected: nothing was sent/,
+    );
     assert.match(chat.status, /Reconnecting in 1 s/);
     for (let attempt = 1; attempt < 4; attempt++) {
       timers.fire();
