@@ -18,9 +18,10 @@ for (const model of ["evented", "threaded"] as const) {
     let server: RunningServer;
     const clients: Client[] = [];
 
-    const connect = async (nick: string, echo = false): Promise<Client> => {
+    const connect = async (nick: string, echo = false, caps: string[] = []): Promise<Client> => {
       const client = new irc.Client();
       clients.push(client);
+      if (caps.length > 0) client.requestCap(caps);
       const registered = once(client, "registered");
       client.connect({
         host: "127.0.0.1",
@@ -161,6 +162,24 @@ for (const model of ["evented", "threaded"] as const) {
       fay.raw("PING", "sync");
       await pong;
       assert.deepEqual(quits, ["dee:eve"]);
+    });
+
+    it("reads a labeled WHOIS as one labeled-response batch, and an ACK", async () => {
+      const gus = await connect("gus", false, ["labeled-response"]);
+      for (const cap of ["batch", "labeled-response"])
+        assert.ok(gus.network.cap.enabled.includes(cap), `${cap} in ${gus.network.cap.enabled}`);
+      const batch = next(gus, "batch end labeled-response");
+      const whois = next(gus, "whois");
+      gus.raw("@label=fw1 WHOIS gus");
+      const event = await batch;
+      assert.deepEqual(
+        event.commands?.map((c) => c.command),
+        ["311", "312", "317", "318"],
+      );
+      assert.equal((await whois).nick, "gus");
+      const ack = next(gus, "unknown command", (e) => (e as { command?: string }).command === "ACK");
+      gus.raw("@label=fw2 PONG :irc.test");
+      assert.equal(((await ack) as { tags?: Record<string, string> }).tags?.label, "fw2");
     });
   });
 }

@@ -24,6 +24,11 @@ declare module "irc-framework" {
     time?: number;
     tags?: Record<string, string>;
     users?: Array<{ nick: string; modes: string[] }>;
+    /** A batch's events: its reference, type, parameters and messages. */
+    id?: string;
+    type?: string;
+    params?: string[];
+    commands?: Array<{ command: string; params: string[]; tags: Record<string, string> }>;
   }
 
   export class Client extends EventEmitter {
@@ -36,6 +41,7 @@ declare module "irc-framework" {
     changeNick(nick: string): void;
     setTopic(channel: string, topic: string): void;
     raw(...args: string[]): void;
+    requestCap(cap: string | string[]): void;
     quit(message?: string): void;
     network: { cap: { enabled: string[] } };
     user: { nick: string };

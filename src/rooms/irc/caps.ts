@@ -7,12 +7,16 @@ export const Cap = {
   AwayNotify: 8,
   MultiPrefix: 16,
   UserhostInNames: 32,
+  Batch: 64,
+  LabeledResponse: 128,
 } as const;
 
 /** The capabilities offered in CAP LS, by name, in the order listed. */
 export const CAPABILITIES: ReadonlyMap<string, number> = new Map([
   ["away-notify", Cap.AwayNotify],
+  ["batch", Cap.Batch],
   ["echo-message", Cap.EchoMessage],
+  ["labeled-response", Cap.LabeledResponse],
   ["message-tags", Cap.MessageTags],
   ["multi-prefix", Cap.MultiPrefix],
   ["server-time", Cap.ServerTime],

@@ -23,6 +23,8 @@ import type { RoomError, RoomRegistry } from "../core/registry.js";
 import { User } from "../core/user.js";
 import type { RoomsClient } from "../hub.js";
 import type { RoomsInput } from "../session.js";
+import { HeldOutput, MAX_LABEL_BYTES } from "./batch.js";
+import { Cap } from "./caps.js";
 import { COMMANDS } from "./commands.js";
 import { type ErrorSubject, ircError } from "./errors.js";
 import type { IrcFrontend } from "./frontend.js";
@@ -48,6 +50,8 @@ export class IrcClient implements RoomsClient, OverflowListener {
   registered = false;
   /** CAP LS or REQ was sent before registration and CAP END not yet: registration waits. */
   capNegotiating = false;
+  /** Lines held while a labeled command runs or a batch is open (batch.ts); null: each written at once. */
+  private output: HeldOutput | null = null;
   /** The password given with PASS, checked when registration completes. */
   password: string | null = null;
   nickGiven = false;
@@ -105,8 +109,23 @@ export class IrcClient implements RoomsClient, OverflowListener {
 
   /** One line, without CR LF. */
   send(line: string): void {
-    if (burst !== null && burst.client === this) burst.text += encodeLine(line);
+    if (this.output !== null) this.output.items.push(encodeLine(line));
     else this.conn.sendBytes(Buffer.from(encodeLine(line)));
+  }
+
+  /** A line already encoded with its CR LF (the fan-out builds it once for every recipient). */
+  sendRaw(line: Buffer): void {
+    if (this.output !== null) this.output.items.push(line.toString());
+    else this.conn.sendBytes(line);
+  }
+
+  /**
+   * A line that is not a reply to the command being run, though it comes while it runs (a message the
+   * client sent itself, as delivered: labeled-response labels only the echo): written now, unlabeled.
+   */
+  sendAside(line: Buffer): void {
+    if (this.output !== null && this.output.root.label !== null) this.conn.sendBytes(line);
+    else this.sendRaw(line);
   }
 
   /**
@@ -114,20 +133,78 @@ export class IrcClient implements RoomsClient, OverflowListener {
    * lines, for thousands of clients at once) then costs one buffer and one queued write, not one per line.
    */
   inOnePiece(build: () => void): void {
-    const outer = burst;
-    burst = { client: this, text: "" };
+    if (this.output !== null) build();
+    else this.hold(null, build);
+  }
+
+  /**
+   * Run `build` inside a batch of `type` (IRCv3 batch): every line it sends this client is tagged with
+   * the batch, and the batch is nested in any batch or labeled response open. Without the `batch`
+   * capability the lines go as they are.
+   */
+  batch(type: string, params: readonly string[], build: () => void): void {
+    if (!this.has(Cap.Batch)) {
+      build();
+      return;
+    }
+    const outer = this.output;
+    const parent = outer ?? new HeldOutput(null, null);
+    const inner = parent.open(this.frontend.serverName, type, params);
+    this.output = inner;
     try {
       build();
     } finally {
-      const { text } = burst;
-      burst = outer;
-      if (text !== "") this.conn.sendBytes(Buffer.from(text));
+      inner.close();
+      this.output = outer;
+      // Not inside anything else: written now.
+      if (outer === null) this.release(parent);
     }
   }
 
-  /** A line already encoded with its CR LF (the fan-out builds it once for every recipient). */
-  sendRaw(line: Buffer): void {
-    this.conn.sendBytes(line);
+  /**
+   * For a command that answers later (a password hash checked off the event loop): the labeled response
+   * stays open, and what `answer` sends completes it. Without a label, `answer` just runs.
+   */
+  later(): (answer: () => void) => void {
+    const held = this.output;
+    if (held === null || held.label === null || held.parent !== null) {
+      return (answer) => {
+        if (!this.closing) answer();
+      };
+    }
+    held.deferred = true;
+    return (answer) => {
+      if (this.closing) return;
+      const outer = this.output;
+      this.output = held;
+      try {
+        answer();
+      } finally {
+        this.output = outer;
+        held.deferred = false;
+        this.release(held);
+      }
+    };
+  }
+
+  /** Run `build` with this client's lines held, then write them: labeled when `label` is not null. */
+  private hold(label: string | null, build: () => void): void {
+    const held = new HeldOutput(null, label);
+    this.output = held;
+    try {
+      build();
+    } finally {
+      this.output = null;
+      this.release(held);
+    }
+  }
+
+  /** Write what `held` holds, once, unless its answer is still to come. */
+  private release(held: HeldOutput): void {
+    if (held.deferred || held.done) return;
+    held.done = true;
+    const text = held.text(this.frontend.serverName);
+    if (text !== "") this.conn.sendBytes(Buffer.from(text));
   }
 
   /** `:server <code> <nick> <params...>`, the last parameter as trailing; cut to fit 512 bytes. */
@@ -150,7 +227,11 @@ export class IrcClient implements RoomsClient, OverflowListener {
   input(input: RoomsInput): void {
     if (this.closing || input.protocol !== "irc") return;
     this.seen();
-    this.dispatch(input.message);
+    const message = input.message;
+    const label = message.tags.label;
+    // labeled-response needs batch too (its specification); without both, a label is an unknown tag.
+    if (label === undefined || (this.caps & LABELS) !== LABELS || !isLabel(label)) this.dispatch(message);
+    else this.hold(label, () => this.dispatch(message));
   }
 
   lineError(error: LineError): void {
@@ -190,6 +271,13 @@ export class IrcClient implements RoomsClient, OverflowListener {
     if (this.closing) return;
     this.closing = true;
     this.quitReason = reason;
+    // What the command being run has said so far goes before the ERROR.
+    if (this.output !== null) {
+      const held = this.output.root;
+      this.output = null;
+      if (held.items.length > 0) this.release(held);
+      held.done = true;
+    }
     this.frontend.context.registry.remove(this.user, reason);
     this.conn.close(lastLine(error));
   }
@@ -252,8 +340,12 @@ export function lastLine(reason: string): string {
   return encodeLine(`ERROR :${reason}`).slice(0, -1);
 }
 
-/** The burst being built by `inOnePiece`, for one client (one at a time: building is synchronous). */
-let burst: { client: IrcClient; text: string } | null = null;
+/** The capabilities a label needs. */
+const LABELS = Cap.LabeledResponse | Cap.Batch;
+
+function isLabel(value: string): boolean {
+  return value !== "" && utf8Length(value) <= MAX_LABEL_BYTES;
+}
 
 /** Bytes kept of a middle parameter when a numeric would not fit otherwise. */
 const ECHO_BYTES = 64;

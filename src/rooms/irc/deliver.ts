@@ -70,10 +70,20 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       const from = event.from;
       for (const user of recipients) {
         const client = user.client;
-        // The sender sees its own message only with echo-message (or when it wrote to itself).
-        if (user === from && event.to !== from && !client.has(Cap.EchoMessage)) continue;
         // Tags alone mean nothing to a client without message-tags.
         if (tagmsg && !client.has(Cap.MessageTags)) continue;
+        if (user === from) {
+          // The sender sees its own message only with echo-message, or when it wrote to itself: then
+          // it gets it as delivered, and with echo-message as echoed too (only the echo is labeled).
+          const echo = client.has(Cap.EchoMessage);
+          if (event.to !== from) {
+            if (echo) client.sendRaw(line.for(client.caps));
+            continue;
+          }
+          if (echo) client.sendRaw(line.for(client.caps));
+          client.sendAside(line.for(client.caps));
+          continue;
+        }
         client.sendRaw(line.for(client.caps));
       }
       return;

@@ -33,9 +33,8 @@ function oper(client: IrcClient, params: string[]): void {
     return;
   }
   // A hash (tcpchat passwd) takes tens of milliseconds to check: off the event loop, answered when done.
-  void verifyPassword(password, credential.password).then((ok) => {
-    if (!client.closing) operChecked(client, ok);
-  });
+  const answer = client.later();
+  void verifyPassword(password, credential.password).then((ok) => answer(() => operChecked(client, ok)));
 }
 
 function operChecked(client: IrcClient, ok: boolean): void {

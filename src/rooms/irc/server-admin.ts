@@ -29,11 +29,13 @@ function rehash(client: IrcClient): void {
     return;
   }
   client.numeric(RPL_REHASHING, handler.source, "Rehashing");
-  void handler.rehash(`REHASH by ${client.user.nick}`).then((lines) => {
-    if (client.closing) return;
-    for (const line of lines)
-      client.send(`:${client.frontend.serverName} NOTICE ${client.name} :REHASH: ${line}`);
-  });
+  const answer = client.later();
+  void handler.rehash(`REHASH by ${client.user.nick}`).then((lines) =>
+    answer(() => {
+      for (const line of lines)
+        client.send(`:${client.frontend.serverName} NOTICE ${client.name} :REHASH: ${line}`);
+    }),
+  );
 }
 
 // STATS [<query>]
