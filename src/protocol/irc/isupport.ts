@@ -9,6 +9,8 @@ export interface IsupportValues {
   topicLength: number;
   awayLength: number;
   kickLength: number;
+  /** KEYLEN: the longest channel key. */
+  keyLength: number;
   userLength: number;
   maxChannels: number;
   /** Parameter-taking channel modes in one MODE command. */
@@ -32,6 +34,7 @@ export function isupportTokens(values: IsupportValues): string[] {
     `CHANMODES=${CHANMODES}`,
     `CHANNELLEN=${values.channelLength}`,
     "CHANTYPES=#",
+    `KEYLEN=${values.keyLength}`,
     `KICKLEN=${values.kickLength}`,
     `MAXLIST=b:${values.maxBans}`,
     `MODES=${values.modes}`,

@@ -66,7 +66,10 @@ export function parseChannelModes(
     if (param !== undefined) next++;
     if (param !== undefined || !LIST_MODES.includes(mode)) withParam++;
     if (withParam > maxParamModes) continue;
-    changes.push(param === undefined || param === "" ? { sign, mode } : { sign, mode, param });
+    // An empty parameter is none for a list or a status, and an invalid one for a key or a limit.
+    const none =
+      param === undefined || (param === "" && !KEY_MODES.includes(mode) && !SET_PARAM_MODES.includes(mode));
+    changes.push(none ? { sign, mode } : { sign, mode, param });
   }
   return { changes, unknown };
 }

@@ -25,6 +25,8 @@ export const RoomError = {
   BannedFromSending: "banned-from-sending",
   UnknownMode: "unknown-mode",
   NeedMoreParams: "need-more-params",
+  /** A mode's parameter that cannot be: a limit that is no positive number, a key empty or malformed. */
+  InvalidModeParam: "invalid-mode-param",
   /** The target's protocol has no private messages (the seed protocol). */
   NoPrivateMessages: "no-private-messages",
 } as const;

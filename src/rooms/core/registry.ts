@@ -19,7 +19,7 @@ import {
   type UserInfo,
 } from "./operations.js";
 import { RemoteUser } from "./remote.js";
-import { defaultModes, Room } from "./room.js";
+import { defaultModes, isValidKey, Room } from "./room.js";
 import { type BanSubject, banNotice, type ServerBan, ServerBanList, type StampedBan } from "./server-bans.js";
 import { type User, unixSeconds } from "./user.js";
 
@@ -544,17 +544,18 @@ export class RoomRegistry {
         if (change.param !== undefined) change.param = normaliseMask(change.param);
         return null;
       case "k":
-        if (on && (change.param === undefined || change.param === "")) return RoomError.NeedMoreParams;
         if (!on) change.param = "*";
+        else if (change.param === undefined) return RoomError.NeedMoreParams;
+        else if (!isValidKey(change.param)) return RoomError.InvalidModeParam;
         return null;
       case "l": {
         if (!on) {
           delete change.param;
           return null;
         }
-        const limit = Number(change.param);
-        if (change.param === undefined || !Number.isSafeInteger(limit) || limit < 1)
-          return RoomError.NeedMoreParams;
+        if (change.param === undefined) return RoomError.NeedMoreParams;
+        const limit = /^[0-9]+$/.test(change.param) ? Number(change.param) : 0;
+        if (!Number.isSafeInteger(limit) || limit < 1) return RoomError.InvalidModeParam;
         change.param = String(limit);
         return null;
       }

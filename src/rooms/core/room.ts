@@ -42,6 +42,14 @@ export interface RoomModes {
   limit: number | null;
 }
 
+/** The longest channel key (+k), in characters (ISUPPORT KEYLEN). */
+export const KEY_LENGTH = 23;
+
+/** A key one can type after JOIN: 1 to KEY_LENGTH characters, none a space, comma or control character. */
+export function isValidKey(key: string): boolean {
+  return key.length > 0 && key.length <= KEY_LENGTH && !/[\0-\x20,\x7f]/.test(key) && key[0] !== ":";
+}
+
 export function defaultModes(): RoomModes {
   return {
     inviteOnly: false,

@@ -5,6 +5,7 @@ import { parseChannelModes, parseUserModes } from "../../protocol/irc/modes.js";
 import {
   ERR_BANLISTFULL,
   ERR_INVALIDMODEPARAM,
+  ERR_NEEDMOREPARAMS,
   ERR_NOTONCHANNEL,
   ERR_UMODEUNKNOWNFLAG,
   ERR_UNKNOWNMODE,
@@ -76,17 +77,22 @@ function topic(client: IrcClient, params: string[]): void {
 }
 
 // NAMES [<channel>{,<channel>}]
+// As RFC 2812 has it for a list: the 353 lines of every channel one may see, then one 366 for the list.
 function names(client: IrcClient, params: string[]): void {
   const list = params[0];
   if (list === undefined || list === "") {
     client.numeric(RPL_ENDOFNAMES, "*", "End of /NAMES list");
     return;
   }
-  for (const name of list.split(",").slice(0, MAX_TARGETS)) {
+  const wanted = list
+    .split(",")
+    .filter((name) => name !== "")
+    .slice(0, MAX_TARGETS);
+  for (const name of wanted) {
     const room = client.registry.findRoom(name);
-    if (room && (!room.modes.secret || room.members.has(client.user))) sendNames(client, room);
-    else client.numeric(RPL_ENDOFNAMES, name, "End of /NAMES list");
+    if (room && (!room.modes.secret || room.members.has(client.user))) sendNames(client, room, false);
   }
+  client.numeric(RPL_ENDOFNAMES, wanted.join(",") || "*", "End of /NAMES list");
 }
 
 // LIST [<channel>{,<channel>}]
@@ -104,20 +110,33 @@ function list(client: IrcClient, params: string[]): void {
   client.numeric(RPL_LISTEND, "End of /LIST");
 }
 
-// KICK <channel> <user>{,<user>} [<comment>]
+// KICK <channel>{,<channel>} <user>{,<user>} [<comment>]
+// RFC 2812: one channel and several users, or as many channels as users, paired in order.
 function kick(client: IrcClient, params: string[]): void {
-  const room = roomOr403(client, params[0] as string);
-  if (!room) return;
-  const reason = (params[2] || client.user.nick).slice(0, KICK_LENGTH);
-  for (const nick of (params[1] as string).split(",").slice(0, MAX_TARGETS)) {
-    const target = userOr401(client, nick);
-    if (!target) continue;
-    const error = client.registry.kick(client.user, room, target, reason);
-    if (!error) continue;
-    client.refuse(error, { channel: room.name, nick: target.nick });
-    // The kicker's own standing refuses every other target the same way: once is enough.
-    if (error !== RoomError.TargetNotInRoom) return;
+  const channels = (params[0] as string).split(",");
+  const nicks = (params[1] as string).split(",");
+  if (channels.length !== 1 && channels.length !== nicks.length) {
+    client.numeric(ERR_NEEDMOREPARAMS, "KICK", "Not enough parameters");
+    return;
   }
+  const reason = (params[2] || client.user.nick).slice(0, KICK_LENGTH);
+  /** Channels whose refusal for the kicker's own standing was told already (once each is enough). */
+  const refused = new Set<string>();
+  nicks.slice(0, MAX_TARGETS).forEach((nick, i) => {
+    const name = channels.length === 1 ? (channels[0] as string) : (channels[i] as string);
+    if (nick === "" || refused.has(name)) return;
+    const room = roomOr403(client, name);
+    if (!room) {
+      refused.add(name);
+      return;
+    }
+    const target = userOr401(client, nick);
+    if (!target) return;
+    const error = client.registry.kick(client.user, room, target, reason);
+    if (!error) return;
+    client.refuse(error, { channel: room.name, nick: target.nick });
+    if (error !== RoomError.TargetNotInRoom) refused.add(name);
+  });
 }
 
 // INVITE <nickname> <channel>
@@ -163,7 +182,8 @@ function channelMode(client: IrcClient, name: string, params: string[]): void {
       continue;
     }
     const param = change.param;
-    if (param !== undefined && (change.mode === "k" || change.mode === "b") && !validModeParam(param)) {
+    // A ban mask must fit a MODE line as a middle parameter (keys and limits are the core's to check).
+    if (param !== undefined && change.mode === "b" && !validMask(param)) {
       client.numeric(
         ERR_INVALIDMODEPARAM,
         room.name,
@@ -192,12 +212,18 @@ function channelMode(client: IrcClient, name: string, params: string[]): void {
     }
     if (error === RoomError.NeedMoreParams && needMore) continue;
     needMore ||= error === RoomError.NeedMoreParams;
-    client.refuse(error, { channel: room.name, nick: change.param, mode: change.mode, command: "MODE" });
+    client.refuse(error, {
+      channel: room.name,
+      nick: change.param,
+      mode: change.mode,
+      param: change.param,
+      command: "MODE",
+    });
   }
 }
 
-/** A key or ban mask that fits in a MODE line as a middle parameter. */
-function validModeParam(param: string): boolean {
+/** A ban mask that fits in a MODE line as a middle parameter. */
+function validMask(param: string): boolean {
   return !needsTrailing(param) && !param.includes(",") && param.length <= 100;
 }
 

@@ -85,6 +85,7 @@ export class IrcClient implements RoomsClient, OverflowListener {
   sendQueueOverflowed(): string {
     this.closing = true;
     this.quitReason = "SendQ exceeded";
+    this.forget();
     // Called while sockets are being flushed: the QUIT goes out once that is done.
     queueMicrotask(() => this.frontend.context.registry.remove(this.user, "SendQ exceeded"));
     return lastLine("SendQ exceeded");
@@ -250,9 +251,13 @@ export class IrcClient implements RoomsClient, OverflowListener {
 
   closed(): void {
     this.closing = true;
-    this.frontend.clients.delete(this);
-    if (this.registered) this.frontend.userLeft();
+    this.forget();
     this.frontend.context.registry.remove(this.user, this.quitReason);
+  }
+
+  /** No longer counted by LUSERS (as a user or an unknown connection): once, before anyone is told. */
+  private forget(): void {
+    if (this.frontend.clients.delete(this) && this.registered) this.frontend.userLeft();
   }
 
   shutdown(): void {
@@ -278,6 +283,7 @@ export class IrcClient implements RoomsClient, OverflowListener {
       if (held.items.length > 0) this.release(held);
       held.done = true;
     }
+    this.forget();
     this.frontend.context.registry.remove(this.user, reason);
     this.conn.close(lastLine(error));
   }

@@ -89,10 +89,18 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       return;
     }
     case "join": {
-      const line = new EventLine(`:${event.user.mask} JOIN ${event.room.name}`, event.time);
+      const joiner = event.user;
+      const line = new EventLine(`:${joiner.mask} JOIN ${event.room.name}`, event.time);
+      // away-notify: one who joins while away is told as away, after the JOIN.
+      const away =
+        joiner.away === null
+          ? null
+          : new EventLine(withText(`:${joiner.mask} AWAY`, joiner.away), event.time);
       for (const user of recipients) {
-        user.client.sendRaw(line.for(user.client.caps));
-        if (user === event.user) joined(user.client, event.room);
+        const client = user.client;
+        client.sendRaw(line.for(client.caps));
+        if (user === joiner) joined(client, event.room);
+        else if (away !== null && client.has(Cap.AwayNotify)) client.sendRaw(away.for(client.caps));
       }
       return;
     }

@@ -9,6 +9,7 @@ import {
   ERR_CHANNELISFULL,
   ERR_CHANOPRIVSNEEDED,
   ERR_ERRONEUSNICKNAME,
+  ERR_INVALIDMODEPARAM,
   ERR_INVITEONLYCHAN,
   ERR_NEEDMOREPARAMS,
   ERR_NICKNAMEINUSE,
@@ -22,16 +23,24 @@ import {
   ERR_USERONCHANNEL,
 } from "../../protocol/irc/numerics.js";
 import type { RoomError } from "../core/errors.js";
+import { KEY_LENGTH } from "../core/room.js";
 
 /** What a refusal is about; each numeric takes the parts it names. */
 export interface ErrorSubject {
   channel?: string;
   nick?: string;
   mode?: string;
+  /** A mode's parameter, as given. */
+  param?: string;
   command?: string;
 }
 
 type Reply = (subject: ErrorSubject) => [code: string, ...params: string[]];
+
+const INVALID_PARAM_TEXT: Readonly<Record<string, string>> = {
+  k: `Invalid key: 1 to ${KEY_LENGTH} characters, no spaces or commas`,
+  l: "Invalid limit: a positive number",
+};
 
 const channel = (s: ErrorSubject) => s.channel ?? "*";
 const nick = (s: ErrorSubject) => s.nick ?? "*";
@@ -57,6 +66,14 @@ export const IRC_ERRORS: Readonly<Record<RoomError, Reply>> = {
   "banned-from-sending": (s) => [ERR_CANNOTSENDTOCHAN, channel(s), "Cannot send to channel (+b)"],
   "unknown-mode": (s) => [ERR_UNKNOWNMODE, s.mode ?? "*", "is unknown mode char to me"],
   "need-more-params": (s) => [ERR_NEEDMOREPARAMS, s.command ?? "*", "Not enough parameters"],
+  // A key is never echoed: `*` stands for it.
+  "invalid-mode-param": (s) => [
+    ERR_INVALIDMODEPARAM,
+    channel(s),
+    s.mode ?? "*",
+    s.mode === "k" ? "*" : (s.param ?? "*"),
+    INVALID_PARAM_TEXT[s.mode ?? ""] ?? "Invalid mode parameter",
+  ],
   "no-private-messages": (s) => [
     ERR_CANTSENDTOUSER,
     nick(s),

@@ -8,6 +8,7 @@ import { CASEMAPPING } from "../core/casemap.js";
 import type { Timer } from "../core/clock.js";
 import type { RoomEvent } from "../core/events.js";
 import { banNotice, plainAddress, type ServerBan } from "../core/server-bans.js";
+import { KEY_LENGTH } from "../core/room.js";
 import type { User } from "../core/user.js";
 import type { RoomsContext, RoomsFrontend } from "../hub.js";
 import { IrcClient, type IrcUser, lastLine } from "./client.js";
@@ -42,6 +43,7 @@ export class IrcFrontend implements RoomsFrontend {
       topicLength: config.limits.topicLength,
       awayLength: AWAY_LENGTH,
       kickLength: KICK_LENGTH,
+      keyLength: KEY_LENGTH,
       userLength: USER_LENGTH,
       maxChannels: config.limits.maxRoomsPerUser,
       modes: MAX_MODES,

@@ -61,6 +61,10 @@ function who(client: IrcClient, params: string[]): void {
         whoReply(client, user, room, prefixOf(status, client.has(Cap.MultiPrefix)));
       }
     }
+  } else if (!/[*?]/.test(mask) && client.registry.findUser(mask)) {
+    // An exact nickname: that user, invisible or not (+i hides users from mask searches only).
+    const user = client.registry.findUser(mask) as User;
+    if (!opersOnly || user.oper) whoReply(client, user, null, "");
   } else {
     const pattern = fold(mask === "0" ? "*" : mask);
     const server = fold(client.frontend.serverName);

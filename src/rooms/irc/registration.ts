@@ -4,6 +4,7 @@ import {
   ERR_ALREADYREGISTERED,
   ERR_ERRONEUSNICKNAME,
   ERR_INVALIDCAPCMD,
+  ERR_NEEDMOREPARAMS,
   ERR_NICKNAMEINUSE,
   ERR_NONICKNAMEGIVEN,
   ERR_PASSWDMISMATCH,
@@ -64,6 +65,11 @@ function user(client: IrcClient, params: string[]): void {
     return;
   }
   const [username, mode, , realname] = params as [string, string, string, string];
+  // The realname may not be empty (Modern IRC): an empty one is a missing parameter.
+  if (realname === "" || username === "") {
+    client.numeric(ERR_NEEDMOREPARAMS, "USER", "Not enough parameters");
+    return;
+  }
   // Only characters that are safe in a mask; no ident lookup, so the name is the client's word.
   client.user.username = username.replace(/[^A-Za-z0-9_.\-~^`|{}[\]]/g, "").slice(0, USER_LENGTH) || "user";
   client.user.realname = truncateUtf8(realname, REALNAME_LENGTH);

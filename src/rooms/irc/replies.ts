@@ -79,8 +79,8 @@ export function sendTopic(client: IrcClient, room: Room, always: boolean): void 
   }
 }
 
-/** 353 lines as full as 512 bytes allow, then 366. Non-members do not see invisible users. */
-export function sendNames(client: IrcClient, room: Room): void {
+/** 353 lines as full as 512 bytes allow, then 366 (unless `end` is false). Non-members do not see invisible users. */
+export function sendNames(client: IrcClient, room: Room, end = true): void {
   const member = room.members.has(client.user);
   const all = client.has(Cap.MultiPrefix);
   const masks = client.has(Cap.UserhostInNames);
@@ -105,7 +105,7 @@ export function sendNames(client: IrcClient, room: Room): void {
     bytes += size;
   }
   if (bytes > headBytes) client.send(line);
-  client.numeric(RPL_ENDOFNAMES, room.name, "End of /NAMES list");
+  if (end) client.numeric(RPL_ENDOFNAMES, room.name, "End of /NAMES list");
 }
 
 /** "@", "+", "" — or "@+" with multi-prefix. */

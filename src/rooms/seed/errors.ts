@@ -39,6 +39,7 @@ export const SEED_ERRORS: Readonly<Record<RoomError, Reply>> = {
   "banned-from-sending": cannotSend("you are banned from the room"),
   "unknown-mode": (s) => [SeedError.InvalidFormat, `unknown mode in ${room(s)}`],
   "need-more-params": () => [SeedError.InvalidFormat, "a field is missing"],
+  "invalid-mode-param": (s) => [SeedError.InvalidFormat, `invalid mode parameter in ${room(s)}`],
   "no-private-messages": () => [SeedError.CannotSend, "the seed rooms protocol has no private messages"],
 };
 

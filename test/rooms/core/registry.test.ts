@@ -221,7 +221,7 @@ describe("rooms core: rooms", () => {
         RoomError.NoSuchNick,
         RoomError.TargetNotInRoom,
         RoomError.UnknownMode,
-        RoomError.NeedMoreParams,
+        RoomError.InvalidModeParam,
       ],
     );
     assert.equal(ops.length, before + 1);

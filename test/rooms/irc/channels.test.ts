@@ -245,7 +245,7 @@ describe("IRC channels", { timeout: 60_000 }, () => {
         [op, "MODE #ce +o nobody", "errop nobody :No such nick/channel"],
         [op, "MODE #ce +o errout", "errop errout #ce :They aren't on that channel"],
         [op, "MODE #ce +k", "errop MODE :Not enough parameters"],
-        [op, "MODE #ce +l many", "errop MODE :Not enough parameters"],
+        [op, "MODE #ce +l many", "errop #ce l many :Invalid limit: a positive number"],
         [out, "MODE #ce +i", "errout #ce :You're not channel operator"],
         [in2, "MODE #ce +v errin", "errin #ce :You're not channel operator"],
         [out, "PART #ce", "errout #ce :You're not on that channel"],
@@ -328,6 +328,82 @@ describe("IRC channels", { timeout: 60_000 }, () => {
       );
       op.send("NAMES #kk");
       assert.equal(await op.numeric("353"), "kop = #kk :@kop ktimed");
+    });
+
+    it("refuses a limit or key that cannot be with 696 and sets nothing", async () => {
+      const op = await register("limop");
+      const other = await register("limother");
+      await op.join("#lim");
+      for (const [command, reply] of [
+        ["MODE #lim +l 0", "limop #lim l 0 :Invalid limit: a positive number"],
+        ["MODE #lim +l -1", "limop #lim l -1 :Invalid limit: a positive number"],
+        ["MODE #lim +l abc", "limop #lim l abc :Invalid limit: a positive number"],
+        ["MODE #lim +l :", "limop #lim l * :Invalid limit: a positive number"],
+        ["MODE #lim +l 1e3", "limop #lim l 1e3 :Invalid limit: a positive number"],
+        ["MODE #lim +k :", "limop #lim k * :Invalid key: 1 to 23 characters, no spaces or commas"],
+        ["MODE #lim +k :two words", "limop #lim k * :Invalid key: 1 to 23 characters, no spaces or commas"],
+        ["MODE #lim +k a,b", "limop #lim k * :Invalid key: 1 to 23 characters, no spaces or commas"],
+        [
+          `MODE #lim +k ${"k".repeat(24)}`,
+          "limop #lim k * :Invalid key: 1 to 23 characters, no spaces or commas",
+        ],
+      ]) {
+        op.send(command as string);
+        assert.deepEqual(await op.drain(), [`:irc.test 696 ${reply}`], command);
+      }
+      // Nothing was set: the channel is as it was, and anyone joins without a key.
+      op.send("MODE #lim");
+      assert.equal(await op.numeric("324"), "limop #lim :+nt");
+      await other.join("#lim");
+      await op.drain();
+      // A valid key of the longest length, and the other changes of the line still apply around a bad one.
+      op.send(`MODE #lim +kl-t ${"k".repeat(23)} x`);
+      assert.deepEqual(await op.drain(), [
+        `:limop!limop@127.0.0.1 MODE #lim +k-t ${"k".repeat(23)}`,
+        ":irc.test 696 limop #lim l x :Invalid limit: a positive number",
+      ]);
+    });
+
+    it("takes KICK and NAMES lists: pairs of channels and users, all 353 lines then one 366", async () => {
+      const op = await register("listop");
+      const a = await register("lista");
+      const b = await register("listb");
+      await op.join("#la");
+      await op.join("#lb");
+      await a.join("#la");
+      await b.join("#lb");
+      await op.drain();
+      op.send("NAMES #la,#nowhere,#lb");
+      assert.deepEqual(await op.drain(), [
+        ":irc.test 353 listop = #la :@listop lista",
+        ":irc.test 353 listop = #lb :@listop listb",
+        ":irc.test 366 listop #la,#nowhere,#lb :End of /NAMES list",
+      ]);
+      // As many channels as users: each user out of its own channel.
+      op.send("KICK #la,#lb lista,listb :both");
+      assert.equal(await a.expect(/ KICK /), ":listop!listop@127.0.0.1 KICK #la lista :both");
+      assert.equal(await b.expect(/ KICK /), ":listop!listop@127.0.0.1 KICK #lb listb :both");
+      assert.deepEqual(await op.drain(), [
+        ":listop!listop@127.0.0.1 KICK #la lista :both",
+        ":listop!listop@127.0.0.1 KICK #lb listb :both",
+      ]);
+      // Two channels and one user (or three) is no pairing: 461.
+      op.send("KICK #la,#lb lista");
+      assert.deepEqual(await op.drain(), [":irc.test 461 listop KICK :Not enough parameters"]);
+      op.send("KICK #la,#lb lista,listb,listop");
+      assert.deepEqual(await op.drain(), [":irc.test 461 listop KICK :Not enough parameters"]);
+      // Each pair answered on its own: a channel that is not there, a user not in the other.
+      op.send("KICK #nochan,#lb lista,lista");
+      assert.deepEqual(await op.drain(), [
+        ":irc.test 403 listop #nochan :No such channel",
+        ":irc.test 441 listop lista #lb :They aren't on that channel",
+      ]);
+      op.send("NAMES #la,#lb");
+      assert.deepEqual(await op.drain(), [
+        ":irc.test 353 listop = #la :@listop",
+        ":irc.test 353 listop = #lb :@listop",
+        ":irc.test 366 listop #la,#lb :End of /NAMES list",
+      ]);
     });
   });
 });

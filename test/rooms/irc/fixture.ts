@@ -61,6 +61,7 @@ export function replyCode(reply: string): string {
     [/:Not enough parameters$/, "461"],
     [/:Can't change mode for other users$/, "502"],
     [/:Unknown MODE flag$/, "501"],
+    [/:Invalid (limit|key)/, "696"],
   ];
   return codes.find(([pattern]) => pattern.test(reply))?.[1] ?? "???";
 }

@@ -58,6 +58,20 @@ describe("IRC messages", { timeout: 60_000 }, () => {
       assert.equal(await rich.expect(/ AWAY/), ":plainer!plainer@127.0.0.1 AWAY");
       rich.send("AWAY :gone fishing");
       await rich.numeric("306");
+      // One who joins while away is told as away to away-notify members, right after the JOIN.
+      plain.send("AWAY :joining later");
+      await plain.numeric("306");
+      plain.send("PART #rich");
+      await rich.expect(/ PART #rich/);
+      plain.send("JOIN #rich");
+      assert.equal(await rich.expect(/ JOIN #rich/), ":plainer!plainer@127.0.0.1 JOIN #rich");
+      assert.equal(
+        (await rich.raw.nextLine()).replace(/\r$/, ""),
+        ":plainer!plainer@127.0.0.1 AWAY :joining later",
+      );
+      plain.send("AWAY");
+      await plain.numeric("305");
+      await rich.expect(/ AWAY\r?$/);
       assert.deepEqual(
         (await plain.drain()).filter((line) => / AWAY/.test(line)),
         [],

@@ -71,6 +71,14 @@ describe("IRC queries", { timeout: 60_000 }, () => {
       assert.equal(await hidden.expect(/ MODE hidden/), ":hidden!hidden@127.0.0.1 MODE hidden :+i");
       seeker.send("WHO hid*");
       assert.deepEqual(await seeker.drain(), [":irc.test 315 seeker hid* :End of WHO list"]);
+      // An exact nickname is no search: +i does not hide the user from it, in any case.
+      seeker.send("WHO HIDDEN");
+      assert.deepEqual(await seeker.drain(), [
+        ":irc.test 352 seeker * hidden 127.0.0.1 irc.test hidden H :0 Hidden Person",
+        ":irc.test 315 seeker HIDDEN :End of WHO list",
+      ]);
+      seeker.send("WHO hidden o");
+      assert.deepEqual(await seeker.drain(), [":irc.test 315 seeker hidden :End of WHO list"]);
       await hidden.join("#seen");
       await seeker.join("#seen");
       seeker.send("WHO hid*");
@@ -154,6 +162,37 @@ describe("IRC queries", { timeout: 60_000 }, () => {
       shy.send("QUIT :bye");
       await shy.raw.linesUntilClose();
       assert.equal(await counts(), "2 users and 0 invisible / 0 opers");
+    });
+
+    it("counts exactly at every moment: one who quit is gone from every count once its ERROR is out", async () => {
+      const asker = await register("exact");
+      const lusers = async () => {
+        asker.send("LUSERS");
+        // The most users at once (265, 266) only grows: the counts are what must come back.
+        return (await asker.drain()).map((line) =>
+          line.replace(/^:irc\.test \d+ exact /, "").replace(/^(\d+) \d+ :(.*), max \d+$/, "$1 :$2"),
+        );
+      };
+      const before = await lusers();
+      // One that has not registered is an unknown connection, until its QUIT's ERROR.
+      const unknown = await connect("pending");
+      unknown.send("NICK pending");
+      unknown.send("PING :here");
+      await unknown.expect(/ PONG /);
+      const pending = await lusers();
+      assert.notDeepEqual(pending, before);
+      assert.ok(pending.includes("1 :unknown connection(s)"), pending.join("\n"));
+      unknown.send("QUIT");
+      // Not waiting for the close: the ERROR is enough.
+      await unknown.expect(/^ERROR /);
+      assert.deepEqual(await lusers(), before);
+      // A registered one, in a channel: every count goes back as its ERROR comes.
+      const leaver = await register("leaver");
+      await leaver.join("#counted");
+      assert.notDeepEqual(await lusers(), before);
+      leaver.send("QUIT :counted out");
+      await leaver.expect(/^ERROR /);
+      assert.deepEqual(await lusers(), before);
     });
   });
 });

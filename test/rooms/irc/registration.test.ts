@@ -46,6 +46,9 @@ describe("IRC registration", { timeout: 60_000 }, () => {
       assert.equal(await c.numeric("451"), "* :You have not registered");
       c.send("USER only");
       assert.equal(await c.numeric("461"), "* USER :Not enough parameters");
+      // An empty realname is a missing one; the USER can come again.
+      c.send("USER u 0 * :");
+      assert.equal(await c.numeric("461"), "* USER :Not enough parameters");
       c.send("NICK");
       assert.match(await c.numeric("431"), /^\* :No nickname given/);
       c.send("NICK 9lives");
@@ -113,6 +116,7 @@ describe("IRC registration", { timeout: 60_000 }, () => {
         "CHANMODES=b,k,l,imnst",
         "CASEMAPPING=rfc1459",
         "NETWORK=tcpchat",
+        "KEYLEN=23",
       ])
         assert.ok(tokens.includes(token), `${token} in ${tokens.join(" ")}`);
       const targmax =
