@@ -16,6 +16,8 @@ export interface IsupportValues {
   /** Parameter-taking channel modes in one MODE command. */
   modes: number;
   maxBans: number;
+  /** MONITOR: nicks one client may follow. */
+  monitor: number;
   /** Targets per command (TARGMAX), by command. */
   targmax: Readonly<Record<string, number>>;
 }
@@ -38,6 +40,7 @@ export function isupportTokens(values: IsupportValues): string[] {
     `KICKLEN=${values.kickLength}`,
     `MAXLIST=b:${values.maxBans}`,
     `MODES=${values.modes}`,
+    `MONITOR=${values.monitor}`,
     `NETWORK=${values.network}`,
     `NICKLEN=${values.nickLength}`,
     `PREFIX=(${PREFIX_MODES})${PREFIX_SYMBOLS}`,

@@ -101,3 +101,28 @@ export const ERR_NOOPERHOST = "491";
 export const ERR_UMODEUNKNOWNFLAG = "501";
 export const ERR_USERSDONTMATCH = "502";
 export const ERR_INVALIDMODEPARAM = "696";
+
+// MONITOR (IRCv3 monitor)
+export const RPL_MONONLINE = "730";
+export const RPL_MONOFFLINE = "731";
+export const RPL_MONLIST = "732";
+export const RPL_ENDOFMONLIST = "733";
+export const ERR_MONLISTFULL = "734";
+
+// Queries and commands added with the IRCv3 and Modern IRC work
+export const RPL_WHOISBOT = "335";
+export const RPL_INVITELIST = "336";
+export const RPL_ENDOFINVITELIST = "337";
+export const ERR_NOLOGIN = "444";
+export const ERR_SUMMONDISABLED = "445";
+export const ERR_USERSDISABLED = "446";
+export const RPL_ADMINME = "256";
+export const RPL_ADMINLOC1 = "257";
+export const RPL_ADMINLOC2 = "258";
+export const RPL_ADMINEMAIL = "259";
+export const RPL_LINKS = "364";
+export const RPL_ENDOFLINKS = "365";
+export const ERR_HELPNOTFOUND = "524";
+export const RPL_HELPSTART = "704";
+export const RPL_HELPTXT = "705";
+export const RPL_ENDOFHELP = "706";

@@ -38,10 +38,26 @@ export type RoomEvent = (
   | { type: "mode"; room: Room; by: Source; changes: ModeChange[] }
   | { type: "invite"; room: Room; by: Source; user: User }
   | { type: "away"; user: User }
+  /** A user registered (told to watchers only: nobody shares a room with one who just came). */
+  | { type: "connect"; user: User }
+  /** The user's realname changed (IRCv3 setname). */
+  | { type: "setname"; user: User }
+  /** The user's username or host changed (IRCv3 chghost); `oldMask` is how it was known until now. */
+  | { type: "chghost"; user: User; oldMask: string }
   /** The user's own modes changed: told to that user only. */
   | { type: "umode"; user: User; changes: ModeChange[] }
   | { type: "wallops"; from: Source; text: string }
 ) & { time: number; id: string };
+
+/**
+ * Told of what happens to every user, wherever they are and whoever shares a room with them: arrivals,
+ * departures, nick, away, realname and host changes (what IRC's MONITOR follows).
+ */
+export interface UserWatcher {
+  userChanged(
+    event: Extract<RoomEvent, { type: "connect" | "quit" | "nick" | "away" | "setname" | "chghost" }>,
+  ): void;
+}
 
 export interface Frontend {
   /** Users of other nodes: their front-end is there, this one delivers nothing. */

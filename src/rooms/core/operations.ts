@@ -96,6 +96,9 @@ export type OperationBody =
     }
   | { t: "umode"; user: number; invisible?: boolean; oper?: boolean; wallops?: boolean }
   | { t: "away"; user: number; away: string | null }
+  | { t: "setname"; user: number; realname: string }
+  /** An operator (or the server) changed a user's username and host. */
+  | { t: "chghost"; by: number | null; user: number; username: string; hostname: string }
   | {
       t: "message";
       kind: MessageKind;

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { fold } from "./casemap.js";
 import { type Clock, systemClock } from "./clock.js";
 import { RoomError } from "./errors.js";
-import type { Frontend, ModeChange, RoomEvent, Source } from "./events.js";
+import type { Frontend, ModeChange, RoomEvent, Source, UserWatcher } from "./events.js";
 import { globMatch } from "./glob.js";
 import {
   compareStamps,
@@ -112,6 +112,8 @@ export class RoomRegistry {
   private readonly shadowed = new Set<User>();
   /** K-lines and D-lines, the same on every node. */
   readonly serverBans = new ServerBanList();
+  /** Told of every user's arrival, departure and changes (IRC's MONITOR). */
+  readonly watchers: UserWatcher[] = [];
   /** Passes this node's operations on; null when the node runs alone. */
   observer: OperationObserver | null = null;
   /** This node, as operations decided here name their origin (the bus's node id once joined). */
@@ -268,6 +270,24 @@ export class RoomRegistry {
   remove(user: User, reason: string): void {
     if (!this.isRegistered(user)) return;
     this.submit({ t: "quit", user: user.id, reason, ...this.stamp() });
+  }
+
+  /** A new realname (IRCv3 setname), told to the user and everyone who shares a room. */
+  setRealname(user: User, realname: string): void {
+    if (!this.isRegistered(user)) {
+      user.realname = realname;
+      return;
+    }
+    this.submit({ t: "setname", user: user.id, realname, ...this.stamp() });
+  }
+
+  /** Change a user's username and host (an operator's CHGHOST); both as the front-end checked them. */
+  changeHost(by: Source, target: User, username: string, hostname: string): RoomError | null {
+    if (by && !by.oper) return RoomError.NotServerOperator;
+    if (!this.isRegistered(target)) return RoomError.NoSuchNick;
+    if (target.username === username && target.hostname === hostname) return null;
+    this.submit({ t: "chghost", by: by?.id ?? null, user: target.id, username, hostname, ...this.stamp() });
+    return null;
   }
 
   setAway(user: User, message: string | null): void {
@@ -592,7 +612,29 @@ export class RoomRegistry {
         const user = this.usersById.get(op.user);
         if (!user) return;
         user.away = op.away;
-        this.emit({ type: "away", user, time: op.time, id: op.id }, this.audience(user, false));
+        const event: RoomEvent = { type: "away", user, time: op.time, id: op.id };
+        this.emit(event, this.audience(user, false));
+        this.tellWatchers(event);
+        return;
+      }
+      case "setname": {
+        const user = this.usersById.get(op.user);
+        if (!user) return;
+        user.realname = op.realname;
+        const event: RoomEvent = { type: "setname", user, time: op.time, id: op.id };
+        this.emit(event, this.audience(user, true));
+        this.tellWatchers(event);
+        return;
+      }
+      case "chghost": {
+        const user = this.usersById.get(op.user);
+        if (!user) return;
+        const oldMask = user.mask;
+        user.username = op.username;
+        user.hostname = op.hostname;
+        const event: RoomEvent = { type: "chghost", user, oldMask, time: op.time, id: op.id };
+        this.emit(event, this.audience(user, true));
+        this.tellWatchers(event);
         return;
       }
       case "umode":
@@ -611,7 +653,10 @@ export class RoomRegistry {
         if (!room || !user || !this.settle(room, op.created)) return;
         room.invited.add(user.id);
         const by = this.source(op.by);
-        this.emit({ type: "invite", room, by, user, time: op.time, id: op.id }, [user]);
+        // The invited user, and the members: front-ends tell those who asked (IRCv3 invite-notify).
+        const recipients = new Set<User>(room.members.keys());
+        recipients.add(user);
+        this.emit({ type: "invite", room, by, user, time: op.time, id: op.id }, recipients);
         return;
       }
       case "topic":
@@ -683,6 +728,9 @@ export class RoomRegistry {
           known.invisible = info.invisible;
           known.oper = info.oper;
           known.wallops = info.wallops;
+          known.realname = info.realname;
+          known.username = info.username;
+          known.hostname = info.hostname;
         });
         if (known.nick !== info.nick) this.applyNick({ ...op, t: "nick", user: info.id, nick: info.nick });
       }
@@ -694,6 +742,7 @@ export class RoomRegistry {
     // Another node's user whose nick both nodes gave out at once stays unindexed until one side renames.
     if (this.users.has(key)) this.shadowed.add(user);
     else this.index(key, user);
+    this.tellWatchers({ type: "connect", user, time: op.time, id: op.id });
   }
 
   private applyNick(op: Extract<Operation, { t: "nick" }>): void {
@@ -707,7 +756,9 @@ export class RoomRegistry {
     if (holder && holder !== user) this.shadowed.add(user);
     else this.index(key, user);
     this.remember(user, old, op.time);
-    this.emit({ type: "nick", user, old, time: op.time, id: op.id }, this.audience(user, true));
+    const event: RoomEvent = { type: "nick", user, old, time: op.time, id: op.id };
+    this.emit(event, this.audience(user, true));
+    this.tellWatchers(event);
   }
 
   private applyQuit(op: Extract<Operation, { t: "quit" }>): void {
@@ -719,7 +770,9 @@ export class RoomRegistry {
     this.unindex(user);
     this.usersById.delete(user.id);
     this.remember(user, user.nick, op.time);
-    this.emit({ type: "quit", user, reason: op.reason, rooms, time: op.time, id: op.id }, audience);
+    const event: RoomEvent = { type: "quit", user, reason: op.reason, rooms, time: op.time, id: op.id };
+    this.emit(event, audience);
+    this.tellWatchers(event);
   }
 
   private applyUserModes(op: Extract<Operation, { t: "umode" }>): void {
@@ -990,6 +1043,10 @@ export class RoomRegistry {
       leftAt: time,
     });
     if (this.whowas.length > this.limits.whowasEntries) this.whowas.shift();
+  }
+
+  private tellWatchers(event: Parameters<UserWatcher["userChanged"]>[0]): void {
+    for (const watcher of this.watchers) watcher.userChanged(event);
   }
 
   /** Hand an event to each recipient's front-end, once per front-end. */

@@ -9,17 +9,29 @@ export const Cap = {
   UserhostInNames: 32,
   Batch: 64,
   LabeledResponse: 128,
+  Setname: 256,
+  Chghost: 512,
+  InviteNotify: 1024,
+  CapNotify: 2048,
+  ExtendedMonitor: 4096,
+  StandardReplies: 8192,
 } as const;
 
 /** The capabilities offered in CAP LS, by name, in the order listed. */
 export const CAPABILITIES: ReadonlyMap<string, number> = new Map([
   ["away-notify", Cap.AwayNotify],
   ["batch", Cap.Batch],
+  ["cap-notify", Cap.CapNotify],
+  ["chghost", Cap.Chghost],
   ["echo-message", Cap.EchoMessage],
+  ["extended-monitor", Cap.ExtendedMonitor],
+  ["invite-notify", Cap.InviteNotify],
   ["labeled-response", Cap.LabeledResponse],
   ["message-tags", Cap.MessageTags],
   ["multi-prefix", Cap.MultiPrefix],
   ["server-time", Cap.ServerTime],
+  ["setname", Cap.Setname],
+  ["standard-replies", Cap.StandardReplies],
   ["userhost-in-names", Cap.UserhostInNames],
 ]);
 

@@ -217,6 +217,14 @@ export class IrcClient implements RoomsClient, OverflowListener {
     this.send(line);
   }
 
+  /**
+   * A standard reply (IRCv3 standard-replies): `FAIL`, `WARN` or `NOTE`, the command it is about (`*` for
+   * none), a machine-readable code, context parameters, and the description last.
+   */
+  standardReply(type: "FAIL" | "WARN" | "NOTE", command: string, code: string, ...params: string[]): void {
+    this.send(numericLine(`:${this.frontend.serverName} ${type} ${command} ${code}`, params, ECHO_BYTES));
+  }
+
   /** A refusal from the core, told as the error table says. */
   refuse(error: RoomError, subject: ErrorSubject): void {
     const [code, ...params] = ircError(error, subject);
@@ -258,6 +266,7 @@ export class IrcClient implements RoomsClient, OverflowListener {
   /** No longer counted by LUSERS (as a user or an unknown connection): once, before anyone is told. */
   private forget(): void {
     if (this.frontend.clients.delete(this) && this.registered) this.frontend.userLeft();
+    this.frontend.monitors.clear(this);
   }
 
   shutdown(): void {

@@ -4,6 +4,7 @@ import type { IrcInput } from "../../protocol/irc/message.js";
 import { channelCommands } from "./channels.js";
 import type { IrcClient } from "./client.js";
 import { messageCommands } from "./messages.js";
+import { monitorCommands } from "./monitor.js";
 import { operatorCommands } from "./operators.js";
 import { queryCommands } from "./queries.js";
 import { registrationCommands } from "./registration.js";
@@ -27,6 +28,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...registrationCommands,
     ...channelCommands,
     ...messageCommands,
+    ...monitorCommands,
     ...queryCommands,
     ...operatorCommands,
     ...serverAdminCommands,

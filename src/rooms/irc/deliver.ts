@@ -142,13 +142,23 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       fanOut(recipients, body, event.time);
       return;
     }
-    case "invite":
-      fanOut(
-        recipients,
+    case "invite": {
+      const line = new EventLine(
         `:${sourceOf(frontend, event.by)} INVITE ${event.user.nick} ${event.room.name}`,
         event.time,
       );
+      // invite-notify: members who asked are told too; only operators in an invitation-only room.
+      const { room } = event;
+      for (const user of recipients) {
+        const client = user.client;
+        if (user !== event.user) {
+          if (!client.has(Cap.InviteNotify) || user === event.by) continue;
+          if (room.modes.inviteOnly && !room.isOp(user)) continue;
+        }
+        client.sendRaw(line.for(client.caps));
+      }
       return;
+    }
     case "away": {
       const prefix = `:${event.user.mask} AWAY`;
       const line = new EventLine(
@@ -157,6 +167,48 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       );
       for (const user of recipients)
         if (user.client.has(Cap.AwayNotify)) user.client.sendRaw(line.for(user.client.caps));
+      return;
+    }
+    case "setname": {
+      const line = new EventLine(withText(`:${event.user.mask} SETNAME`, event.user.realname), event.time);
+      for (const user of recipients)
+        if (user.client.has(Cap.Setname)) user.client.sendRaw(line.for(user.client.caps));
+      return;
+    }
+    case "chghost": {
+      const changed = event.user;
+      const line = new EventLine(
+        `:${event.oldMask} CHGHOST ${changed.username} ${changed.hostname}`,
+        event.time,
+      );
+      let fallback: EventLine[] | null = null;
+      for (const user of recipients) {
+        const client = user.client;
+        if (client.has(Cap.Chghost)) client.sendRaw(line.for(client.caps));
+        else if (user !== changed) {
+          // As if the user quit and came back: its rooms this member shares joined again, with its statuses.
+          fallback ??= [new EventLine(`:${event.oldMask} QUIT :Changing host`, event.time)];
+          client.sendRaw((fallback[0] as EventLine).for(client.caps));
+          for (const room of changed.rooms) {
+            if (!room.members.has(user)) continue;
+            client.sendRaw(new EventLine(`:${changed.mask} JOIN ${room.name}`, event.time).for(client.caps));
+            const status = room.members.get(changed);
+            const letters = `${status?.op ? "o" : ""}${status?.voice ? "v" : ""}`;
+            if (letters !== "") {
+              const nicks = letters
+                .split("")
+                .map(() => changed.nick)
+                .join(" ");
+              client.sendRaw(
+                new EventLine(
+                  `:${frontend.serverName} MODE ${room.name} +${letters} ${nicks}`,
+                  event.time,
+                ).for(client.caps),
+              );
+            }
+          }
+        }
+      }
       return;
     }
     case "wallops": {

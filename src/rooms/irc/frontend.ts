@@ -7,13 +7,14 @@ import { VERSION } from "../../version.js";
 import { CASEMAPPING } from "../core/casemap.js";
 import type { Timer } from "../core/clock.js";
 import type { RoomEvent } from "../core/events.js";
-import { banNotice, plainAddress, type ServerBan } from "../core/server-bans.js";
 import { KEY_LENGTH } from "../core/room.js";
+import { banNotice, plainAddress, type ServerBan } from "../core/server-bans.js";
 import type { User } from "../core/user.js";
 import type { RoomsContext, RoomsFrontend } from "../hub.js";
 import { IrcClient, type IrcUser, lastLine } from "./client.js";
 import { deliverEvent } from "./deliver.js";
 import { AWAY_LENGTH, KICK_LENGTH, MAX_BANS, MAX_MODES, MAX_TARGETS, USER_LENGTH } from "./limits.js";
+import { MAX_MONITORED, Monitors } from "./monitor.js";
 import { ircHostname } from "./replies.js";
 
 export class IrcFrontend implements RoomsFrontend {
@@ -30,6 +31,8 @@ export class IrcFrontend implements RoomsFrontend {
   private keepalive: Timer | null = null;
   /** Keepalive sweeps so far, from 1: the clock clients note when they were last heard from. */
   sweep = 1;
+  /** Who follows which nick (MONITOR), told of every user's changes by the core. */
+  readonly monitors = new Monitors();
   /** How often each command was used, for STATS m. */
   readonly commandCounts = new Map<string, number>();
 
@@ -48,6 +51,7 @@ export class IrcFrontend implements RoomsFrontend {
       maxChannels: config.limits.maxRoomsPerUser,
       modes: MAX_MODES,
       maxBans: MAX_BANS,
+      monitor: MAX_MONITORED,
       targmax: {
         JOIN: config.limits.maxRoomsPerUser,
         KICK: MAX_TARGETS,
@@ -59,6 +63,7 @@ export class IrcFrontend implements RoomsFrontend {
         WHOIS: 1,
       },
     };
+    context.registry.watchers.push(this.monitors);
     this.isupport = isupportLines(isupportTokens(values));
   }
 

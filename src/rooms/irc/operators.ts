@@ -62,6 +62,26 @@ function wallops(client: IrcClient, params: string[]): void {
   client.registry.wallops(client.user, params[0] as string);
 }
 
+// CHGHOST <nickname> <host>  |  CHGHOST <nickname> <username> <host>
+// An operator changes a user's host (and username), on every node; clients with chghost are told
+// with CHGHOST, the others as if the user had quit and joined again.
+function chghost(client: IrcClient, params: string[]): void {
+  if (!isOper(client)) return;
+  const target = userOr401(client, params[0] as string);
+  if (!target) return;
+  const [username, hostname] =
+    params.length >= 3 ? [params[1] as string, params[2] as string] : [target.username, params[1] as string];
+  if (!HOST.test(hostname) || !USERNAME.test(username || "x")) {
+    client.standardReply("FAIL", "CHGHOST", "INVALID_HOST", target.nick, "Invalid username or host");
+    return;
+  }
+  client.registry.changeHost(client.user, target, username, hostname);
+}
+
+/** Hosts and usernames that are safe in a mask: no '!', '@', space or other specials. */
+const HOST = /^[A-Za-z0-9][A-Za-z0-9.:/_-]{0,62}$/;
+const USERNAME = /^[A-Za-z0-9_.~^`|{}[\]-]{1,16}$/;
+
 // SAJOIN <nickname> <channel>
 function sajoin(client: IrcClient, params: string[]): void {
   if (!isOper(client)) return;
@@ -87,6 +107,7 @@ function sapart(client: IrcClient, params: string[]): void {
 }
 
 export const operatorCommands: CommandTable = {
+  CHGHOST: { handler: chghost, beforeRegistration: false, minParams: 2 },
   KILL: { handler: kill, beforeRegistration: false, minParams: 1 },
   OPER: { handler: oper, beforeRegistration: false, minParams: 2 },
   SAJOIN: { handler: sajoin, beforeRegistration: false, minParams: 2 },

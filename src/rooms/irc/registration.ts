@@ -1,4 +1,4 @@
-import { truncateUtf8 } from "../../protocol/irc/message.js";
+import { truncateUtf8, utf8Length } from "../../protocol/irc/message.js";
 import { CHANMODES, PREFIX_MODES, USER_MODES } from "../../protocol/irc/modes.js";
 import {
   ERR_ALREADYREGISTERED,
@@ -123,6 +123,18 @@ function cap(client: IrcClient, params: string[]): void {
   }
 }
 
+// SETNAME :<realname>   (IRCv3 setname)
+// Taken from clients without the capability too, as the specification allows; only they hear nothing back.
+function setname(client: IrcClient, params: string[]): void {
+  const realname = params[0] as string;
+  if (realname === "" || utf8Length(realname) > REALNAME_LENGTH) {
+    client.standardReply("FAIL", "SETNAME", "INVALID_REALNAME", "Realname is not valid");
+    return;
+  }
+  // Told back to the client (with setname) and to everyone who shares a room, as the core's event.
+  client.registry.setRealname(client.user, realname);
+}
+
 // QUIT [<reason>]
 function quit(client: IrcClient, params: string[]): void {
   const text = params[0];
@@ -209,5 +221,6 @@ export const registrationCommands: CommandTable = {
   PING: { handler: ping, beforeRegistration: true, minParams: 1 },
   PONG: { handler: pong, beforeRegistration: true, minParams: 0 },
   QUIT: { handler: quit, beforeRegistration: true, minParams: 0 },
+  SETNAME: { handler: setname, beforeRegistration: false, minParams: 1 },
   USER: { handler: user, beforeRegistration: true, minParams: 4 },
 };
