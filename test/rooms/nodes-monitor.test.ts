@@ -134,6 +134,14 @@ for (const backend of BACKENDS) {
         ":snb!snb@127.0.0.1 QUIT :Changing host",
         ":snb!snb@vhost.example JOIN #far",
       ]);
+      // LINKS: this node and the two others, each once.
+      a.send("LINKS\r");
+      const links = (await a.until(/ 365 /)).map(strip).filter((line) => / 36[45] /.test(line));
+      assert.equal(links.length, 4, links.join("\n"));
+      assert.match(links[0] as string, /^:irc\.test 364 sna irc\.test irc\.test :0 tcpchat node \S+$/);
+      assert.match(links[1] as string, /^:irc\.test 364 sna irc\.test irc\.test :1 tcpchat node \S+$/);
+      assert.match(links[2] as string, /^:irc\.test 364 sna irc\.test irc\.test :1 tcpchat node \S+$/);
+      assert.equal(new Set(links.slice(0, 3)).size, 3);
     });
   });
 }

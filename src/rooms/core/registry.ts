@@ -538,7 +538,9 @@ export class RoomRegistry {
   private joinRefusal(room: Room, user: User, key: string | undefined): RoomError | null {
     const invited = room.invited.has(user.id);
     if (room.members.size >= this.limits.maxMembersPerRoom) return RoomError.RoomFull;
-    if (room.modes.limit !== null && room.members.size >= room.modes.limit) return RoomError.RoomFull;
+    // An invitation lets one in past +l as past +i (Modern IRC), never past the server's own ceiling.
+    if (room.modes.limit !== null && room.members.size >= room.modes.limit && !invited)
+      return RoomError.RoomFull;
     if (room.modes.inviteOnly && !invited) return RoomError.InviteOnly;
     if (room.modes.key !== null && room.modes.key !== key) return RoomError.BadKey;
     if (!invited && this.isBanned(room, user)) return RoomError.Banned;

@@ -15,7 +15,9 @@ import {
   RPL_CHANNELMODEIS,
   RPL_CREATIONTIME,
   RPL_ENDOFBANLIST,
+  RPL_ENDOFINVITELIST,
   RPL_ENDOFNAMES,
+  RPL_INVITELIST,
   RPL_INVITING,
   RPL_LIST,
   RPL_LISTEND,
@@ -139,8 +141,18 @@ function kick(client: IrcClient, params: string[]): void {
   });
 }
 
-// INVITE <nickname> <channel>
+// INVITE <nickname> <channel>  |  INVITE  (the channels one is invited to and has not joined yet)
 function invite(client: IrcClient, params: string[]): void {
+  if (params.length === 0) {
+    for (const room of client.registry.rooms.values())
+      if (room.invited.has(client.user.id)) client.numeric(RPL_INVITELIST, room.name);
+    client.numeric(RPL_ENDOFINVITELIST, "End of /INVITE list");
+    return;
+  }
+  if (params.length < 2) {
+    client.numeric(ERR_NEEDMOREPARAMS, "INVITE", "Not enough parameters");
+    return;
+  }
   const target = userOr401(client, params[0] as string);
   if (!target) return;
   const room = roomOr403(client, params[1] as string);
@@ -284,7 +296,7 @@ export function userModes(client: IrcClient): string {
 }
 
 export const channelCommands: CommandTable = {
-  INVITE: { handler: invite, beforeRegistration: false, minParams: 2 },
+  INVITE: { handler: invite, beforeRegistration: false, minParams: 0 },
   JOIN: { handler: join, beforeRegistration: false, minParams: 1 },
   KICK: { handler: kick, beforeRegistration: false, minParams: 2 },
   LIST: { handler: list, beforeRegistration: false, minParams: 0 },

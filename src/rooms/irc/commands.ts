@@ -10,6 +10,7 @@ import { queryCommands } from "./queries.js";
 import { registrationCommands } from "./registration.js";
 import { serverAdminCommands } from "./server-admin.js";
 import { serverBanCommands } from "./server-bans.js";
+import { serverInfoCommands } from "./server-info.js";
 
 export type Handler = (client: IrcClient, params: string[], message: IrcInput) => void;
 
@@ -32,6 +33,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...queryCommands,
     ...operatorCommands,
     ...serverAdminCommands,
+    ...serverInfoCommands,
     ...serverBanCommands,
   }),
 );
