@@ -31,6 +31,7 @@ export function isupportTokens(values: IsupportValues): string[] {
     .join(",");
   return [
     `AWAYLEN=${values.awayLength}`,
+    "BOT=B",
     `CASEMAPPING=${values.casemapping}`,
     `CHANLIMIT=#:${values.maxChannels}`,
     `CHANMODES=${CHANMODES}`,
@@ -48,6 +49,7 @@ export function isupportTokens(values: IsupportValues): string[] {
     `TOPICLEN=${values.topicLength}`,
     `USERLEN=${values.userLength}`,
     "UTF8ONLY",
+    "WHOX",
   ];
 }
 

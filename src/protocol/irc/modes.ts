@@ -20,8 +20,8 @@ export const PREFIX_MODES = "ov";
 export const PREFIX_SYMBOLS = "@+";
 /** ISUPPORT CHANMODES. */
 export const CHANMODES = `${LIST_MODES},${KEY_MODES},${SET_PARAM_MODES},${FLAG_MODES}`;
-/** User modes: +i invisible, +o operator, +w wallops. */
-export const USER_MODES = "iow";
+/** User modes: +i invisible, +o operator, +w wallops, +B bot (ISUPPORT BOT=B). */
+export const USER_MODES = "iowB";
 
 export interface ParsedModes {
   changes: ModeChangeText[];

@@ -126,3 +126,4 @@ export const ERR_HELPNOTFOUND = "524";
 export const RPL_HELPSTART = "704";
 export const RPL_HELPTXT = "705";
 export const RPL_ENDOFHELP = "706";
+export const RPL_WHOSPCRPL = "354";

@@ -38,6 +38,8 @@ export interface UserInfo {
   invisible: boolean;
   oper: boolean;
   wallops: boolean;
+  /** +B; absent from nodes that do not know it. */
+  bot?: boolean;
   /** Milliseconds since the epoch. */
   connectedAt: number;
 }
@@ -94,7 +96,7 @@ export type OperationBody =
       changes: ModeChange[];
       targets: Array<StatusTarget | null>;
     }
-  | { t: "umode"; user: number; invisible?: boolean; oper?: boolean; wallops?: boolean }
+  | { t: "umode"; user: number; invisible?: boolean; oper?: boolean; wallops?: boolean; bot?: boolean }
   | { t: "away"; user: number; away: string | null }
   | { t: "setname"; user: number; realname: string }
   /** An operator (or the server) changed a user's username and host. */

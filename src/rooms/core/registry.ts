@@ -70,6 +70,7 @@ export interface UserModes {
   invisible?: boolean;
   oper?: boolean;
   wallops?: boolean;
+  bot?: boolean;
 }
 
 /** JOIN_IDs and ROOM_REFs of one node: node n numbers from n × NODE_SPAN, so no two nodes share one. */
@@ -308,6 +309,10 @@ export class RoomRegistry {
     }
     if (modes.oper !== undefined && modes.oper !== user.oper) {
       op.oper = modes.oper;
+      changed = true;
+    }
+    if (modes.bot !== undefined && modes.bot !== user.bot) {
+      op.bot = modes.bot;
       changed = true;
     }
     if (modes.wallops !== undefined && modes.wallops !== user.wallops) {
@@ -730,6 +735,7 @@ export class RoomRegistry {
           known.invisible = info.invisible;
           known.oper = info.oper;
           known.wallops = info.wallops;
+          known.bot = info.bot === true;
           known.realname = info.realname;
           known.username = info.username;
           known.hostname = info.hostname;
@@ -793,6 +799,10 @@ export class RoomRegistry {
       if (op.wallops !== undefined && user.wallops !== op.wallops) {
         user.wallops = op.wallops;
         changes.push({ sign: op.wallops ? "+" : "-", mode: "w" });
+      }
+      if (op.bot !== undefined && user.bot !== op.bot) {
+        user.bot = op.bot;
+        changes.push({ sign: op.bot ? "+" : "-", mode: "B" });
       }
     });
     if (changes.length > 0) this.emit({ type: "umode", user, changes, time: op.time, id: op.id }, [user]);
@@ -1154,6 +1164,7 @@ export function describeUser(user: User): UserInfo {
     invisible: user.invisible,
     oper: user.oper,
     wallops: user.wallops,
+    bot: user.bot,
     connectedAt: user.connectedAt * 1000,
   };
 }

@@ -22,5 +22,6 @@ export class RemoteUser extends User {
     this.invisible = info.invisible;
     this.oper = info.oper;
     this.wallops = info.wallops;
+    this.bot = info.bot === true;
   }
 }

@@ -22,6 +22,8 @@ export class User {
   oper = false;
   /** +w: hears WALLOPS. */
   wallops = false;
+  /** +B: a bot (IRCv3 bot mode). */
+  bot = false;
   /** Null until the first join: most of thousands of idle users may never join a room. */
   private joined: Set<Room> | null = null;
   /** Seconds since the epoch, as WHOIS reports them: small integers, not a boxed number per user. */

@@ -284,6 +284,7 @@ function userMode(client: IrcClient, nick: string, params: string[]): void {
     const on = change.sign === "+";
     if (change.mode === "i") modes.invisible = on;
     else if (change.mode === "w") modes.wallops = on;
+    else if (change.mode === "B") modes.bot = on;
     else if (change.mode === "o" && !on) modes.oper = false; // +o only through OPER
   }
   // The change comes back as the core's event: `:nick MODE nick :+i`.
@@ -292,7 +293,7 @@ function userMode(client: IrcClient, nick: string, params: string[]): void {
 
 export function userModes(client: IrcClient): string {
   const { user } = client;
-  return `+${user.invisible ? "i" : ""}${user.oper ? "o" : ""}${user.wallops ? "w" : ""}`;
+  return `+${user.invisible ? "i" : ""}${user.oper ? "o" : ""}${user.wallops ? "w" : ""}${user.bot ? "B" : ""}`;
 }
 
 export const channelCommands: CommandTable = {

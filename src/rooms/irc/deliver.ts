@@ -62,10 +62,12 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       const prefix = `:${sourceOf(frontend, event.from)} ${COMMANDS[event.kind]} ${target}`;
       const tagmsg = event.kind === "tagmsg";
       const clientTags = clientTagsOf(event.tags);
+      // IRCv3 bot mode: a bot's messages carry the `bot` tag, for message-tags clients.
+      const ids = event.from?.bot ? `bot;msgid=${event.id}` : `msgid=${event.id}`;
       const line = new EventLine(
         tagmsg ? prefix : withText(prefix, event.text),
         event.time,
-        clientTags === "" ? `msgid=${event.id}` : `msgid=${event.id};${clientTags}`,
+        clientTags === "" ? ids : `${ids};${clientTags}`,
       );
       const from = event.from;
       for (const user of recipients) {

@@ -13,6 +13,7 @@ import {
   RPL_TIME,
   RPL_USERHOST,
   RPL_VERSION,
+  RPL_WHOISBOT,
   RPL_WHOISCERTFP,
   RPL_WHOISCHANNELS,
   RPL_WHOISIDLE,
@@ -20,6 +21,7 @@ import {
   RPL_WHOISSERVER,
   RPL_WHOISUSER,
   RPL_WHOREPLY,
+  RPL_WHOSPCRPL,
   RPL_WHOWASUSER,
 } from "../../protocol/irc/numerics.js";
 import { fold } from "../core/casemap.js";
@@ -46,10 +48,17 @@ function sharesRoom(a: User, b: User): boolean {
   return false;
 }
 
-// WHO [<mask> [o]]
+// WHO [<mask> [o][%<fields>[,<token>]]]   (WHOX: 354 with the fields asked for)
 function who(client: IrcClient, params: string[]): void {
   const mask = params[0] ?? "*";
-  const opersOnly = params[1]?.includes("o") === true;
+  const option = params[1] ?? "";
+  const percent = option.indexOf("%");
+  const opersOnly = (percent === -1 ? option : option.slice(0, percent)).includes("o");
+  const whox = percent === -1 ? null : parseWhox(option.slice(percent + 1));
+  const whoReply =
+    whox === null
+      ? plainWhoReply
+      : (c: IrcClient, u: User, r: Room | null, p: string) => whoxReply(c, u, r, p, whox);
   const me = client.user;
   if (mask.startsWith("#")) {
     const room = client.registry.findRoom(mask);
@@ -82,8 +91,46 @@ function who(client: IrcClient, params: string[]): void {
   client.numeric(RPL_ENDOFWHO, mask, "End of WHO list");
 }
 
-function whoReply(client: IrcClient, user: User, room: Room | null, prefix: string): void {
-  const flags = `${user.away === null ? "H" : "G"}${user.oper ? "*" : ""}${prefix}`;
+/** WHOX's request: the fields asked for (letters) and the query type token. */
+interface WhoxQuery {
+  fields: string;
+  token: string;
+}
+
+function parseWhox(text: string): WhoxQuery {
+  const [fields = "", token = ""] = text.split(",");
+  // A token is at most three digits; anything else is no token.
+  return { fields, token: /^[0-9]{1,3}$/.test(token) ? token : "0" };
+}
+
+/** The WHO flags: H (here) or G (gone), * for an operator, then the channel prefix. */
+function whoFlags(user: User, prefix: string): string {
+  return `${user.away === null ? "H" : "G"}${user.oper ? "*" : ""}${user.bot ? "B" : ""}${prefix}`;
+}
+
+// 354 <client> [token] [channel] [user] [ip] [host] [server] [nick] [flags] [idle] [account] [:realname]
+function whoxReply(client: IrcClient, user: User, room: Room | null, prefix: string, query: WhoxQuery): void {
+  const { fields } = query;
+  const out: string[] = [];
+  if (fields.includes("t")) out.push(query.token);
+  if (fields.includes("c")) out.push(room ? room.name : "*");
+  if (fields.includes("u")) out.push(username(user));
+  // The address only to the user itself and to operators.
+  if (fields.includes("i"))
+    out.push(client.user === user || client.user.oper ? host(user) : "255.255.255.255");
+  if (fields.includes("h")) out.push(host(user));
+  if (fields.includes("s")) out.push(client.frontend.serverName);
+  if (fields.includes("n")) out.push(user.nick);
+  if (fields.includes("f")) out.push(whoFlags(user, prefix));
+  if (fields.includes("l"))
+    out.push(String(Math.max(0, unixSeconds(client.frontend.context.clock.now()) - user.lastActiveAt)));
+  if (fields.includes("a")) out.push("0");
+  if (fields.includes("r")) out.push(lineSafe(user.realname));
+  if (out.length > 0) client.numeric(RPL_WHOSPCRPL, ...out);
+}
+
+function plainWhoReply(client: IrcClient, user: User, room: Room | null, prefix: string): void {
+  const flags = whoFlags(user, prefix);
   client.numeric(
     RPL_WHOREPLY,
     room ? room.name : "*",
@@ -120,6 +167,7 @@ function whois(client: IrcClient, params: string[]): void {
   client.numeric(RPL_WHOISSERVER, target.nick, client.frontend.serverName, where);
   if (target.away !== null) client.numeric(RPL_AWAY, target.nick, lineSafe(target.away));
   if (target.oper) client.numeric(RPL_WHOISOPERATOR, target.nick, "is an IRC operator");
+  if (target.bot) client.numeric(RPL_WHOISBOT, target.nick, `is a Bot on ${client.config.network}`);
   // A certificate fingerprint identifies its owner across nicks: told to the owner and to operators only.
   const certfp =
     (target === me || me.oper) && target instanceof IrcUser ? target.client.conn.certFingerprint?.() : null;

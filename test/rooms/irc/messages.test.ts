@@ -126,5 +126,35 @@ describe("IRC messages", { timeout: 60_000 }, () => {
         "only a message to itself comes back without echo-message",
       );
     });
+
+    it("marks bots: +B, BOT=B, WHOIS 335, the B flag in WHO, and the bot tag on their messages", async () => {
+      const bot = await register("robo");
+      const tagged = await registerWith("tagsee", "message-tags");
+      const plain = await register("plainsee");
+      for (const c of [bot, tagged, plain]) await c.join("#bots");
+      bot.send("MODE robo +B");
+      assert.equal(await bot.expect(/ MODE robo/), ":robo!robo@127.0.0.1 MODE robo :+B");
+      bot.send("MODE robo");
+      assert.equal(await bot.numeric("221"), "robo :+B");
+      tagged.send("WHOIS robo");
+      const whois = (await tagged.raw.until(/ 318 /)).map((line) => line.replace(/\r$/, ""));
+      assert.ok(whois.includes(":irc.test 335 tagsee robo :is a Bot on tcpchat"), whois.join("\n"));
+      tagged.send("WHO robo");
+      assert.equal(await tagged.numeric("352"), "tagsee * robo 127.0.0.1 irc.test robo HB :0 robo");
+      await plain.drain();
+      bot.send("PRIVMSG #bots :beep");
+      assert.match(
+        await tagged.expect(/ PRIVMSG /),
+        /^@bot;msgid=[\w-]+ :robo!robo@127\.0\.0\.1 PRIVMSG #bots :beep$/,
+      );
+      assert.equal(await plain.expect(/ PRIVMSG /), ":robo!robo@127.0.0.1 PRIVMSG #bots :beep");
+      bot.send("MODE robo -B");
+      await bot.expect(/ MODE robo :-B/);
+      bot.send("PRIVMSG #bots :human now");
+      assert.match(
+        await tagged.expect(/ PRIVMSG /),
+        /^@msgid=[\w-]+ :robo!robo@127\.0\.0\.1 PRIVMSG #bots :human now$/,
+      );
+    });
   });
 });

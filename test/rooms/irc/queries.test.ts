@@ -194,5 +194,38 @@ describe("IRC queries", { timeout: 60_000 }, () => {
       await leaver.expect(/^ERROR /);
       assert.deepEqual(await lusers(), before);
     });
+
+    describe("WHOX", () => {
+      const { register } = basicServer();
+
+      it("answers WHO with % fields and a token in 354, the standard fields in their order", async () => {
+        const me = await register("whoxer");
+        const other = await register("whoxed");
+        await other.join("#wx");
+        other.send("AWAY :out");
+        await other.numeric("306");
+        me.send("WHO whoxed %tcuihsnfar,42");
+        assert.deepEqual(await me.drain(), [
+          ":irc.test 354 whoxer 42 * whoxed 255.255.255.255 127.0.0.1 irc.test whoxed G 0 :whoxed",
+          ":irc.test 315 whoxer whoxed :End of WHO list",
+        ]);
+        me.send("WHO #wx %nf");
+        assert.deepEqual(await me.drain(), [
+          ":irc.test 354 whoxer whoxed :G@",
+          ":irc.test 315 whoxer #wx :End of WHO list",
+        ]);
+        // Its own address, and a token that is no token: 0.
+        me.send("WHO whoxer %tin,abcd");
+        assert.deepEqual(await me.drain(), [
+          ":irc.test 354 whoxer 0 127.0.0.1 :whoxer",
+          ":irc.test 315 whoxer whoxer :End of WHO list",
+        ]);
+        me.send("WHO whoxed o%n");
+        assert.deepEqual(await me.drain(), [":irc.test 315 whoxer whoxed :End of WHO list"]);
+        me.send("VERSION");
+        const tokens = (await me.drain()).filter((line) => / 005 /.test(line)).join(" ");
+        assert.match(tokens, / WHOX /);
+      });
+    });
   });
 });

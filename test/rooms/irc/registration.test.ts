@@ -96,7 +96,7 @@ describe("IRC registration", { timeout: 60_000 }, () => {
       c.send("USER limits 0 * :Limit Tester");
       const lines = (await c.raw.until(/ 422 /)).map((line) => line.replace(/\r$/, ""));
       const myinfo = lines.find((line) => / 004 /.test(line)) ?? "";
-      assert.match(myinfo, /^:irc\.test 004 limits irc\.test tcpchat-\S+ iow :?bklimnstov$/);
+      assert.match(myinfo, /^:irc\.test 004 limits irc\.test tcpchat-\S+ iowB :?bklimnstov$/);
       const tokens = lines
         .filter((line) => / 005 /.test(line))
         .flatMap((line) => {
@@ -117,6 +117,9 @@ describe("IRC registration", { timeout: 60_000 }, () => {
         "CASEMAPPING=rfc1459",
         "NETWORK=tcpchat",
         "KEYLEN=23",
+        "BOT=B",
+        "MONITOR=100",
+        "WHOX",
       ])
         assert.ok(tokens.includes(token), `${token} in ${tokens.join(" ")}`);
       const targmax =
