@@ -123,6 +123,17 @@ describe("metrics and health", { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal(value(after, name) - value(before, name), 1);
   });
 
+  it("a WebSocket client is held to the same flood control, and counted the same", async () => {
+    const before = await scrape(port);
+    const flooder = keep(await WsClient.register(port, "wsflood"));
+    for (let i = 0; i < 300; i++) flooder.send(`PRIVMSG wsflood :${i}`);
+    await flooder.until(/^ERROR :Excess Flood$/);
+    await flooder.closeCode();
+    const after = await scrape(port);
+    const name = 'tcpchat_disconnects_total{reason="flood"}';
+    assert.equal(value(after, name) - value(before, name), 1);
+  });
+
   it("only GET and HEAD, and only the endpoints there are", async () => {
     assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`, { method: "POST" })).status, 405);
     assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`, { method: "HEAD" })).status, 200);

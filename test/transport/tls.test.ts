@@ -82,6 +82,8 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
         keyPath,
         "--sts-duration",
         "3600",
+        "--oper",
+        "admin:pw",
         "--log-format",
         "json",
         "--log-level",
@@ -240,7 +242,13 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
         still.socket.getPeerCertificate().fingerprint256.replaceAll(":", "").toLowerCase(),
         fingerprintOf(renewed.cert),
       );
+      // REHASH, from an operator, reads it again the same way.
       writeFileSync(keyPath, renewed.key);
+      const oper = keep(await Irc.register(plainPort, "oper"));
+      oper.send("OPER admin pw");
+      await oper.numeric("381");
+      oper.send("REHASH");
+      await oper.expect(/NOTICE oper :REHASH: reloaded the TLS certificate \S*localhost\.pem\r?$/);
     });
   });
 
