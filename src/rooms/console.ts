@@ -63,8 +63,8 @@ export class RoomsConsole {
         if (!first || !second) return ["usage: /join <nick> <room>"];
         const user = registry.findUser(first);
         if (!user) return [noUser(first)];
-        const result = registry.join(user, roomName(second), { force: true });
-        return [outcome("error" in result ? result.error : null, `${user.nick} joined ${roomName(second)}`)];
+        const error = registry.forceJoin(null, user, roomName(second));
+        return [outcome(error, `${user.nick} joined ${roomName(second)}`)];
       }
       case "/part": {
         if (!first || !second) return ["usage: /part <nick> <room>"];
@@ -73,7 +73,10 @@ export class RoomsConsole {
         if (!user) return [noUser(first)];
         if (!room) return [noRoom(second)];
         return [
-          outcome(registry.part(user, room, "Removed by the server"), `${user.nick} left ${room.name}`),
+          outcome(
+            registry.forcePart(null, user, room, "Removed by the server"),
+            `${user.nick} left ${room.name}`,
+          ),
         ];
       }
       case "/kick": {

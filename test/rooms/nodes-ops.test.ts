@@ -124,6 +124,40 @@ for (const backend of BACKENDS) {
       await boss.until(/ WALLOPS :all hands/);
     });
 
+    it("SAJOIN and SAPART of another node's user: that user's node joins and parts it", async () => {
+      const boss = await irc(0, "sboss");
+      const target = await irc(1, "starget");
+      const keeper = await irc(2, "skeeper");
+      await joinIrc(keeper, "skeeper", "#locked");
+      keeper.send("MODE #locked +k sesame\r");
+      await keeper.until(/ MODE #locked \+k sesame/);
+      // The operator's node must know the target and the room before it asks.
+      for (;;) {
+        boss.send("LIST #locked\r");
+        if ((await boss.until(/ 323 /)).some((line) => / 322 sboss #locked /.test(line))) break;
+      }
+      boss.send("WHOIS starget\r");
+      await boss.until(/ 318 sboss starget /);
+      boss.send("OPER boss pw\r");
+      await boss.until(/ MODE sboss :\+o/);
+      boss.send("SAJOIN starget #locked\r");
+      // Past the key, decided and told on the target's node as its own join, seen by the room's members.
+      const joined = strip((await target.until(/ JOIN #locked/)).at(-1) ?? "");
+      assert.equal(tagsOf(joined).body, ":starget!starget@127.0.0.1 JOIN #locked");
+      await target.until(/ 366 starget #locked /);
+      await keeper.until(/:starget!\S+ JOIN #locked/);
+      boss.send("SAPART starget #locked :enough\r");
+      await target.until(/:starget!\S+ PART #locked :enough/);
+      await keeper.until(/:starget!\S+ PART #locked :enough/);
+      // Refused where the operator is, once its node has heard of the part.
+      for (;;) {
+        boss.send("NAMES #locked\r");
+        if (!(await boss.until(/ 366 /)).some((line) => / 353 .*starget/.test(line))) break;
+      }
+      boss.send("SAPART starget #locked\r");
+      assert.match(strip((await boss.until(/ 441 /)).at(-1) ?? ""), / 441 sboss starget #locked :/);
+    });
+
     it("tells +i, away and nick changes to the other nodes as to the origin", async () => {
       const here = await irc(0, "herei");
       const there = await irc(1, "therei");

@@ -1,6 +1,6 @@
 // The bus through the cluster's primary process, for `--model cluster` without Redis: a worker sends its
-// envelopes to the primary, which passes them to every other worker in the order it got them, holds the
-// nick claims, and tells the workers when one of them exits.
+// envelopes to the primary, which passes them to every other worker in the order it got them, and tells
+// the workers when one of them exits.
 
 import type { Worker } from "node:cluster";
 import { randomUUID } from "node:crypto";
@@ -11,9 +11,6 @@ import type { BusHandlers, BusTransport } from "./transport.js";
 export type IpcBusMessage =
   | { bus: "node"; node: string }
   | { bus: "envelope"; envelope: Envelope }
-  | { bus: "claim"; request: number; folded: string; owner: string }
-  | { bus: "claimed"; request: number; ok: boolean }
-  | { bus: "release"; folded: string; owner: string }
   | { bus: "gone"; node: string };
 
 function isBusMessage(message: unknown): message is IpcBusMessage {
@@ -24,8 +21,6 @@ function isBusMessage(message: unknown): message is IpcBusMessage {
 export class IpcTransport implements BusTransport {
   readonly nodeId = randomUUID();
   private handlers: BusHandlers | null = null;
-  private lastRequest = 0;
-  private readonly pending = new Map<number, (ok: boolean) => void>();
 
   async start(handlers: BusHandlers): Promise<number> {
     const send = process.send?.bind(process);
@@ -43,22 +38,6 @@ export class IpcTransport implements BusTransport {
     return this.send({ bus: "envelope", envelope });
   }
 
-  claimNick(folded: string, owner: number): Promise<boolean | null> {
-    this.lastRequest += 1;
-    const request = this.lastRequest;
-    return new Promise((resolve) => {
-      this.pending.set(request, resolve);
-      if (!this.send({ bus: "claim", request, folded, owner: `${this.nodeId}:${owner}` })) {
-        this.pending.delete(request);
-        resolve(null);
-      }
-    });
-  }
-
-  releaseNick(folded: string, owner: number): void {
-    this.send({ bus: "release", folded, owner: `${this.nodeId}:${owner}` });
-  }
-
   async close(): Promise<void> {
     this.handlers = null;
   }
@@ -74,10 +53,6 @@ export class IpcTransport implements BusTransport {
       case "envelope":
         this.handlers?.envelope(message.envelope);
         return;
-      case "claimed":
-        this.pending.get(message.request)?.(message.ok);
-        this.pending.delete(message.request);
-        return;
       case "gone":
         this.handlers?.nodeGone(message.node);
         return;
@@ -85,10 +60,9 @@ export class IpcTransport implements BusTransport {
   }
 }
 
-/** The primary's side: relays envelopes, keeps the claims, reports exits. */
+/** The primary's side: relays envelopes, reports exits. */
 export class IpcBusRelay {
   private readonly nodes = new Map<Worker, string>();
-  private readonly nicks = new Map<string, string>();
 
   add(worker: Worker): void {
     worker.on("message", (message: unknown) => {
@@ -96,12 +70,11 @@ export class IpcBusRelay {
     });
   }
 
-  /** A worker exited: the others drop its users, and its nicks are free. */
+  /** A worker exited: the others drop its users (and so free their nicks). */
   remove(worker: Worker): void {
     const node = this.nodes.get(worker);
     this.nodes.delete(worker);
     if (!node) return;
-    for (const [folded, owner] of this.nicks) if (owner.startsWith(`${node}:`)) this.nicks.delete(folded);
     for (const other of this.nodes.keys()) send(other, { bus: "gone", node });
   }
 
@@ -112,16 +85,6 @@ export class IpcBusRelay {
         return;
       case "envelope":
         for (const other of this.nodes.keys()) if (other !== worker) send(other, message);
-        return;
-      case "claim": {
-        const holder = this.nicks.get(message.folded);
-        if (holder === undefined) this.nicks.set(message.folded, message.owner);
-        const ok = holder === undefined || holder === message.owner;
-        send(worker, { bus: "claimed", request: message.request, ok });
-        return;
-      }
-      case "release":
-        if (this.nicks.get(message.folded) === message.owner) this.nicks.delete(message.folded);
         return;
     }
   }

@@ -1,12 +1,11 @@
 // A bus in memory, for several nodes in one process (the conformance tests): the same ordering as Redis
-// (each node's envelopes arrive in the order sent, after the current turn), nick claims in a Map.
+// (each node's envelopes arrive in the order sent, after the current turn).
 import { randomUUID } from "node:crypto";
 import type { Envelope } from "./ops.js";
 import type { BusHandlers, BusTransport } from "./transport.js";
 
 export class MemoryNetwork {
   private readonly nodes = new Map<string, MemoryTransport>();
-  private readonly nicks = new Map<string, number>();
   private lastNumber = 0;
 
   /** A network by name, so that servers configured with `memory:<name>` share it. */
@@ -42,18 +41,6 @@ export class MemoryNetwork {
     const text = JSON.stringify(envelope);
     for (const node of this.nodes.values()) if (node !== from) node.queue({ envelope: JSON.parse(text) });
   }
-
-  /** @internal */
-  claim(folded: string, owner: number): boolean {
-    const holder = this.nicks.get(folded);
-    if (holder === undefined) this.nicks.set(folded, owner);
-    return holder === undefined || holder === owner;
-  }
-
-  /** @internal */
-  release(folded: string, owner: number): void {
-    if (this.nicks.get(folded) === owner) this.nicks.delete(folded);
-  }
 }
 
 const NETWORKS = new Map<string, MemoryNetwork>();
@@ -78,14 +65,6 @@ export class MemoryTransport implements BusTransport {
   publish(envelope: Envelope): boolean {
     this.network.broadcast(this, envelope);
     return true;
-  }
-
-  async claimNick(folded: string, owner: number): Promise<boolean | null> {
-    return this.network.claim(folded, owner);
-  }
-
-  releaseNick(folded: string, owner: number): void {
-    this.network.release(folded, owner);
   }
 
   async close(): Promise<void> {

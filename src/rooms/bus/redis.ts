@@ -1,37 +1,16 @@
-// The bus over Redis (ioredis): envelopes on one pub/sub channel, nick claims in a hash changed only by
-// small Lua scripts (atomic), and a heartbeat key per node whose expiry tells the others it died.
+// The bus over Redis (ioredis): envelopes on one pub/sub channel, and a heartbeat key per node whose expiry
+// tells the others it died. Nicks given out at once on two nodes are settled by the operations' order.
 //
 // Keys, all under the prefix (`--bus-prefix`, default `tcpchat`):
 //   <prefix>:events          pub/sub channel of every envelope
 //   <prefix>:node-seq        counter that numbers nodes (their JOIN_IDs and ROOM_REFs)
 //   <prefix>:nodes           set of node ids that said they were alive
 //   <prefix>:node:<id>       that node's heartbeat, expiring after NODE_TIMEOUT_MS
-//   <prefix>:nicks           hash: folded nickname → "<node id>:<user id>"
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Envelope } from "./ops.js";
 import { type BusHandlers, type BusTransport, HEARTBEAT_MS, NODE_TIMEOUT_MS } from "./transport.js";
-
-const CLAIM = `
-local holder = redis.call('HGET', KEYS[1], ARGV[1])
-if not holder then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 end
-if holder == ARGV[2] then return 1 end
-return 0`;
-
-const RELEASE = `
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
-return 0`;
-
-// The first node to see a dead node takes it out of the set and frees its nicks.
-const BURY = `
-if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
-local all = redis.call('HGETALL', KEYS[2])
-local mark = ARGV[1] .. ':'
-for i = 1, #all, 2 do
-  if string.sub(all[i + 1], 1, #mark) == mark then redis.call('HDEL', KEYS[2], all[i]) end
-end
-return 1`;
 
 /** How long to wait for Redis at start before running alone (and reconnecting in the background). */
 const CONNECT_TIMEOUT_MS = 3000;
@@ -118,28 +97,13 @@ export class RedisTransport implements BusTransport {
     return true;
   }
 
-  async claimNick(folded: string, owner: number): Promise<boolean | null> {
-    if (!this.up) return null;
-    try {
-      const result = await this.pub.eval(CLAIM, 1, this.key("nicks"), folded, `${this.nodeId}:${owner}`);
-      return result === 1;
-    } catch {
-      return null;
-    }
-  }
-
-  releaseNick(folded: string, owner: number): void {
-    if (!this.up) return;
-    this.pub.eval(RELEASE, 1, this.key("nicks"), folded, `${this.nodeId}:${owner}`).catch(() => {});
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.handlers = null;
     if (this.pub.status === "ready") {
-      // Leaving on purpose: free our nicks and our place at once rather than after the timeout.
-      await this.pub.eval(BURY, 2, this.key("nodes"), this.key("nicks"), this.nodeId).catch(() => {});
+      // Leaving on purpose: free our place at once rather than after the timeout.
+      await this.pub.srem(this.key("nodes"), this.nodeId).catch(() => {});
       await this.pub.del(this.key(`node:${this.nodeId}`)).catch(() => {});
     }
     this.pub.disconnect();
@@ -193,8 +157,7 @@ export class RedisTransport implements BusTransport {
       }
       const now = Date.now();
       for (const node of alive) this.seen.set(node, now);
-      for (const node of nodes)
-        if (!alive.has(node)) await this.pub.eval(BURY, 2, this.key("nodes"), this.key("nicks"), node);
+      for (const node of nodes) if (!alive.has(node)) await this.pub.srem(this.key("nodes"), node);
       for (const [node, heard] of [...this.seen]) {
         // A node heard from just now may not have written its first heartbeat yet.
         if (alive.has(node) || now - heard < NODE_TIMEOUT_MS) continue;

@@ -5,7 +5,6 @@
 // WHOIS and LIST see everyone.
 import type { Logger } from "pino";
 import { counters } from "../../metrics/counters.js";
-import { fold } from "../core/casemap.js";
 import type { Timer } from "../core/clock.js";
 import type { Operation } from "../core/operations.js";
 import { describeUser, type OperationObserver, type RoomRegistry, snapshotOf } from "../core/registry.js";
@@ -14,12 +13,10 @@ import type { User } from "../core/user.js";
 import type { BusMessage, Envelope } from "./ops.js";
 import { type BusTransport, NODE_TIMEOUT_MS } from "./transport.js";
 
-/** How a node tells one of its own users something about the bus (a lost nick, an undelivered message). */
+/** How a node tells one of its own users something about the bus (an undelivered message). */
 export type NoticeSender = (user: User, text: string) => void;
 
 export class Replicator implements OperationObserver {
-  /** The nick each of this node's users has claimed, folded. */
-  private readonly claims = new Map<number, string>();
   private connected = false;
   private downTimer: Timer | null = null;
   /** Users told that their messages did not reach the other nodes, during the current outage. */
@@ -65,61 +62,14 @@ export class Replicator implements OperationObserver {
   // ---- this node's operations
 
   changed(op: Operation): void {
-    const sent = this.send(op);
-    switch (op.t) {
-      case "connect":
-        this.claim(op.user.id, op.user.nick);
-        break;
-      case "nick":
-        this.claim(op.user, op.nick);
-        break;
-      case "quit":
-        this.release(op.user);
-        break;
-      case "message":
-        if (!sent) this.undelivered(op);
-        break;
-    }
+    // Nicks given out at once on two nodes are settled by the registries, by the order of the operations.
+    if (!this.send(op) && op.t === "message") this.undelivered(op);
   }
 
   private send(message: BusMessage): boolean {
     const sent = this.transport.publish({ node: this.nodeId, op: message });
     if (sent) counters.busOut += 1;
     return sent;
-  }
-
-  /** Claim a nick in the bus; a user who lost a race for it (two nodes, one moment) is renamed. */
-  private claim(id: number, nick: string): void {
-    const user = this.registry.usersById.get(id);
-    if (user?.frontend.remote) return;
-    const folded = fold(nick);
-    const previous = this.claims.get(id);
-    if (previous === folded) return;
-    if (previous !== undefined) this.transport.releaseNick(previous, id);
-    this.claims.set(id, folded);
-    this.confirm(id, folded, nick);
-  }
-
-  private confirm(id: number, folded: string, nick: string): void {
-    void this.transport.claimNick(folded, id).then((ours) => {
-      if (ours !== false) return;
-      const user = this.registry.usersById.get(id);
-      if (!user || fold(user.nick) !== folded || user.frontend.remote) return;
-      const fallback = `Guest${id}`;
-      this.log.info({ user: id, nick }, "nick %s was taken on another node at the same moment", nick);
-      this.notice(
-        user,
-        `The nickname ${nick} was taken on another node at the same moment; you are now ${fallback}`,
-      );
-      if (this.registry.rename(user, fallback) !== null) this.registry.kill(null, user, "Nickname collision");
-    });
-  }
-
-  private release(id: number): void {
-    const folded = this.claims.get(id);
-    if (folded === undefined) return;
-    this.claims.delete(id);
-    this.transport.releaseNick(folded, id);
   }
 
   /** A message published while the bus was down reached this node's users only: the sender is told. */
@@ -200,11 +150,6 @@ export class Replicator implements OperationObserver {
     this.log.info("bus up: asking the other nodes for their users and telling them ours");
     this.send({ t: "hello" });
     this.announce();
-    // Claims may have been dropped while we were away (the others thought us dead): claim again.
-    for (const [id, folded] of [...this.claims]) {
-      const user = this.registry.usersById.get(id);
-      if (user) this.confirm(id, folded, user.nick);
-    }
   }
 
   private down(): void {

@@ -20,10 +20,6 @@ export interface BusTransport {
   start(handlers: BusHandlers): Promise<number>;
   /** Send to every other node; false when the bus is down and nothing was sent. */
   publish(envelope: Envelope): boolean;
-  /** Claim a folded nickname for user `owner` across nodes: true if it is ours, null if the bus is down. */
-  claimNick(folded: string, owner: number): Promise<boolean | null>;
-  /** Give up a claim (only if `owner` still holds it). */
-  releaseNick(folded: string, owner: number): void;
   close(): Promise<void>;
 }
 

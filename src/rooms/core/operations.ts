@@ -27,6 +27,23 @@ export function compareStamps(a: Stamp, b: Stamp): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * A room's creation: the creating join's stamp, and its generation: one more than the rooms of that name
+ * its node had seen lose their last member (none: 0), so that a room made again outranks those it follows.
+ */
+export interface Creation extends Stamp {
+  gen?: number;
+}
+
+/**
+ * < 0 when the room created at `a` outranks the one created at `b` (of two rooms made under one name, the
+ * one that stays): the later generation, then the older stamp.
+ */
+export function compareCreations(a: Creation, b: Creation): number {
+  const gens = (b.gen ?? 0) - (a.gen ?? 0);
+  return gens !== 0 ? gens : compareStamps(a, b);
+}
+
 export interface UserInfo {
   id: number;
   nick: string;
@@ -42,13 +59,16 @@ export interface UserInfo {
   bot?: boolean;
   /** Milliseconds since the epoch. */
   connectedAt: number;
+  /** When the user took its nick (the stamp of that connect or nick): of two given one nick at once, the
+   * first keeps it. */
+  since?: Stamp;
 }
 
 /** A room's state with the stamp of each field's last change: what a join carries to nodes without it. */
 export interface RoomSnapshot {
   name: string;
   ref: number;
-  created: Stamp;
+  created: Creation;
   topic: Topic | null;
   modes: RoomModes;
   /** Bans in force. */
@@ -63,6 +83,16 @@ export interface StatusTarget {
   member: string;
 }
 
+/** `member`: the membership ended, so that a kick never ends a later one. */
+export interface KickBody {
+  t: "kick";
+  by: number | null;
+  room: string;
+  user: number;
+  member: string;
+  reason: string;
+}
+
 export type OperationBody =
   /** A user registered (IRC) or named itself (seed). */
   | { t: "connect"; user: UserInfo }
@@ -71,28 +101,33 @@ export type OperationBody =
   /**
    * `created`: the room's creation stamp as the deciding node knows it (this op's own for a new room).
    * `snapshot`: the room's state there, for nodes where it is gone or not yet made.
+   * `invites`: the invitations this join used up (their ids), wherever they arrive later.
+   * `ended`: the kick, decided on another node, that ended the user's previous membership: a node that has
+   * not heard of it yet applies it first, so that its members are told of the kick before the join.
    */
   | {
       t: "join";
       user: number;
       room: string;
       ref: number;
-      created: Stamp;
+      created: Creation;
       op: boolean;
       voice: boolean;
       snapshot: RoomSnapshot | null;
+      invites?: string[];
+      ended?: KickOperation;
     }
   /** `member`: the membership left, so that a part or kick never ends a later one. */
   | { t: "part"; user: number; room: string; member: string; reason: string }
-  | { t: "kick"; by: number | null; room: string; user: number; member: string; reason: string }
-  | { t: "invite"; by: number | null; room: string; created: Stamp; user: number }
-  | { t: "topic"; by: number | null; room: string; created: Stamp; text: string }
+  | KickBody
+  | { t: "invite"; by: number | null; room: string; created: Creation; user: number }
+  | { t: "topic"; by: number | null; room: string; created: Creation; text: string }
   /** Changes as applied; `o` and `v` changes name their target in `targets`, index for index. */
   | {
       t: "mode";
       by: number | null;
       room: string;
-      created: Stamp;
+      created: Creation;
       changes: ModeChange[];
       targets: Array<StatusTarget | null>;
     }
@@ -117,10 +152,19 @@ export type OperationBody =
   | { t: "kill"; by: number | null; user: number; reason: string }
   /** A K-line or D-line set (or replaced): every node disconnects its own users that it covers. */
   | { t: "ban"; ban: ServerBan }
-  | { t: "unban"; kind: ServerBanKind; mask: string };
+  | { t: "unban"; kind: ServerBanKind; mask: string }
+  /**
+   * An operator's SAJOIN or SAPART of another node's user (or the console's): that user's node decides the
+   * join or part as its own (as IRC networks route SAJOIN to the target's server), so that every
+   * membership of a user begins on its node, in its order.
+   */
+  | { t: "sajoin"; by: number | null; user: number; room: string }
+  | { t: "sapart"; by: number | null; user: number; room: string; reason: string };
 
 export type MessageKind = "privmsg" | "notice" | "tagmsg";
 
 export type Operation = OperationBody & Stamp;
+
+export type KickOperation = KickBody & Stamp;
 
 export type OperationType = Operation["t"];

@@ -10,7 +10,10 @@ import { RoomError } from "./errors.js";
 import type { Frontend, ModeChange, RoomEvent, Source, UserWatcher } from "./events.js";
 import { globMatch } from "./glob.js";
 import {
+  type Creation,
+  compareCreations,
   compareStamps,
+  type KickOperation,
   type MessageKind,
   type Operation,
   type RoomSnapshot,
@@ -76,6 +79,12 @@ export interface UserModes {
 /** JOIN_IDs and ROOM_REFs of one node: node n numbers from n × NODE_SPAN, so no two nodes share one. */
 export const NODE_SPAN = 10_000_000;
 
+/**
+ * How long a room that lost its last member here keeps its settings: operations decided where it still had
+ * members arrive within the bus's delay, and a join decided there brings it back as they left it.
+ */
+export const DORMANT_MS = 60_000;
+
 // RFC 2812 nicknames: a letter or special first, then letters, digits, specials and '-'.
 const NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]*$/;
 // Channels: '#', then anything but NUL, BEL, CR, LF, space, comma and colon.
@@ -103,6 +112,24 @@ export class RoomRegistry {
   private readonly refs = new Map<string, number>();
   private readonly knownRefs = new Set<number>();
   private readonly byRef = new Map<number, Room>();
+  /**
+   * Rooms without members here, by folded name, in the order they were emptied, each kept DORMANT_MS: a
+   * later operation decided under that creation still applies to it, and a join decided under it brings it
+   * back with what it had. `dormantSince` is the same rooms oldest first, to forget them.
+   */
+  private readonly dormant = new Map<string, Dormant[]>();
+  private readonly dormantSince: Dormant[] = [];
+  /**
+   * This node's users kicked by another node's operation, by room: their next join there carries the kick,
+   * for nodes that hear of the join first.
+   */
+  private readonly kicked = new Map<number, Map<string, KickOperation>>();
+  /**
+   * Operations about a membership that has not begun here (a part, a kick, a +o or +v decided on a node that
+   * heard of the join first), by the membership's id, applied when its join comes; kept DORMANT_MS (they
+   * may be about one that has ended: a part and a kick at once), oldest first.
+   */
+  private readonly early = new Map<string, { ops: Operation[]; since: number }>();
   /** Another node's ROOM_REF for a room that has one here already (both nodes created it at once). */
   private readonly aliases = new Map<number, Room>();
   private lastRef = 0;
@@ -334,19 +361,57 @@ export class RoomRegistry {
       }
     }
     const stamp = this.stamp();
-    this.submit({
+    let created: Creation = room ? room.created : { ...stamp };
+    // A room made again outranks those this node saw go, for nodes that still keep one.
+    const gone = room ? undefined : this.dormant.get(fold(name));
+    if (gone)
+      created = { ...created, gen: 1 + Math.max(...gone.map((entry) => entry.room.created.gen ?? 0)) };
+    const op: Extract<Operation, { t: "join" }> = {
       t: "join",
       user: user.id,
       room: room?.name ?? name,
       ref: room?.ref ?? this.refFor(name),
-      created: room ? room.created : { ...stamp },
+      created,
       // The creator of a room is its operator.
       op: room === undefined,
       voice: false,
       snapshot: room ? snapshotOf(room) : null,
       ...stamp,
-    });
+    };
+    const invites = room?.invited.get(user.id);
+    if (invites) op.invites = [...invites];
+    const kicks = this.kicked.get(user.id);
+    const ended = kicks?.get(fold(name));
+    if (ended) {
+      op.ended = ended;
+      kicks?.delete(fold(name));
+      if (kicks?.size === 0) this.kicked.delete(user.id);
+    }
+    this.submit(op);
     return { room: this.findRoom(name) as Room };
+  }
+
+  /**
+   * An operator's SAJOIN (or the console's /join): past keys, bans, limits and invitations. Another node's
+   * user is joined by its own node, as IRC networks route SAJOIN to the user's server.
+   */
+  forceJoin(by: Source, user: User, name: string): RoomError | null {
+    if (!user.frontend.remote) {
+      const result = this.join(user, name, { force: true });
+      return "error" in result ? result.error : null;
+    }
+    if (!this.isValidRoomName(name)) return RoomError.InvalidRoomName;
+    if (this.findRoom(name)?.members.has(user)) return RoomError.AlreadyInRoom;
+    this.submit({ t: "sajoin", by: by?.id ?? null, user: user.id, room: name, ...this.stamp() });
+    return null;
+  }
+
+  /** An operator's SAPART (or the console's /part); another node's user is parted by its own node. */
+  forcePart(by: Source, user: User, room: Room, reason: string): RoomError | null {
+    if (!room.members.has(user)) return RoomError.TargetNotInRoom;
+    if (!user.frontend.remote) return this.part(user, room, reason);
+    this.submit({ t: "sapart", by: by?.id ?? null, user: user.id, room: room.name, reason, ...this.stamp() });
+    return null;
   }
 
   part(user: User, room: Room, reason: string): RoomError | null {
@@ -655,15 +720,15 @@ export class RoomRegistry {
         this.applyLeave(op);
         return;
       case "invite": {
-        const room = this.findRoom(op.room);
+        const room = this.roomFor(op.room, op.created, false);
+        if (!room) return;
+        room.invite(op.user, op.id);
         const user = this.usersById.get(op.user);
-        if (!room || !user || !this.settle(room, op.created)) return;
-        room.invited.add(user.id);
-        const by = this.source(op.by);
+        if (!user) return;
         // The invited user, and the members: front-ends tell those who asked (IRCv3 invite-notify).
         const recipients = new Set<User>(room.members.keys());
         recipients.add(user);
-        this.emit({ type: "invite", room, by, user, time: op.time, id: op.id }, recipients);
+        this.emit({ type: "invite", room, by: this.source(op.by), user, time: op.time, id: op.id }, recipients);
         return;
       }
       case "topic":
@@ -688,6 +753,19 @@ export class RoomRegistry {
         if (!user || user.frontend.remote) return;
         user.frontend.disconnect?.(user, op.reason);
         this.remove(user, op.reason);
+        return;
+      }
+      case "sajoin":
+      case "sapart": {
+        // The user's own node decides the join or part, as of what it knows then; the others wait for it.
+        const user = this.usersById.get(op.user);
+        if (!user || user.frontend.remote) return;
+        if (op.t === "sajoin") {
+          if (!this.findRoom(op.room)?.members.has(user)) this.join(user, op.room, { force: true });
+          return;
+        }
+        const room = this.findRoom(op.room);
+        if (room?.members.has(user)) this.part(user, room, op.reason);
         return;
       }
       case "ban":
@@ -740,17 +818,18 @@ export class RoomRegistry {
           known.username = info.username;
           known.hostname = info.hostname;
         });
-        if (known.nick !== info.nick) this.applyNick({ ...op, t: "nick", user: info.id, nick: info.nick });
+        // A nick change not heard of here (during an outage), with the stamp it was given then.
+        if (known.nick !== info.nick)
+          this.applyNick({ t: "nick", user: info.id, nick: info.nick, ...(info.since ?? stampOf(op)) });
       }
       return;
     }
     const user = local ?? new RemoteUser(info, op.origin);
     this.usersById.set(user.id, user);
-    const key = fold(user.nick);
-    // Another node's user whose nick both nodes gave out at once stays unindexed until one side renames.
-    if (this.users.has(key)) this.shadowed.add(user);
-    else this.index(key, user);
+    user.nickSince = info.since ?? stampOf(op);
+    const loser = this.take(user);
     this.tellWatchers({ type: "connect", user, time: op.time, id: op.id });
+    this.collide(loser);
   }
 
   private applyNick(op: Extract<Operation, { t: "nick" }>): void {
@@ -759,14 +838,49 @@ export class RoomRegistry {
     const old = user.nick;
     this.unindex(user);
     user.nick = op.nick;
-    const key = fold(op.nick);
-    const holder = this.users.get(key);
-    if (holder && holder !== user) this.shadowed.add(user);
-    else this.index(key, user);
+    user.nickSince = stampOf(op);
+    const loser = this.take(user);
     this.remember(user, old, op.time);
     const event: RoomEvent = { type: "nick", user, old, time: op.time, id: op.id };
     this.emit(event, this.audience(user, true));
     this.tellWatchers(event);
+    this.collide(loser);
+  }
+
+  /**
+   * Index `user` under its nick. Two nodes may give one nick to two users at once: the one given it first
+   * (by the stamps of the operations that gave it, the same order on every node) keeps it; the other waits
+   * unindexed, and is returned, until its own node renames it.
+   */
+  private take(user: User): User | null {
+    const key = fold(user.nick);
+    const holder = this.users.get(key);
+    if (holder === user) return null;
+    if (!holder) {
+      this.index(key, user);
+      return null;
+    }
+    if (compareStamps(nickOrder(user), nickOrder(holder)) >= 0) {
+      this.shadowed.add(user);
+      return user;
+    }
+    this.users.delete(key);
+    this.count(holder, -1);
+    this.shadowed.add(holder);
+    this.index(key, user);
+    return holder;
+  }
+
+  /** A user of this node lost its nick to one given it at the same moment elsewhere: it becomes Guest<id>. */
+  private collide(loser: User | null): void {
+    if (!loser || loser.frontend.remote) return;
+    const nick = loser.nick;
+    const fallback = `Guest${loser.id}`;
+    loser.frontend.notice?.(
+      loser,
+      `The nickname ${nick} was taken on another node at the same moment; you are now ${fallback}`,
+    );
+    if (this.rename(loser, fallback) !== null) this.kill(null, loser, "Nickname collision");
   }
 
   private applyQuit(op: Extract<Operation, { t: "quit" }>): void {
@@ -775,6 +889,7 @@ export class RoomRegistry {
     const audience = this.audience(user, false);
     const rooms = [...user.rooms];
     for (const room of rooms) this.leave(room, user);
+    this.kicked.delete(user.id);
     this.unindex(user);
     this.usersById.delete(user.id);
     this.remember(user, user.nick, op.time);
@@ -812,17 +927,18 @@ export class RoomRegistry {
     const user = this.usersById.get(op.user);
     if (!user) return;
     this.learnRef(op.room, op.ref);
-    let room = this.findRoom(op.room);
+    // The kick that ended the user's last membership on another node, if this node has not heard of it
+    // yet: its members are told of it first, as everywhere else.
+    if (op.ended && this.findRoom(op.room)?.members.get(user)?.member === op.ended.member)
+      this.applyLeave(op.ended);
+    let room = this.roomFor(op.room, op.created, true);
     let status = op.op || op.voice;
-    if (!room) {
-      room = new Room(op.room, fold(op.room), this.refFor(op.room), { ...op.created });
-      this.rooms.set(room.key, room);
-      this.byRef.set(room.ref, room);
+    if (room) {
       if (op.snapshot) merge(room, op.snapshot);
-    } else if (this.settle(room, op.created)) {
-      if (op.snapshot) merge(room, op.snapshot);
+      if (op.invites) room.useInvites(user.id, op.invites);
     } else {
-      // Decided in a room that lost a creation race: the member joins without its status.
+      // Decided in a room that lost a creation race: the member joins the older one without its status.
+      room = this.findRoom(op.room) as Room;
       status = false;
     }
     const stamp: Stamp = { time: op.time, origin: op.origin, id: op.id };
@@ -835,23 +951,52 @@ export class RoomRegistry {
     };
     const current = room.members.get(user);
     if (current) {
-      // A membership this node still holds ended where it was decided (a kick not yet heard of here):
-      // the new one takes its place, and the old one's kick, when it comes, no longer applies.
+      // Told again (a node's memberships are announced to a newcomer), or, after an outage, a membership
+      // that ended unheard of here: the newer one takes its place.
       if (current.member !== op.id) Object.assign(current, membership);
       return;
     }
     room.members.set(user, membership);
-    room.invited.delete(user.id);
     user.enter(room);
     this.emit({ type: "join", room, user, time: op.time, id: op.id }, room.members.keys());
+    const early = this.early.get(op.id);
+    if (early) {
+      this.early.delete(op.id);
+      for (const later of early.ops) this.apply(later);
+    }
+  }
+
+  /** Keep `op` until the membership `member` begins here (it may have ended already: then it expires). */
+  private park(member: string, op: Operation): void {
+    const now = this.clock.now();
+    const parked = this.early.get(member);
+    if (parked) parked.ops.push(op);
+    else this.early.set(member, { ops: [op], since: now });
+    for (const [id, entry] of this.early) {
+      if (now - entry.since < DORMANT_MS) break;
+      this.early.delete(id);
+    }
   }
 
   private applyLeave(op: Extract<Operation, { t: "part" | "kick" }>): void {
     const user = this.usersById.get(op.user);
     const room = this.findRoom(op.room);
+    const current = user && room ? room.members.get(user)?.member : undefined;
+    // Only the membership it was decided on: never one that began after it. One not begun here yet (its
+    // join still on its way from another node) ends when it begins.
+    if (current !== op.member) {
+      if (user) this.park(op.member, op);
+      return;
+    }
     if (!user || !room) return;
-    // Only the membership it was decided on: never one that began after it.
-    if (room.members.get(user)?.member !== op.member) return;
+    if (op.t === "kick" && op.origin !== this.origin && !user.frontend.remote) {
+      let kicks = this.kicked.get(user.id);
+      if (!kicks) {
+        kicks = new Map();
+        this.kicked.set(user.id, kicks);
+      }
+      kicks.set(room.key, op);
+    }
     const event: RoomEvent =
       op.t === "part"
         ? { type: "part", room, user, reason: op.reason, time: op.time, id: op.id }
@@ -861,16 +1006,16 @@ export class RoomRegistry {
   }
 
   private applyTopic(op: Extract<Operation, { t: "topic" }>): void {
-    const room = this.findRoom(op.room);
-    if (!room || !this.settle(room, op.created) || !newer(room, "topic", op)) return;
+    const room = this.roomFor(op.room, op.created, false);
+    if (!room || !newer(room, "topic", op)) return;
     const by = this.source(op.by);
     room.topic = op.text === "" ? null : { text: op.text, setBy: by ? by.mask : "server", setAt: op.time };
     this.emit({ type: "topic", room, by, topic: room.topic, time: op.time, id: op.id }, room.members.keys());
   }
 
   private applyModes(op: Extract<Operation, { t: "mode" }>): void {
-    const room = this.findRoom(op.room);
-    if (!room || !this.settle(room, op.created)) return;
+    const room = this.roomFor(op.room, op.created, false);
+    if (!room) return;
     const by = this.source(op.by);
     const applied: ModeChange[] = [];
     op.changes.forEach((change, i) => {
@@ -885,9 +1030,10 @@ export class RoomRegistry {
     room: Room,
     change: ModeChange,
     target: StatusTarget | null,
-    stamp: Stamp,
+    op: Extract<Operation, { t: "mode" }>,
     by: Source,
   ): boolean {
+    const stamp: Stamp = op;
     const on = change.sign === "+";
     const modes = room.modes;
     switch (change.mode) {
@@ -896,7 +1042,11 @@ export class RoomRegistry {
         if (!target) return false;
         const user = this.usersById.get(target.user);
         const status = user ? room.members.get(user) : undefined;
-        if (!user || !status || status.member !== target.member) return false;
+        if (!user || !status || status.member !== target.member) {
+          // A membership not begun here yet takes the change when it does.
+          if (user) this.park(target.member, { ...op, changes: [{ ...change }], targets: [target] });
+          return false;
+        }
         const previous = change.mode === "o" ? status.opStamp : status.voiceStamp;
         if (previous && compareStamps(stamp, previous) < 0) return false;
         if (change.mode === "o") {
@@ -979,25 +1129,93 @@ export class RoomRegistry {
   }
 
   /**
-   * Settle which of two rooms created at once is the room: an operation decided under an older creation
-   * stamp resets this one (its operators, modes and topic go, as IRC networks settle channel timestamps);
-   * one decided under a newer stamp loses, and false says so.
+   * The room an operation decided under the creation `created` is about, settling rooms made under one name
+   * at once on two nodes as IRC networks settle channel timestamps (`compareCreations`): the room with
+   * members here if it is that creation; reset to it if it outranks that room (operators, modes and topic go;
+   * what a dormant room of that creation kept comes back); null if that room outranks it: the operation
+   * lost. With no members here, the same against the dormant rooms of that name (a join that lost brings
+   * back the one that outranks it), else the dormant room of that creation, or a new one: `revive` (a join)
+   * gives it members again, else it stays dormant.
    */
-  private settle(room: Room, created: Stamp): boolean {
-    const order = compareStamps(created, room.created);
-    if (order > 0) return false;
-    if (order < 0) {
-      // The members here are told what the reset takes away: one mode change from the server, and the
-      // topic cleared.
-      const lost = resetChanges(room);
-      const hadTopic = room.topic !== null;
-      room.reset({ ...created });
-      const { time, id } = created;
-      if (lost.length > 0)
-        this.emit({ type: "mode", room, by: null, changes: lost, time, id }, room.members.keys());
-      if (hadTopic) this.emit({ type: "topic", room, by: null, topic: null, time, id }, room.members.keys());
+  private roomFor(name: string, created: Creation, revive: boolean): Room | null {
+    const key = fold(name);
+    const alive = this.rooms.get(key);
+    if (alive) {
+      const order = compareCreations(created, alive.created);
+      if (order > 0) return null;
+      if (order < 0) this.reset(alive, created);
+      return alive;
     }
-    return true;
+    let room: Room | undefined;
+    let best: Room | undefined;
+    for (const { room: kept } of this.dormant.get(key) ?? []) {
+      if (kept.created.id === created.id) room = kept;
+      else if (!best || compareCreations(kept.created, best.created) < 0) best = kept;
+    }
+    if (best && compareCreations(best.created, created) < 0) {
+      if (revive) this.revive(best);
+      return null;
+    }
+    if (!room) {
+      room = new Room(name, key, this.refFor(name), { ...created });
+      if (!revive) this.keepDormant(room);
+    }
+    if (revive) this.revive(room);
+    return room;
+  }
+
+  /** A room without members here gets them again. */
+  private revive(room: Room): void {
+    this.forget(room);
+    this.rooms.set(room.key, room);
+    this.byRef.set(room.ref, room);
+  }
+
+  /** `room` lost a creation race to the older `created`; its members are told what it takes away. */
+  private reset(room: Room, created: Creation): void {
+    // One mode change from the server, and the topic cleared.
+    const lost = resetChanges(room);
+    const hadTopic = room.topic !== null;
+    room.reset({ ...created });
+    const kept = this.dormant.get(room.key)?.find((entry) => entry.room.created.id === created.id)?.room;
+    if (kept) {
+      this.forget(kept);
+      room.adopt(kept);
+    }
+    const { time, id } = created;
+    if (lost.length > 0)
+      this.emit({ type: "mode", room, by: null, changes: lost, time, id }, room.members.keys());
+    if (hadTopic) this.emit({ type: "topic", room, by: null, topic: null, time, id }, room.members.keys());
+  }
+
+  /** Keep a room without members for DORMANT_MS, and forget those kept longer. */
+  private keepDormant(room: Room): void {
+    const now = this.clock.now();
+    const entry: Dormant = { room, since: now };
+    const kept = this.dormant.get(room.key);
+    if (kept) kept.push(entry);
+    else this.dormant.set(room.key, [entry]);
+    this.dormantSince.push(entry);
+    let expired = 0;
+    while (expired < this.dormantSince.length) {
+      const old = this.dormantSince[expired] as Dormant;
+      if (now - old.since < DORMANT_MS) break;
+      this.forget(old.room, old);
+      expired += 1;
+    }
+    if (expired > 0) this.dormantSince.splice(0, expired);
+  }
+
+  /**
+   * A dormant room is no longer kept: it has members again, or `entry` (its keeping since it was last
+   * emptied) has lasted long enough.
+   */
+  private forget(room: Room, entry?: Dormant): void {
+    const kept = this.dormant.get(room.key);
+    const at = kept?.findIndex((e) => e.room === room && (entry === undefined || e === entry)) ?? -1;
+    if (!kept || at === -1) return;
+    kept.splice(at, 1);
+    if (kept.length === 0) this.dormant.delete(room.key);
   }
 
   // ---- internals
@@ -1009,12 +1227,13 @@ export class RoomRegistry {
     if (this.users.get(key) !== user) return;
     this.users.delete(key);
     this.count(user, -1);
-    for (const waiting of this.shadowed) {
-      if (fold(waiting.nick) !== key) continue;
-      this.shadowed.delete(waiting);
-      this.index(key, waiting);
-      return;
-    }
+    let first: User | null = null;
+    for (const waiting of this.shadowed)
+      if (fold(waiting.nick) === key && (!first || compareStamps(nickOrder(waiting), nickOrder(first)) < 0))
+        first = waiting;
+    if (!first) return;
+    this.shadowed.delete(first);
+    this.index(key, first);
   }
 
   private index(key: string, user: User): void {
@@ -1043,6 +1262,8 @@ export class RoomRegistry {
       this.byRef.delete(room.ref);
       if (this.aliases.size > 0)
         for (const [ref, r] of this.aliases) if (r === room) this.aliases.delete(ref);
+      // Kept a while: operations decided where it still has members may be on their way.
+      this.keepDormant(room);
     }
   }
 
@@ -1081,6 +1302,12 @@ export class RoomRegistry {
     if (first) first.deliver(event, firstUsers);
     if (others) for (const [frontend, users] of others) frontend.deliver(event, users);
   }
+}
+
+/** A room without members here, and since when. */
+interface Dormant {
+  room: Room;
+  since: number;
 }
 
 /** The changes that take `room` back to a new room's modes and statuses. */
@@ -1151,8 +1378,20 @@ export function normaliseMask(mask: string): string {
   return mask;
 }
 
+function stampOf(stamp: Stamp): Stamp {
+  return { time: stamp.time, origin: stamp.origin, id: stamp.id };
+}
+
+/** Users not yet registered come last. */
+const UNSTAMPED: Stamp = { time: Number.POSITIVE_INFINITY, origin: "", id: "" };
+
+function nickOrder(user: User): Stamp {
+  return user.nickSince ?? UNSTAMPED;
+}
+
 /** A user as an operation carries it. */
 export function describeUser(user: User): UserInfo {
+  const since = user.nickSince;
   return {
     id: user.id,
     nick: user.nick,
@@ -1166,5 +1405,6 @@ export function describeUser(user: User): UserInfo {
     wallops: user.wallops,
     bot: user.bot,
     connectedAt: user.connectedAt * 1000,
+    ...(since ? { since } : {}),
   };
 }

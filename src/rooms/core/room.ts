@@ -1,6 +1,6 @@
 // A room: its members and their status, topic, modes, bans and invitations. The registry changes it; the
 // front-ends read it.
-import type { Stamp } from "./operations.js";
+import type { Creation, Stamp } from "./operations.js";
 import type { User } from "./user.js";
 
 export interface MemberStatus {
@@ -66,8 +66,12 @@ export class Room {
   topic: Topic | null = null;
   readonly modes: RoomModes = defaultModes();
   readonly bans: Ban[] = [];
-  /** Ids of users invited past +i; an invitation is used up by the join. */
-  readonly invited = new Set<number>();
+  /**
+   * Invitations past +i: by invited user id, the ids of their invite operations. A join uses up those its
+   * node knew; `usedInvites` holds the ids of used invitations that have not arrived here yet.
+   */
+  readonly invited = new Map<number, Set<string>>();
+  readonly usedInvites = new Set<string>();
   readonly members = new Map<User, MemberStatus>();
   /** The stamp of each field's last change: "topic", a mode letter, "b:" and a folded ban mask. */
   readonly stamps = new Map<string, Stamp>();
@@ -80,7 +84,7 @@ export class Room {
     /** The seed protocol's ROOM_REF: never reused for another room. */
     readonly ref: number,
     /** The join that created it: of two rooms made at once on two nodes, the older stays. */
-    public created: Stamp,
+    public created: Creation,
   ) {}
 
   /** When it was created, in milliseconds (RPL_CREATIONTIME). */
@@ -89,12 +93,13 @@ export class Room {
   }
 
   /** Back to a new room's state under an older creation stamp: the room lost a creation race. */
-  reset(created: Stamp): void {
+  reset(created: Creation): void {
     this.created = created;
     this.topic = null;
     Object.assign(this.modes, defaultModes());
     this.bans.length = 0;
     this.invited.clear();
+    this.usedInvites.clear();
     this.stamps.clear();
     for (const status of this.members.values()) {
       status.op = false;
@@ -102,6 +107,34 @@ export class Room {
       status.opStamp = null;
       status.voiceStamp = null;
     }
+  }
+
+  /** Take the settings of `kept`, this room's creation as a node kept it while it had no members here. */
+  adopt(kept: Room): void {
+    this.topic = kept.topic;
+    Object.assign(this.modes, kept.modes);
+    this.bans.push(...kept.bans);
+    for (const [user, ids] of kept.invited) this.invited.set(user, ids);
+    for (const id of kept.usedInvites) this.usedInvites.add(id);
+    for (const [field, stamp] of kept.stamps) this.stamps.set(field, stamp);
+  }
+
+  /** Record an invitation, unless a join used it up before it arrived. */
+  invite(user: number, id: string): void {
+    if (this.usedInvites.delete(id)) return;
+    let ids = this.invited.get(user);
+    if (!ids) {
+      ids = new Set();
+      this.invited.set(user, ids);
+    }
+    ids.add(id);
+  }
+
+  /** Use up invitations by id; those not here yet are remembered, to be dropped when they come. */
+  useInvites(user: number, ids: readonly string[]): void {
+    const held = this.invited.get(user);
+    for (const id of ids) if (!held?.delete(id)) this.usedInvites.add(id);
+    if (held?.size === 0) this.invited.delete(user);
   }
 
   isOp(user: User): boolean {

@@ -1,6 +1,6 @@
 // A person in the rooms, whichever protocol they speak. The core knows users only through this.
 import type { Frontend } from "./events.js";
-import type { Protocol } from "./operations.js";
+import type { Protocol, Stamp } from "./operations.js";
 import type { Room } from "./room.js";
 
 export type { Protocol };
@@ -24,6 +24,8 @@ export class User {
   wallops = false;
   /** +B: a bot (IRCv3 bot mode). */
   bot = false;
+  /** The stamp of the operation that gave this user its nick, once registered. */
+  nickSince: Stamp | null = null;
   /** Null until the first join: most of thousands of idle users may never join a room. */
   private joined: Set<Room> | null = null;
   /** Seconds since the epoch, as WHOIS reports them: small integers, not a boxed number per user. */

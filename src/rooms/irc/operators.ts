@@ -7,7 +7,6 @@ import {
   ERR_PASSWDMISMATCH,
   RPL_YOUREOPER,
 } from "../../protocol/irc/numerics.js";
-import { RoomError } from "../core/registry.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { KICK_LENGTH } from "./limits.js";
@@ -89,9 +88,9 @@ function sajoin(client: IrcClient, params: string[]): void {
   if (!target) return;
   const name = params[1] as string;
   if (!checkRoomName(client, name)) return;
-  const result = client.registry.join(target, name, { force: true });
-  if ("room" in result) return;
-  client.refuse(result.error, { channel: name, nick: target.nick });
+  // Another node's user is joined by its own node (the answer, if any, is the JOIN itself).
+  const error = client.registry.forceJoin(client.user, target, name);
+  if (error) client.refuse(error, { channel: name, nick: target.nick });
 }
 
 // SAPART <nickname> <channel> [<reason>]
@@ -102,8 +101,8 @@ function sapart(client: IrcClient, params: string[]): void {
   const room = roomOr403(client, params[1] as string);
   if (!room) return;
   // Not the operator's own membership: the target's is missing (441).
-  if (client.registry.part(target, room, params[2] ?? "") !== null)
-    client.refuse(RoomError.TargetNotInRoom, { channel: room.name, nick: target.nick });
+  const error = client.registry.forcePart(client.user, target, room, params[2] ?? "");
+  if (error) client.refuse(error, { channel: room.name, nick: target.nick });
 }
 
 export const operatorCommands: CommandTable = {

@@ -1,6 +1,7 @@
 // Convergence over the real buses: three registries joined by their replicators, on the in-memory bus and
 // on Redis, run random commands (fewer than over the scheduling test bus: these take real time), and end
 // the same on every node.
+import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { pino } from "pino";
@@ -8,6 +9,7 @@ import { MemoryNetwork } from "../../../src/rooms/bus/memory.js";
 import { RedisTransport } from "../../../src/rooms/bus/redis.js";
 import { Replicator } from "../../../src/rooms/bus/replicator.js";
 import type { BusTransport } from "../../../src/rooms/bus/transport.js";
+import { compareStamps, type Operation } from "../../../src/rooms/core/operations.js";
 import {
   DEFAULT_ROOM_LIMITS,
   type OperationObserver,
@@ -46,6 +48,8 @@ class BusNodes implements Nodes {
   readonly frontends: HearingFrontend[] = [];
   readonly users: User[] = [];
   readonly messages = new Map<string, string>();
+  /** Every operation decided, on any node. */
+  readonly decided: Operation[] = [];
   private readonly replicators: Replicator[] = [];
 
   static async start(transport: () => BusTransport): Promise<BusNodes> {
@@ -58,6 +62,7 @@ class BusNodes implements Nodes {
       registry.observer = {
         changed: (op) => {
           if (op.t === "message" && op.room !== null) nodes.messages.set(op.id, op.room);
+          nodes.decided.push(op);
           bus.changed(op);
         },
       };
@@ -155,6 +160,44 @@ for (const backend of BACKENDS) {
           await nodes.close();
           await cleanup();
         }
+      }
+    });
+
+    it("settles a nick given out on two nodes at once by the operations' order", {
+      skip: backend.skip,
+    }, async () => {
+      const { transport, cleanup } = backend.open();
+      const nodes = await BusNodes.start(transport);
+      try {
+        // Users on nodes 0 and 1 take one nick in the same turn, before either node can hear of the other.
+        const a = nodes.users[1] as User;
+        const b = nodes.users[3] as User;
+        assert.equal((nodes.registries[0] as RoomRegistry).rename(a, "same"), null);
+        assert.equal((nodes.registries[1] as RoomRegistry).rename(b, "same"), null);
+        const [opA, opB] = nodes.decided.filter((op) => op.t === "nick");
+        // The one given it first (time, then node, then id) keeps it, whichever bus carried the news.
+        const first = compareStamps(opA as Operation, opB as Operation) < 0;
+        const [keeper, loser] = first ? [a, b] : [b, a];
+        const guest = `Guest${loser.id}`;
+        await until(
+          () => nodes.registries.every((r) => r.findUser("same")?.id === keeper.id && r.findUser(guest)),
+          "every node to settle the nick",
+        );
+        assert.equal(loser.nick, guest);
+        const frontend = nodes.frontends[nodes.nodeOf(nodes.users.indexOf(loser))] as HearingFrontend;
+        assert.deepEqual(
+          frontend.notices.map((n) => [n.user, n.text]),
+          [
+            [
+              loser.id,
+              `The nickname same was taken on another node at the same moment; you are now ${guest}`,
+            ],
+          ],
+        );
+        assert.equal(nodes.frontends.flatMap((f) => f.notices).length, 1, "the keeper is told nothing");
+      } finally {
+        await nodes.close();
+        await cleanup();
       }
     });
   });
