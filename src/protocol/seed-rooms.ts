@@ -42,7 +42,8 @@ export type SeedInput =
   | { kind: "chat"; roomRef: string; joinId: string; name: string; message: string }
   | { kind: "disconnect"; address: string; port: string; name: string }
   | { kind: "kill" }
-  | { kind: "error"; code: SeedError; description: string };
+  /** A request that could not be read: `detail` says how (the front-end's error table words it). */
+  | { kind: "error"; detail: string };
 
 /** The keys of each block request, in order; the first is the command itself. */
 const BLOCKS = {
@@ -163,12 +164,8 @@ function firstWord(line: string): string {
   return /^[A-Z_]+/.exec(line)?.[0] ?? "";
 }
 
-function formatError(description: string): SeedInput {
-  return {
-    kind: "error",
-    code: SeedError.InvalidFormat,
-    description: `invalid message format: ${description}`,
-  };
+function formatError(detail: string): SeedInput {
+  return { kind: "error", detail };
 }
 
 /** A line as quoted in an error: cut short, so an error never echoes a whole flood back. */

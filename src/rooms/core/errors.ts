@@ -1,5 +1,6 @@
-// Why the core refused something. Each front-end has one table from these to its own words (IRC numerics,
-// seed error codes), so the same refusal reads the same wherever it happens.
+// Why the core refused something, or a front-end a client's input before it reached the core. Each
+// front-end has one table from these to its own words (IRC numerics, seed error codes), so the same
+// failure reads the same wherever it happens.
 export const RoomError = {
   NoSuchNick: "no-such-nick",
   NoSuchRoom: "no-such-room",
@@ -31,3 +32,20 @@ export const RoomError = {
   NoPrivateMessages: "no-private-messages",
 } as const;
 export type RoomError = (typeof RoomError)[keyof typeof RoomError];
+
+/** What a front-end refuses before the core sees it: the line or request itself. */
+export const InputError = {
+  /** Longer than the protocol's line budget. */
+  LineTooLong: "line-too-long",
+  /** Not UTF-8. */
+  InvalidUtf8: "invalid-utf8",
+  /** Unreadable as a request of the protocol (the subject's `detail` says how). */
+  InvalidFormat: "invalid-format",
+  UnknownCommand: "unknown-command",
+  /** A command that needs the client registered (or named) first. */
+  NotRegistered: "not-registered",
+} as const;
+export type InputError = (typeof InputError)[keyof typeof InputError];
+
+/** Every failure a client is told of. */
+export type Refusal = RoomError | InputError;

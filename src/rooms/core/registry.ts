@@ -728,7 +728,10 @@ export class RoomRegistry {
         // The invited user, and the members: front-ends tell those who asked (IRCv3 invite-notify).
         const recipients = new Set<User>(room.members.keys());
         recipients.add(user);
-        this.emit({ type: "invite", room, by: this.source(op.by), user, time: op.time, id: op.id }, recipients);
+        this.emit(
+          { type: "invite", room, by: this.source(op.by), user, time: op.time, id: op.id },
+          recipients,
+        );
         return;
       }
       case "topic":

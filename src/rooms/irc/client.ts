@@ -9,24 +9,18 @@ import {
   truncateUtf8,
   utf8Length,
 } from "../../protocol/irc/message.js";
-import {
-  ERR_INPUTTOOLONG,
-  ERR_NEEDMOREPARAMS,
-  ERR_NOTREGISTERED,
-  ERR_UNKNOWNCOMMAND,
-  ERR_UNKNOWNERROR,
-} from "../../protocol/irc/numerics.js";
 import { LineError } from "../../protocol/line-framer.js";
 import type { LineConnection, OverflowListener } from "../../transport/line-connection.js";
 import type { RoomsConfig } from "../config.js";
-import type { RoomError, RoomRegistry } from "../core/registry.js";
+import { InputError, type Refusal, RoomError } from "../core/errors.js";
+import type { RoomRegistry } from "../core/registry.js";
 import { User } from "../core/user.js";
 import type { RoomsClient } from "../hub.js";
 import type { RoomsInput } from "../session.js";
 import { HeldOutput, MAX_LABEL_BYTES } from "./batch.js";
 import { Cap } from "./caps.js";
 import { COMMANDS } from "./commands.js";
-import { type ErrorSubject, ircError } from "./errors.js";
+import { type ErrorSubject, ircError, STANDARD_FAIL } from "./errors.js";
 import type { IrcFrontend } from "./frontend.js";
 import { ircHostname } from "./replies.js";
 
@@ -225,10 +219,13 @@ export class IrcClient implements RoomsClient, OverflowListener {
     this.send(numericLine(`:${this.frontend.serverName} ${type} ${command} ${code}`, params, ECHO_BYTES));
   }
 
-  /** A refusal from the core, told as the error table says. */
-  refuse(error: RoomError, subject: ErrorSubject): void {
+  /** A refusal (the core's, or of the client's input), told as the error table says. */
+  refuse(error: Refusal, subject: ErrorSubject): void {
     const [code, ...params] = ircError(error, subject);
-    this.numeric(code, ...params);
+    if (code === STANDARD_FAIL) {
+      const [command = "*", failCode = "", ...rest] = params;
+      this.standardReply(STANDARD_FAIL, command, failCode, ...rest);
+    } else this.numeric(code, ...params);
   }
 
   // ---- RoomsClient
@@ -246,11 +243,7 @@ export class IrcClient implements RoomsClient, OverflowListener {
   lineError(error: LineError): void {
     if (this.closing) return;
     this.seen();
-    if (error === LineError.TooLong) this.numeric(ERR_INPUTTOOLONG, "Input line was too long");
-    else
-      this.send(
-        `:${this.frontend.serverName} FAIL * INVALID_UTF8 :Message rejected, your IRC software MUST use UTF-8 encoding on this network`,
-      );
+    this.refuse(error === LineError.TooLong ? InputError.LineTooLong : InputError.InvalidUtf8, {});
   }
 
   end(): void {
@@ -301,26 +294,26 @@ export class IrcClient implements RoomsClient, OverflowListener {
 
   private dispatch(message: IrcInput): void {
     if (message.bodyBytes > MAX_BODY_BYTES || message.tagBytes > MAX_CLIENT_TAG_BYTES) {
-      this.numeric(ERR_INPUTTOOLONG, "Input line was too long");
+      this.refuse(InputError.LineTooLong, {});
       return;
     }
     const command = message.command;
     if (command === "") return; // only tags or a source: nothing to do
     if (message.forbidden) {
-      this.numeric(ERR_UNKNOWNERROR, command, "Messages may not contain NUL or CR");
+      this.refuse(InputError.InvalidFormat, { command, detail: "Messages may not contain NUL or CR" });
       return;
     }
     const spec = COMMANDS.get(command);
     if (!spec) {
-      this.numeric(ERR_UNKNOWNCOMMAND, command, "Unknown command");
+      this.refuse(InputError.UnknownCommand, { command });
       return;
     }
     if (!this.registered && !spec.beforeRegistration) {
-      this.numeric(ERR_NOTREGISTERED, "You have not registered");
+      this.refuse(InputError.NotRegistered, { command });
       return;
     }
     if (message.params.length < spec.minParams) {
-      this.numeric(ERR_NEEDMOREPARAMS, command, "Not enough parameters");
+      this.refuse(RoomError.NeedMoreParams, { command });
       return;
     }
     const counts = this.frontend.commandCounts;

@@ -9,6 +9,7 @@ import {
   ERR_CHANNELISFULL,
   ERR_CHANOPRIVSNEEDED,
   ERR_ERRONEUSNICKNAME,
+  ERR_INPUTTOOLONG,
   ERR_INVALIDMODEPARAM,
   ERR_INVITEONLYCHAN,
   ERR_NEEDMOREPARAMS,
@@ -17,12 +18,15 @@ import {
   ERR_NOSUCHCHANNEL,
   ERR_NOSUCHNICK,
   ERR_NOTONCHANNEL,
+  ERR_NOTREGISTERED,
   ERR_TOOMANYCHANNELS,
+  ERR_UNKNOWNCOMMAND,
+  ERR_UNKNOWNERROR,
   ERR_UNKNOWNMODE,
   ERR_USERNOTINCHANNEL,
   ERR_USERONCHANNEL,
 } from "../../protocol/irc/numerics.js";
-import type { RoomError } from "../core/errors.js";
+import type { Refusal } from "../core/errors.js";
 import { KEY_LENGTH } from "../core/room.js";
 
 /** What a refusal is about; each numeric takes the parts it names. */
@@ -33,6 +37,8 @@ export interface ErrorSubject {
   /** A mode's parameter, as given. */
   param?: string;
   command?: string;
+  /** How the input could not be read. */
+  detail?: string;
 }
 
 type Reply = (subject: ErrorSubject) => [code: string, ...params: string[]];
@@ -45,7 +51,10 @@ const INVALID_PARAM_TEXT: Readonly<Record<string, string>> = {
 const channel = (s: ErrorSubject) => s.channel ?? "*";
 const nick = (s: ErrorSubject) => s.nick ?? "*";
 
-export const IRC_ERRORS: Readonly<Record<RoomError, Reply>> = {
+/** A standard reply (`FAIL <command> <code> :<text>`) rather than a numeric: said without the client's nick. */
+export const STANDARD_FAIL = "FAIL";
+
+export const IRC_ERRORS: Readonly<Record<Refusal, Reply>> = {
   "no-such-nick": (s) => [ERR_NOSUCHNICK, nick(s), "No such nick/channel"],
   "no-such-room": (s) => [ERR_NOSUCHCHANNEL, channel(s), "No such channel"],
   "invalid-nick": (s) => [ERR_ERRONEUSNICKNAME, nick(s), "Erroneous nickname"],
@@ -79,9 +88,19 @@ export const IRC_ERRORS: Readonly<Record<RoomError, Reply>> = {
     nick(s),
     "They use the seed rooms protocol, which has no private messages",
   ],
+  "line-too-long": () => [ERR_INPUTTOOLONG, "Input line was too long"],
+  "invalid-utf8": (s) => [
+    STANDARD_FAIL,
+    s.command ?? "*",
+    "INVALID_UTF8",
+    "Message rejected, your IRC software MUST use UTF-8 encoding on this network",
+  ],
+  "invalid-format": (s) => [ERR_UNKNOWNERROR, s.command ?? "*", s.detail ?? "Malformed message"],
+  "unknown-command": (s) => [ERR_UNKNOWNCOMMAND, s.command ?? "*", "Unknown command"],
+  "not-registered": () => [ERR_NOTREGISTERED, "You have not registered"],
 };
 
 /** The numeric and its parameters (after the client's nick) for `error`. */
-export function ircError(error: RoomError, subject: ErrorSubject): [code: string, ...params: string[]] {
+export function ircError(error: Refusal, subject: ErrorSubject): [code: string, ...params: string[]] {
   return IRC_ERRORS[error](subject);
 }

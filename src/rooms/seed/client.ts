@@ -6,6 +6,7 @@ import { LineError } from "../../protocol/line-framer.js";
 import { errorReply, heloReply, leftReply, SeedError, type SeedInput } from "../../protocol/seed-rooms.js";
 import type { Endpoint, LineConnection, OverflowListener } from "../../transport/line-connection.js";
 import { fold } from "../core/casemap.js";
+import { InputError } from "../core/errors.js";
 import { RoomError, type RoomRegistry } from "../core/registry.js";
 import { banNotice } from "../core/server-bans.js";
 import { User } from "../core/user.js";
@@ -80,8 +81,9 @@ export class SeedClient implements RoomsClient, OverflowListener {
 
   lineError(error: LineError): void {
     if (this.closing) return;
-    if (error === LineError.TooLong) this.error(SeedError.LineTooLong, "line too long");
-    else this.error(SeedError.InvalidUtf8, "invalid UTF-8: lines must be UTF-8 text");
+    this.error(
+      ...seedError(error === LineError.TooLong ? InputError.LineTooLong : InputError.InvalidUtf8, {}),
+    );
   }
 
   end(): void {
@@ -145,7 +147,7 @@ export class SeedClient implements RoomsClient, OverflowListener {
         this.kill();
         return;
       case "error":
-        this.error(request.code, request.description);
+        this.error(...seedError(InputError.InvalidFormat, { detail: request.detail }));
         return;
     }
   }

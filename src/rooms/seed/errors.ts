@@ -1,11 +1,14 @@
-// The one table from a core refusal to the seed protocol's ERROR_CODE and ERROR_DESCRIPTION.
+// The one table from a refusal (the core's, or of a request before the core) to the seed protocol's
+// ERROR_CODE and ERROR_DESCRIPTION.
 import { SeedError } from "../../protocol/seed-rooms.js";
-import type { RoomError } from "../core/errors.js";
+import type { Refusal } from "../core/errors.js";
 
 /** The room as the seed protocol names it (without '#'), and the name in question. */
 export interface SeedSubject {
   room?: string;
   name?: string;
+  /** How the request could not be read. */
+  detail?: string;
 }
 
 type Reply = (subject: SeedSubject) => [code: SeedError, description: string];
@@ -18,7 +21,7 @@ const cannotSend =
   (why: string): Reply =>
   (s) => [SeedError.CannotSend, `cannot send to ${room(s)}: ${why}`];
 
-export const SEED_ERRORS: Readonly<Record<RoomError, Reply>> = {
+export const SEED_ERRORS: Readonly<Record<Refusal, Reply>> = {
   "no-such-nick": (s) => [SeedError.UnknownClient, `no user ${s.name ?? ""}`.trim()],
   "no-such-room": (s) => [SeedError.NoSuchRoom, `no chat room ${room(s)}`],
   "invalid-nick": (s) => [SeedError.InvalidName, `invalid CLIENT_NAME ${JSON.stringify(s.name ?? "")}`],
@@ -41,8 +44,16 @@ export const SEED_ERRORS: Readonly<Record<RoomError, Reply>> = {
   "need-more-params": () => [SeedError.InvalidFormat, "a field is missing"],
   "invalid-mode-param": (s) => [SeedError.InvalidFormat, `invalid mode parameter in ${room(s)}`],
   "no-private-messages": () => [SeedError.CannotSend, "the seed rooms protocol has no private messages"],
+  "line-too-long": () => [SeedError.LineTooLong, "line too long"],
+  "invalid-utf8": () => [SeedError.InvalidUtf8, "invalid UTF-8: lines must be UTF-8 text"],
+  "invalid-format": (s) => [SeedError.InvalidFormat, `invalid message format: ${s.detail ?? "unreadable"}`],
+  "unknown-command": (s) => [
+    SeedError.InvalidFormat,
+    `invalid message format: unknown request ${s.detail ?? ""}`.trim(),
+  ],
+  "not-registered": () => [SeedError.UnknownClient, "unknown client: join a room first"],
 };
 
-export function seedError(error: RoomError, subject: SeedSubject): [code: SeedError, description: string] {
+export function seedError(error: Refusal, subject: SeedSubject): [code: SeedError, description: string] {
   return SEED_ERRORS[error](subject);
 }
