@@ -21,6 +21,12 @@ export class Replicator implements OperationObserver {
   private downTimer: Timer | null = null;
   /** Users told that their messages did not reach the other nodes, during the current outage. */
   private readonly warned = new Set<User>();
+  /**
+   * Nodes whose users this node dropped as gone. One that speaks again was not gone (its heartbeats were
+   * late, or the link was cut): without its users here, its joins and messages would apply to no one, so
+   * it is asked, with everyone, to tell its users and memberships again.
+   */
+  private readonly dropped = new Set<string>();
 
   constructor(
     private readonly registry: RoomRegistry,
@@ -99,6 +105,10 @@ export class Replicator implements OperationObserver {
       const lag = this.registry.clock.now() - op.time;
       if (lag > counters.busLagMaxMs) counters.busLagMaxMs = lag;
     }
+    if (this.dropped.delete(envelope.node) && op.t !== "hello") {
+      this.log.warn({ node: envelope.node }, "a node taken for gone is still there: asking for its users");
+      this.send({ t: "hello" });
+    }
     try {
       if (op.t === "hello") this.announce();
       else this.registry.apply(op);
@@ -149,6 +159,7 @@ export class Replicator implements OperationObserver {
     if (!again) return;
     this.log.info("bus up: asking the other nodes for their users and telling them ours");
     this.send({ t: "hello" });
+    this.dropped.clear();
     this.announce();
   }
 
@@ -176,6 +187,7 @@ export class Replicator implements OperationObserver {
     const ids: number[] = [];
     for (const user of registry.usersById.values())
       if (user instanceof RemoteUser && user.node === node) ids.push(user.id);
+    this.dropped.add(node);
     if (ids.length === 0) return;
     this.log.info({ node, users: ids.length }, "node gone: its %d users leave", ids.length);
     for (const id of ids) registry.apply({ t: "quit", user: id, reason, ...registry.stamp() });
