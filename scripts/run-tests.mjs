@@ -51,7 +51,8 @@ const result = spawnSync(
     `--test-reporter-destination=${summaryFile}`,
     ...files,
   ],
-  { stdio: "inherit" },
+  // Servers the tests start keep nothing (`serve` would write ./tcpchat-data) unless a test names a store.
+  { stdio: "inherit", env: { ...process.env, TCPCHAT_STORE: process.env.TCPCHAT_STORE || "memory" } },
 );
 
 let summary;

@@ -54,7 +54,7 @@ const NOT_IN_FILE = new Set(["config", "help", "version", "list"]);
 /** Options given several times on the command line: an array (or one string) in the file. */
 const REPEATABLE = new Set(["oper", "web-origin"]);
 /** Options naming files: a relative path is relative to the configuration file's folder. */
-const PATH_KEYS = new Set(["motd-file", "tls-cert", "tls-key"]);
+const PATH_KEYS = new Set(["motd-file", "tls-cert", "tls-key", "data-dir"]);
 
 export interface ConfigProblem {
   /** 1-based; absent when the problem has no one place. */

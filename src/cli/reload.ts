@@ -58,6 +58,8 @@ const AT_START: ReadonlyArray<[(c: ServerConfig) => unknown, string]> = [
   [(c) => c.web?.port, "web-port"],
   [(c) => c.web !== null && c.web !== undefined, "web"],
   [(c) => c.web?.origins, "web-origin"],
+  [(c) => c.service.rooms.store, "store"],
+  [(c) => c.service.rooms.dataDir, "data-dir"],
 ];
 
 export interface ReloadTarget {
@@ -65,6 +67,8 @@ export interface ReloadTarget {
   model: ModelName;
   service: ServiceName;
   preset: Partial<ServerFlags>;
+  /** The store when none is named (serve's differs from the presets'). */
+  storeDefault?: string;
   /** The configuration the server runs with: changed in place. */
   running: ServerConfig;
   /** The rooms' web listener runs unless turned off (`serve`). */
@@ -86,7 +90,7 @@ export function reloadOnHangup(target: ReloadTarget): ReloadTarget {
 }
 
 export function reloader(target: ReloadTarget) {
-  const { command, model, service, preset, running } = target;
+  const { command, model, service, preset, storeDefault, running } = target;
   const given = commandLineOptions(command);
   const path = typeof given.config === "string" ? given.config : null;
   const log = running.log;
@@ -94,7 +98,7 @@ export function reloader(target: ReloadTarget) {
     let fresh: ServerConfig;
     try {
       const file = path ? readConfigFile(path, command.options) : {};
-      fresh = serviceServerConfig(service, { ...file, ...given }, preset, target.webByDefault);
+      fresh = serviceServerConfig(service, { ...file, ...given }, preset, target.webByDefault, storeDefault);
     } catch (err) {
       const problems = err instanceof ConfigFileError ? err.message.split("\n") : [(err as Error).message];
       for (const problem of problems) log.error("%s: %s", why, problem);

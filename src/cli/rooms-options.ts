@@ -3,6 +3,7 @@ import { accessSync, constants, readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { isPasswordHash, parsePasswordHash } from "../password-hash.js";
 import { defaultRoomsConfig, type OperCredential, type RoomsConfig } from "../rooms/config.js";
+import { storeKind } from "../store/config.js";
 import { LISTENER_OPTION_NAMES } from "./listener-options.js";
 import { parseCount, parseSeconds } from "./parse.js";
 
@@ -25,6 +26,8 @@ export interface RoomsFlags {
   console?: boolean;
   bus?: string;
   busPrefix?: string;
+  store?: string;
+  dataDir?: string;
 }
 
 function collectOper(text: string, previous: OperCredential[] = []): OperCredential[] {
@@ -38,8 +41,25 @@ function collectOper(text: string, previous: OperCredential[] = []): OperCredent
   return [...previous, { name: text.slice(0, at), password: text.slice(at + 1) }];
 }
 
+/** $TCPCHAT_STORE, when it names a store (an invalid one is refused as --store would be). */
+function envStore(): string | undefined {
+  const value = process.env.TCPCHAT_STORE;
+  if (!value) return undefined;
+  if (storeKind(value) === null)
+    throw new InvalidArgumentError(
+      `TCPCHAT_STORE: expected sqlite, memory or a postgres:// URL, not ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
 function parseBusUrl(text: string): string {
   if (!/^rediss?:\/\/./.test(text)) throw new InvalidArgumentError("expected redis://host:port");
+  return text;
+}
+
+function parseStore(text: string): string {
+  if (storeKind(text) === null)
+    throw new InvalidArgumentError("expected sqlite, memory or postgres://user:pass@host:port/db");
   return text;
 }
 
@@ -122,10 +142,23 @@ export function addRoomsOptions(command: Command): Command {
       "rooms: share the rooms with other nodes through Redis, redis://host:port (default: $REDIS_URL; none)",
       parseBusUrl,
     )
-    .option(`--bus-prefix <prefix>`, `rooms: prefix of the bus's Redis keys (default: ${d.busPrefix})`);
+    .option(`--bus-prefix <prefix>`, `rooms: prefix of the bus's Redis keys (default: ${d.busPrefix})`)
+    .option(
+      "--store <where>",
+      "rooms: where history is kept: sqlite (a file in --data-dir), memory (nothing kept) or postgres://user:pass@host:port/db for nodes sharing it (default: $TCPCHAT_STORE, else sqlite for serve, memory for lab)",
+      parseStore,
+    )
+    .option(
+      "--data-dir <path>",
+      `rooms: the folder of the SQLite store, created at start (default: ${d.dataDir})`,
+    );
 }
 
-export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean): RoomsConfig {
+/**
+ * `storeDefault`: the store when neither the command line, the file nor $TCPCHAT_STORE names one (serve
+ * keeps its state; the lab presets and tests keep nothing).
+ */
+export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean, storeDefault?: string): RoomsConfig {
   const config = defaultRoomsConfig();
   return {
     ...config,
@@ -156,5 +189,7 @@ export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean): RoomsCon
     console: consoleWanted,
     bus: flags.bus ?? (process.env.REDIS_URL || null),
     busPrefix: flags.busPrefix ?? config.busPrefix,
+    store: flags.store ?? envStore() ?? storeDefault ?? config.store,
+    dataDir: flags.dataDir ?? config.dataDir,
   };
 }

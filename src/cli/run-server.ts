@@ -5,6 +5,7 @@ import { startMemoryReducer } from "../memory-reducer.js";
 import type { Listening, RunningServer, ServerConfig } from "../models/index.js";
 import { type ModelName, startServer } from "../models/index.js";
 import type { ConsoleIO } from "../services/operator.js";
+import { StoreError } from "../store/config.js";
 import { formatEndpoint } from "../transport/line-connection.js";
 import { EXIT } from "./exit.js";
 
@@ -17,6 +18,10 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
   try {
     server = await startServer(model, config);
   } catch (err) {
+    if (err instanceof StoreError) {
+      process.stderr.write(`tcpchat: ${err.message}\n`);
+      process.exit(EXIT.failure);
+    }
     const e = err as NodeJS.ErrnoException & { endpoint?: string };
     if (e.code === "TLS_FILES") {
       process.stderr.write(`tcpchat: ${e.message}\n`);

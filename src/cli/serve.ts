@@ -12,6 +12,9 @@ import { runServer } from "./run-server.js";
 import { addServerOptions, FLAG_DEFAULTS, type GivenServerFlags } from "./server-options.js";
 import { serviceServerConfig } from "./service-config.js";
 
+/** `serve` keeps the rooms' state unless told otherwise (the lab presets keep nothing). */
+const SERVE_STORE = "sqlite";
+
 type ServeFlags = GivenServerFlags &
   RoomsFlags &
   ListenerFlags & {
@@ -59,12 +62,13 @@ export function serveCommand(): Command {
     }
     const problem = service === "rooms" ? listenerProblem(given) : null;
     if (problem) usageError(command, problem);
-    const config = serviceServerConfig(service, given, {}, true);
+    const config = serviceServerConfig(service, given, {}, true, SERVE_STORE);
     const reload = reloadOnHangup({
       command,
       model,
       service,
       preset: {},
+      storeDefault: SERVE_STORE,
       running: config,
       webByDefault: true,
     });

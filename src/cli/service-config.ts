@@ -28,6 +28,7 @@ export function serviceServerConfig(
   preset: Partial<ServerFlags>,
   /** The rooms' web listener runs unless turned off (`serve`), rather than only when asked for (`lab`). */
   webByDefault = false,
+  storeDefault?: string,
 ): ServerConfig {
   const flags = resolveServerFlags(given, { ...serviceFlags(service), ...preset });
   if (service !== "rooms") {
@@ -40,7 +41,7 @@ export function serviceServerConfig(
     service,
     flags,
     consoleWanted ? processConsole() : null,
-    roomsConfig(given, consoleWanted),
+    roomsConfig(given, consoleWanted, storeDefault),
   );
   applyListenerFlags(config, given, webByDefault);
   return config;

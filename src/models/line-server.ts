@@ -317,12 +317,12 @@ export abstract class LineServer implements RunningServer, ConnectionOwner, WebS
     this.tlsServer?.close();
     this.web?.close();
     // The hub says goodbye in its own protocol first; close() below is then a no-op for those.
-    this.hub?.close();
+    const closing = this.hub?.close();
     const gone = [...this.live.keys()].map(
       (conn) => new Promise<void>((resolve) => conn.socket.once("close", () => resolve())),
     );
     for (const conn of this.live.keys()) conn.close(SHUTDOWN_REPLY);
-    await Promise.all(gone);
+    await Promise.all([...gone, closing]);
     this.markStopped();
   }
 }

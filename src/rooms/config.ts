@@ -1,5 +1,6 @@
 // Everything the rooms server is configured with. Plain data: it is posted to worker threads as it is.
 import { hostname } from "node:os";
+import { DEFAULT_DATA_DIR } from "../store/config.js";
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from "./core/registry.js";
 import { IRC_MAX_LINE_BYTES } from "./irc/limits.js";
 
@@ -50,6 +51,10 @@ export interface RoomsConfig {
   busPrefix: string;
   /** Strict Transport Security, offered with TLS when `--sts-duration` is given; null: not offered. */
   sts: StsPolicy | null;
+  /** Where lasting state is kept: `sqlite`, `memory` or a `postgres://` URL (src/store/). */
+  store: string;
+  /** The SQLite file's folder. */
+  dataDir: string;
 }
 
 /** IRCv3 STS: plain-text clients are sent to `port`; TLS clients keep to TLS for `duration` seconds. */
@@ -81,5 +86,8 @@ export function defaultRoomsConfig(): RoomsConfig {
     bus: null,
     busPrefix: "tcpchat",
     sts: null,
+    // Tests and the lab presets keep nothing; `tcpchat serve --service rooms` defaults to sqlite.
+    store: "memory",
+    dataDir: DEFAULT_DATA_DIR,
   };
 }

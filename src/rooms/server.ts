@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { counters } from "../metrics/counters.js";
 import type { ConsoleIO } from "../services/operator.js";
 import type { Hub, HubEnv } from "../services/service.js";
+import { openStore, type Store } from "../store/index.js";
 import { IpcTransport } from "./bus/ipc.js";
 import { MemoryNetwork } from "./bus/memory.js";
 import { RedisTransport } from "./bus/redis.js";
@@ -45,6 +46,11 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
     irc: (ctx) => new IrcFrontend(ctx),
   });
   const console = config.console && env.console ? new RoomsConsole(context, env.console) : null;
+  let store: Store | null = null;
+  const storing = openStore(config).then((opened) => {
+    store = opened;
+    env.log.info({ store: opened.where }, "store: %s", opened.where);
+  });
   const replicator = config.bus
     ? new Replicator(context.registry, busTransport(config, env.log), env.log, (user, text) =>
         user.frontend.notice?.(user, text),
@@ -63,13 +69,15 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
   };
   return {
     attach: (conn) => hub.attach(conn),
-    close: () => {
+    close: async () => {
       console?.close();
       // Everyone says goodbye (and the other nodes hear of it) before this node leaves the bus.
       hub.close();
       void replicator?.close();
+      await storing.catch(() => {});
+      await (store as Store | null)?.close();
     },
-    ready: replicator?.start(),
+    ready: Promise.all([storing, replicator?.start()]).then(() => {}),
   };
 }
 

@@ -24,8 +24,8 @@ export interface Session {
 export interface Hub {
   /** A new client: what its session posts goes in through the attachment, until it is detached. */
   attach(conn: LineConnection): HubAttachment;
-  /** The server is shutting down. */
-  close(): void;
+  /** The server is shutting down; a promise settles when what the hub keeps is put away. */
+  close(): void | Promise<void>;
   /** Settles when the hub can take clients (the rooms' bus is joined); the server listens after it. */
   readonly ready?: Promise<void>;
 }

@@ -104,10 +104,11 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The environment of a child: no colours, and no Redis bus unless a test asks for one. */
+/** The environment of a child: no colours, no Redis bus and no lasting store unless a test asks for one. */
 function childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  // A rooms server joins the Redis bus named in REDIS_URL (CI sets it): not unless a test asks.
-  return { ...process.env, NO_COLOR: "1", REDIS_URL: "", ...env };
+  // A rooms server joins the Redis bus named in REDIS_URL (CI sets it): not unless a test asks. `serve`
+  // keeps its state in ./tcpchat-data by default: the tests keep nothing unless they ask.
+  return { ...process.env, NO_COLOR: "1", REDIS_URL: "", TCPCHAT_STORE: "memory", ...env };
 }
 
 export function runCli(args: string[], options: CliOptions = {}): CliRun {

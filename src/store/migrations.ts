@@ -1,0 +1,38 @@
+// The store's schema, version by version. Migrations run in name order at start-up (Kysely's Migrator, with
+// its lock, so nodes starting at once upgrade a shared PostgreSQL once); a migration once released is never
+// edited: a change is a new migration with the next number.
+import { type Kysely, type Migration, PostgresAdapter } from "kysely";
+
+/** SQLite's and PostgreSQL's spelling of an auto-numbered 64-bit key. */
+function isPostgres(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  "0001_messages": {
+    async up(db) {
+      await db.schema
+        .createTable("messages")
+        .addColumn("id", isPostgres(db) ? "bigserial" : "integer", (c) =>
+          isPostgres(db) ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn("msgid", "text", (c) => c.notNull().unique())
+        .addColumn("target", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("time", "bigint", (c) => c.notNull())
+        .addColumn("sender", "text", (c) => c.notNull())
+        .addColumn("account", "text")
+        .addColumn("text", "text", (c) => c.notNull())
+        .addColumn("tags", "text")
+        .execute();
+      // CHATHISTORY reads one room in (time, id) order from either end.
+      await db.schema
+        .createIndex("messages_target_time")
+        .on("messages")
+        .columns(["target", "time", "id"])
+        .execute();
+      // Retention deletes by age across every room.
+      await db.schema.createIndex("messages_time").on("messages").column("time").execute();
+    },
+  },
+};
