@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { redactUrl, type StoreConfig, StoreError, type StoreKind, storeKind } from "./config.js";
 import { MIGRATIONS } from "./migrations.js";
@@ -40,7 +40,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   if (kind === null) throw new StoreError(`unknown store ${JSON.stringify(config.store)}`);
   const store = kind === "postgres" ? openPostgres(config.store) : openSqlite(kind, config.dataDir);
   try {
-    await migrate(store.db);
+    await migrate(store.db, kind);
   } catch (err) {
     await store.close().catch(() => {});
     throw new StoreError(`cannot open the store ${store.where}: ${describe(err)}`);
@@ -89,10 +89,17 @@ function openPostgres(url: string): Store {
   return { kind: "postgres", db, shared: true, where: redactUrl(url), close: () => db.destroy() };
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
+async function migrate(db: Kysely<Database>, kind: StoreKind): Promise<void> {
+  // Kysely looks for its own tables in every schema unless told which: in PostgreSQL, the one this
+  // connection works in (its search_path), so that several schemas of one database stay apart.
+  const schema =
+    kind === "postgres"
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
