@@ -25,6 +25,15 @@ export function parseCount(text: string): number {
   return n;
 }
 
+/** A whole number, 0 or more (0 often meaning none or no limit). */
+export function parseWhole(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError("expected a whole number, 0 or more");
+  }
+  return n;
+}
+
 /** Seconds, possibly fractional; 0 means off. */
 export function parseSeconds(text: string): number {
   const s = Number(text);

@@ -5,7 +5,7 @@ import { isPasswordHash, parsePasswordHash } from "../password-hash.js";
 import { defaultRoomsConfig, type OperCredential, type RoomsConfig } from "../rooms/config.js";
 import { storeKind } from "../store/config.js";
 import { LISTENER_OPTION_NAMES } from "./listener-options.js";
-import { parseCount, parseSeconds } from "./parse.js";
+import { parseCount, parseSeconds, parseWhole } from "./parse.js";
 
 export interface RoomsFlags {
   serverName?: string;
@@ -28,6 +28,8 @@ export interface RoomsFlags {
   busPrefix?: string;
   store?: string;
   dataDir?: string;
+  historyDays?: number;
+  historyPerRoom?: number;
 }
 
 function collectOper(text: string, previous: OperCredential[] = []): OperCredential[] {
@@ -151,6 +153,16 @@ export function addRoomsOptions(command: Command): Command {
     .option(
       "--data-dir <path>",
       `rooms: the folder of the SQLite store, created at start (default: ${d.dataDir})`,
+    )
+    .option(
+      "--history-days <days>",
+      `rooms: history older than this is deleted, 0 for never (default: ${d.historyDays})`,
+      parseWhole,
+    )
+    .option(
+      "--history-per-room <n>",
+      `rooms: messages a room's history keeps, the newest, 0 for no cap (default: ${d.historyPerRoom})`,
+      parseWhole,
     );
 }
 
@@ -191,5 +203,7 @@ export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean, storeDefa
     busPrefix: flags.busPrefix ?? config.busPrefix,
     store: flags.store ?? envStore() ?? storeDefault ?? config.store,
     dataDir: flags.dataDir ?? config.dataDir,
+    historyDays: flags.historyDays ?? config.historyDays,
+    historyPerRoom: flags.historyPerRoom ?? config.historyPerRoom,
   };
 }

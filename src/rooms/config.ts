@@ -55,6 +55,10 @@ export interface RoomsConfig {
   store: string;
   /** The SQLite file's folder. */
   dataDir: string;
+  /** History older than this many days is deleted; 0 keeps it forever. */
+  historyDays: number;
+  /** Messages kept per room, the newest; 0 for no cap. */
+  historyPerRoom: number;
 }
 
 /** IRCv3 STS: plain-text clients are sent to `port`; TLS clients keep to TLS for `duration` seconds. */
@@ -89,5 +93,7 @@ export function defaultRoomsConfig(): RoomsConfig {
     // Tests and the lab presets keep nothing; `tcpchat serve --service rooms` defaults to sqlite.
     store: "memory",
     dataDir: DEFAULT_DATA_DIR,
+    historyDays: 30,
+    historyPerRoom: 10_000,
   };
 }

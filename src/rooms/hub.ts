@@ -12,6 +12,7 @@ import type { Frontend } from "./core/events.js";
 import type { RoomRegistry } from "./core/registry.js";
 import type { ServerBan } from "./core/server-bans.js";
 import { TokenBucket } from "./flood.js";
+import type { RoomHistory } from "./history.js";
 import type { RoomsInput } from "./session.js";
 
 /** One connection as its front-end sees it. */
@@ -47,6 +48,8 @@ export interface RoomsContext {
   readonly clock: Clock;
   /** When the server started, in milliseconds (RPL_CREATED, INFO). */
   readonly startedAt: number;
+  /** What was said in the rooms, written down and read back. */
+  readonly history: RoomHistory;
   /** KILL_SERVICE: stop the whole server. */
   stopServer(reason: string): void;
 }

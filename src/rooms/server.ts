@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { counters } from "../metrics/counters.js";
 import type { ConsoleIO } from "../services/operator.js";
 import type { Hub, HubEnv } from "../services/service.js";
-import { openStore, type Store } from "../store/index.js";
+import { openStore, type Store, storeKind } from "../store/index.js";
 import { IpcTransport } from "./bus/ipc.js";
 import { MemoryNetwork } from "./bus/memory.js";
 import { RedisTransport } from "./bus/redis.js";
@@ -15,6 +15,7 @@ import { RoomsConsole } from "./console.js";
 import { type Clock, systemClock } from "./core/clock.js";
 import { RoomRegistry } from "./core/registry.js";
 import { RemoteUser } from "./core/remote.js";
+import { RoomHistory } from "./history.js";
 import { RoomsHub } from "./hub.js";
 import { IrcFrontend } from "./irc/frontend.js";
 import { SeedFrontend } from "./seed/frontend.js";
@@ -30,8 +31,22 @@ export interface RoomsEnv {
 /** The rooms' hub for one server: it lives in the main thread whatever the model. */
 export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEnv): Hub {
   const clock = env.clock ?? systemClock;
+  const history = new RoomHistory(
+    {
+      days: config.historyDays,
+      perRoom: config.historyPerRoom,
+      // Cluster workers share one SQLite file as nodes share PostgreSQL: each writes what it decided.
+      shared: storeKind(config.store) === "postgres" || config.bus === "ipc",
+      serverName: config.serverName,
+    },
+    clock,
+    env.log,
+  );
+  const registry = new RoomRegistry(config.limits, clock);
+  registry.recorder = history;
   const context = {
-    registry: new RoomRegistry(config.limits, clock),
+    registry,
+    history,
     config,
     log: env.log,
     clock,
@@ -49,6 +64,7 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
   let store: Store | null = null;
   const storing = openStore(config).then((opened) => {
     store = opened;
+    history.open(opened);
     env.log.info({ store: opened.where }, "store: %s", opened.where);
   });
   const replicator = config.bus
@@ -56,7 +72,6 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
         user.frontend.notice?.(user, text),
       )
     : null;
-  const registry = context.registry;
   counters.rooms = () => {
     let remote = 0;
     for (const user of registry.users.values()) if (user instanceof RemoteUser) remote += 1;
@@ -74,7 +89,9 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
       // Everyone says goodbye (and the other nodes hear of it) before this node leaves the bus.
       hub.close();
       void replicator?.close();
+      // What was said until the end is written before the store closes.
       await storing.catch(() => {});
+      await history.close();
       await (store as Store | null)?.close();
     },
     ready: Promise.all([storing, replicator?.start()]).then(() => {}),

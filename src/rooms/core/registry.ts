@@ -68,6 +68,20 @@ export interface OperationObserver {
   changed(op: Operation): void;
 }
 
+/**
+ * Told of every message applied on this node, after its delivery: this node's (`local`) and the others'.
+ * The store's history writes down what it keeps; `to` is the recipient of a message to one user.
+ */
+export interface MessageRecorder {
+  message(
+    op: Extract<Operation, { t: "message" }>,
+    from: Source,
+    room: Room | null,
+    to: User | null,
+    local: boolean,
+  ): void;
+}
+
 /** User modes a user changes on itself. */
 export interface UserModes {
   invisible?: boolean;
@@ -144,6 +158,8 @@ export class RoomRegistry {
   readonly watchers: UserWatcher[] = [];
   /** Passes this node's operations on; null when the node runs alone. */
   observer: OperationObserver | null = null;
+  /** Writes messages down (the history); null when nothing is kept. */
+  recorder: MessageRecorder | null = null;
   /** This node, as operations decided here name their origin (the bus's node id once joined). */
   origin: string;
   /** Operation ids are this prefix (random per process: unique across nodes and restarts) and a count. */
@@ -1110,6 +1126,7 @@ export class RoomRegistry {
         },
         room.members.keys(),
       );
+      this.recorder?.message(op, from, room, null, op.origin === this.origin);
       return;
     }
     const to = this.usersById.get(op.to ?? -1);
@@ -1129,6 +1146,7 @@ export class RoomRegistry {
       },
       recipients,
     );
+    this.recorder?.message(op, from, null, to, op.origin === this.origin);
   }
 
   /**

@@ -1,0 +1,134 @@
+// The rooms' history: every PRIVMSG and NOTICE to a room, written down after its delivery through a write
+// queue (one transaction at most DURABILITY_WINDOW_MS after the message), pruned by age and per room, and
+// read back for CHATHISTORY and the replay on join. A node writes the messages it decided; with a store of
+// its own (SQLite that no other node writes) it writes the others' too, so that its history is whole.
+import type { Logger } from "pino";
+import { History, type StoredMessage } from "../store/history.js";
+import type { Store } from "../store/index.js";
+import { WriteQueue } from "../store/write-queue.js";
+import { fold } from "./core/casemap.js";
+import type { Clock, Timer } from "./core/clock.js";
+import type { Source } from "./core/events.js";
+import type { Operation } from "./core/operations.js";
+import type { MessageRecorder } from "./core/registry.js";
+import type { Room } from "./core/room.js";
+import type { User } from "./core/user.js";
+
+/** A message is in the store within this long of its delivery (README: the durability window). */
+export const DURABILITY_WINDOW_MS = 50;
+/** Messages that start a write at once, however young. */
+const BATCH_ROWS = 500;
+/** How often old messages and each written room's excess go. */
+const SWEEP_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+export interface HistoryOptions {
+  /** Messages older than this many days go; 0 keeps them forever. */
+  days: number;
+  /** A room keeps at most this many messages; 0 for no cap. */
+  perRoom: number;
+  /** Other nodes write this store too: write only the messages decided here. */
+  shared: boolean;
+  /** The sender written for a message from the server itself. */
+  serverName: string;
+}
+
+export class RoomHistory implements MessageRecorder {
+  private readonly queue: WriteQueue<StoredMessage>;
+  private history: History | null = null;
+  /** Rooms written since the last sweep: only they can be over the cap. */
+  private readonly written = new Set<string>();
+  private sweeper: Timer | null = null;
+  private sweeping: Promise<void> | null = null;
+
+  constructor(
+    private readonly options: HistoryOptions,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.queue = new WriteQueue<StoredMessage>(
+      (rows) => this.append(rows),
+      clock,
+      {
+        failed: (err) => log.error({ err }, "history: cannot write to the store; retrying"),
+        recovered: () => log.info("history: writing to the store again"),
+        dropped: (count) =>
+          log.warn("history: the store is unreachable: dropped %d unwritten messages", count),
+      },
+      { maxDelayMs: DURABILITY_WINDOW_MS, maxRows: BATCH_ROWS, maxPending: 100_000 },
+    );
+  }
+
+  /** The store is open: history can be written and read. */
+  open(store: Store): void {
+    this.history = new History(store.db);
+    this.sweeper = this.clock.every(SWEEP_MS, () => void this.sweep());
+    void this.sweep();
+  }
+
+  /** Readings for CHATHISTORY and the replay; null until the store is open. */
+  get reader(): History | null {
+    return this.history;
+  }
+
+  message(
+    op: Extract<Operation, { t: "message" }>,
+    from: Source,
+    room: Room | null,
+    _to: User | null,
+    local: boolean,
+  ): void {
+    // TAGMSG carries no text; messages to one user are kept once both ends can be known again by an
+    // account (the recorder hears them already, with `_to`).
+    if (op.kind === "tagmsg" || room === null) return;
+    if (!local && this.options.shared) return;
+    const target = fold(room.name);
+    this.written.add(target);
+    this.queue.push({
+      msgid: op.id,
+      target,
+      kind: op.kind,
+      time: op.time,
+      sender: from ? from.mask : this.options.serverName,
+      account: null,
+      text: op.text,
+      tags: op.tags ?? null,
+    });
+  }
+
+  /** Write what waits (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  async close(): Promise<void> {
+    this.sweeper?.cancel();
+    await this.sweeping;
+    await this.queue.close();
+  }
+
+  private async append(rows: StoredMessage[]): Promise<void> {
+    if (!this.history) throw new Error("the store is not open");
+    await this.history.append(rows);
+  }
+
+  /** Retention: what is older than --history-days, and each written room's excess over its cap. */
+  private sweep(): Promise<void> {
+    if (this.sweeping || !this.history) return this.sweeping ?? Promise.resolve();
+    const history = this.history;
+    const { days, perRoom } = this.options;
+    const rooms = perRoom > 0 ? [...this.written] : [];
+    this.written.clear();
+    const olderThan = days > 0 ? this.clock.now() - days * DAY_MS : null;
+    this.sweeping = history
+      .prune(olderThan, perRoom, rooms)
+      .then((deleted) => {
+        if (deleted > 0) this.log.info("history: pruned %d messages", deleted);
+      })
+      .catch((err) => this.log.warn({ err }, "history: pruning failed"))
+      .finally(() => {
+        this.sweeping = null;
+      });
+    return this.sweeping;
+  }
+}

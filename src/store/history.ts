@@ -1,0 +1,261 @@
+// A room's history in the store: append messages in one transaction, and read them around a point in time
+// or a message, in the one order every query shares (time, then insertion). The queries behind IRCv3
+// CHATHISTORY and the replay on join; they know rooms only by folded name.
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from "kysely";
+import type { Database } from "./schema.js";
+
+export type MessageKindStored = "privmsg" | "notice";
+
+export interface StoredMessage {
+  msgid: string;
+  /** The room's folded name. */
+  target: string;
+  kind: MessageKindStored;
+  /** Milliseconds since the epoch: the message's server-time. */
+  time: number;
+  /** `nick!user@host` of the sender when it spoke. */
+  sender: string;
+  account: string | null;
+  text: string;
+  /** Client-only tags (`+draft/reply`), or null. */
+  tags: Readonly<Record<string, string>> | null;
+}
+
+/** A point in a room's history: a moment, or a message by its msgid. */
+export type HistoryRef = { time: number } | { msgid: string };
+
+/** Where a ref falls in the (time, id) order; `id` null for a moment (before or after every id in it). */
+interface Position {
+  time: number;
+  id: number | null;
+}
+
+/** Rows in one INSERT: far below SQLite's 32,766 bound parameters at 9 a row. */
+const INSERT_CHUNK = 500;
+
+type MessagesQuery = SelectQueryBuilder<Database, "messages", object>;
+
+export class History {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Write messages in one transaction; a msgid already stored (another writer's) is left as it is. */
+  async append(messages: readonly StoredMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
+        const rows = messages.slice(i, i + INSERT_CHUNK).map((m) => ({
+          msgid: m.msgid,
+          target: m.target,
+          kind: m.kind,
+          time: m.time,
+          sender: m.sender,
+          account: m.account,
+          text: m.text,
+          tags: m.tags ? JSON.stringify(m.tags) : null,
+        }));
+        await trx
+          .insertInto("messages")
+          .values(rows)
+          .onConflict((oc) => oc.column("msgid").doNothing())
+          .execute();
+      }
+    });
+  }
+
+  /** The last `limit` messages, only those after `after` when it is given; oldest first. */
+  async latest(target: string, after: HistoryRef | null, limit: number): Promise<StoredMessage[]> {
+    let query = this.room(target);
+    if (after !== null) {
+      const from = await this.position(target, after);
+      if (from === null) return [];
+      query = query.where((eb) => beyond(eb, ">", from));
+    }
+    return this.newest(query, limit);
+  }
+
+  /** Up to `limit` messages just before `ref` (excluded); oldest first. */
+  async before(target: string, ref: HistoryRef, limit: number): Promise<StoredMessage[]> {
+    const at = await this.position(target, ref);
+    if (at === null) return [];
+    return this.newest(
+      this.room(target).where((eb) => beyond(eb, "<", at)),
+      limit,
+    );
+  }
+
+  /** Up to `limit` messages just after `ref` (excluded); oldest first. */
+  async after(target: string, ref: HistoryRef, limit: number): Promise<StoredMessage[]> {
+    const at = await this.position(target, ref);
+    if (at === null) return [];
+    return this.oldest(
+      this.room(target).where((eb) => beyond(eb, ">", at)),
+      limit,
+    );
+  }
+
+  /**
+   * Up to `limit` messages around `ref`: half of them before it, the rest from it on (the message itself
+   * included when `ref` is a msgid); oldest first.
+   */
+  async around(target: string, ref: HistoryRef, limit: number): Promise<StoredMessage[]> {
+    const at = await this.position(target, ref);
+    if (at === null) return [];
+    const earlier = await this.newest(
+      this.room(target).where((eb) => beyond(eb, "<", at)),
+      Math.floor(limit / 2),
+    );
+    const later = await this.oldest(
+      this.room(target).where((eb) => beyond(eb, ">=", at)),
+      limit - earlier.length,
+    );
+    return [...earlier, ...later];
+  }
+
+  /**
+   * Up to `limit` messages strictly between `from` and `to`, which may be given in either order: the ones
+   * nearest `from`; oldest first.
+   */
+  async between(target: string, from: HistoryRef, to: HistoryRef, limit: number): Promise<StoredMessage[]> {
+    const a = await this.position(target, from);
+    const b = await this.position(target, to);
+    if (a === null || b === null) return [];
+    if (comparePositions(a, b) <= 0) {
+      return this.oldest(
+        this.room(target).where((eb) => eb.and([beyond(eb, ">", a), beyond(eb, "<", b)])),
+        limit,
+      );
+    }
+    return this.newest(
+      this.room(target).where((eb) => eb.and([beyond(eb, "<", a), beyond(eb, ">", b)])),
+      limit,
+    );
+  }
+
+  /**
+   * Of `targets`, those with a message strictly between two moments (in either order), each with the time
+   * of its latest there; the least recent first, at most `limit`.
+   */
+  async targets(
+    targets: readonly string[],
+    from: number,
+    to: number,
+    limit: number,
+  ): Promise<Array<{ target: string; time: number }>> {
+    if (targets.length === 0 || limit <= 0) return [];
+    const rows = await this.db
+      .selectFrom("messages")
+      .select((eb) => ["target", eb.fn.max("time").as("latest")])
+      .where("target", "in", [...targets])
+      .where("time", ">", Math.min(from, to))
+      .where("time", "<", Math.max(from, to))
+      .groupBy("target")
+      .orderBy("latest")
+      .orderBy("target")
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ target: row.target, time: Number(row.latest) }));
+  }
+
+  /**
+   * Retention: delete what is older than `olderThan` (when given) everywhere, and in each of `rooms` all but
+   * its `perRoom` newest. Returns how many messages went.
+   */
+  async prune(olderThan: number | null, perRoom: number, rooms: Iterable<string>): Promise<number> {
+    let deleted = 0;
+    if (olderThan !== null) {
+      const old = await this.db.deleteFrom("messages").where("time", "<", olderThan).executeTakeFirst();
+      deleted += Number(old.numDeletedRows);
+    }
+    for (const target of rooms) {
+      const cut = await this.room(target)
+        .select(["time", "id"])
+        .orderBy("time", "desc")
+        .orderBy("id", "desc")
+        .offset(perRoom)
+        .limit(1)
+        .executeTakeFirst();
+      if (!cut) continue;
+      const at = { time: Number(cut.time), id: Number(cut.id) };
+      const over = await this.db
+        .deleteFrom("messages")
+        .where("target", "=", target)
+        .where((eb) =>
+          eb.or([eb("time", "<", at.time), eb.and([eb("time", "=", at.time), eb("id", "<=", at.id)])]),
+        )
+        .executeTakeFirst();
+      deleted += Number(over.numDeletedRows);
+    }
+    return deleted;
+  }
+
+  /** How many messages a room has kept (tests, the bench). */
+  async count(target: string): Promise<number> {
+    const row = await this.room(target)
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private room(target: string): MessagesQuery {
+    return this.db.selectFrom("messages").where("target", "=", target);
+  }
+
+  /** Where a ref falls in a room; null for a msgid the room does not have. */
+  private async position(target: string, ref: HistoryRef): Promise<Position | null> {
+    if ("time" in ref) return { time: ref.time, id: null };
+    const row = await this.room(target)
+      .select(["time", "id"])
+      .where("msgid", "=", ref.msgid)
+      .executeTakeFirst();
+    return row ? { time: Number(row.time), id: Number(row.id) } : null;
+  }
+
+  private async newest(query: MessagesQuery, limit: number): Promise<StoredMessage[]> {
+    if (limit <= 0) return [];
+    const rows = await query.selectAll().orderBy("time", "desc").orderBy("id", "desc").limit(limit).execute();
+    return rows.reverse().map(toMessage);
+  }
+
+  private async oldest(query: MessagesQuery, limit: number): Promise<StoredMessage[]> {
+    if (limit <= 0) return [];
+    const rows = await query.selectAll().orderBy("time").orderBy("id").limit(limit).execute();
+    return rows.map(toMessage);
+  }
+}
+
+/**
+ * Rows on one side of a position. A moment's position has no id: `<` and `>` exclude the whole
+ * millisecond; `>=` includes it.
+ */
+function beyond(eb: ExpressionBuilder<Database, "messages">, op: "<" | ">" | ">=", at: Position) {
+  if (at.id === null) return eb("time", op, at.time);
+  const strict = op === "<" ? "<" : ">";
+  return eb.or([eb("time", strict, at.time), eb.and([eb("time", "=", at.time), eb("id", op, at.id)])]);
+}
+
+function comparePositions(a: Position, b: Position): number {
+  if (a.time !== b.time) return a.time - b.time;
+  return (a.id ?? 0) - (b.id ?? 0);
+}
+
+function toMessage(row: {
+  msgid: string;
+  target: string;
+  kind: string;
+  time: number;
+  sender: string;
+  account: string | null;
+  text: string;
+  tags: string | null;
+}): StoredMessage {
+  return {
+    msgid: row.msgid,
+    target: row.target,
+    kind: row.kind === "notice" ? "notice" : "privmsg",
+    time: Number(row.time),
+    sender: row.sender,
+    account: row.account,
+    text: row.text,
+    tags: row.tags ? (JSON.parse(row.tags) as Record<string, string>) : null,
+  };
+}
