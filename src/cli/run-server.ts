@@ -5,7 +5,7 @@ import { startMemoryReducer } from "../memory-reducer.js";
 import type { Listening, RunningServer, ServerConfig } from "../models/index.js";
 import { type ModelName, startServer } from "../models/index.js";
 import type { ConsoleIO } from "../services/operator.js";
-import { StoreError } from "../store/config.js";
+import { describeStore, StoreError } from "../store/config.js";
 import { formatEndpoint } from "../transport/line-connection.js";
 import { EXIT } from "./exit.js";
 
@@ -55,8 +55,9 @@ export async function runServer(model: ModelName, config: ServerConfig): Promise
   // orderly shutdown.
   process.stdout.write(server.listeners.map((l) => `${listeningLine(l)}\n`).join(""));
   startMemoryReducer(log);
+  const rooms = config.service.name === "rooms" ? { store: describeStore(config.service.rooms) } : {};
   log.info(
-    { model, service: config.service.name },
+    { model, service: config.service.name, ...rooms },
     "serving %s with the %s model",
     config.service.name,
     model,

@@ -65,7 +65,6 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
   const storing = openStore(config).then((opened) => {
     store = opened;
     history.open(opened);
-    env.log.info({ store: opened.where }, "store: %s", opened.where);
   });
   const replicator = config.bus
     ? new Replicator(context.registry, busTransport(config, env.log), env.log, (user, text) =>

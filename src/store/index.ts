@@ -7,21 +7,20 @@ import { join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
-import { redactUrl, type StoreConfig, StoreError, type StoreKind, storeKind } from "./config.js";
+import { redactUrl, SQLITE_FILE, type StoreConfig, StoreError, type StoreKind, storeKind } from "./config.js";
 import { MIGRATIONS } from "./migrations.js";
 import type { Database } from "./schema.js";
 
 export {
   DEFAULT_DATA_DIR,
+  describeStore,
   redactUrl,
+  SQLITE_FILE,
   type StoreConfig,
   StoreError,
   type StoreKind,
   storeKind,
 } from "./config.js";
-
-/** The SQLite file's name in the data folder. */
-export const SQLITE_FILE = "tcpchat.sqlite";
 
 export type { Database } from "./schema.js";
 

@@ -179,7 +179,6 @@ describe("tcpchat serve --service rooms: its flags, signals and logs", { timeout
     assert.deepEqual(
       records.map((r) => [r.level, r.msg]),
       [
-        [30, "store: memory"],
         [30, "serving rooms with the evented model"],
         [20, "connected"],
         [20, "disconnected"],

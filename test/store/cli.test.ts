@@ -23,7 +23,7 @@ describe("tcpchat serve --store", { timeout: SUITE_TIMEOUT_MS }, () => {
     const run = cli.run([...ROOMS, "--data-dir", dataDir], { env: NO_ENV_STORE });
     await run.listening();
     assert.equal(existsSync(join(dataDir, "tcpchat.sqlite")), true);
-    assert.match(run.stderr, /"store":"[^"]*\/a\/data\/tcpchat\.sqlite"/);
+    await run.waitFor(/"store":"[^"]*\/a\/data\/tcpchat\.sqlite"/, "stderr");
     run.kill("SIGTERM");
     assert.equal(await run.exitCode(), 0);
   });
@@ -42,7 +42,7 @@ describe("tcpchat serve --store", { timeout: SUITE_TIMEOUT_MS }, () => {
   it("takes TCPCHAT_STORE when neither the command line nor the file names a store", async () => {
     const run = cli.run([...ROOMS, "--data-dir", join(root, "unused")], { env: { TCPCHAT_STORE: "memory" } });
     await run.listening();
-    assert.match(run.stderr, /"store":"memory"/);
+    await run.waitFor(/"store":"memory"/, "stderr");
     assert.equal(existsSync(join(root, "unused")), false);
     run.kill("SIGTERM");
     assert.equal(await run.exitCode(), 0);
@@ -51,7 +51,7 @@ describe("tcpchat serve --store", { timeout: SUITE_TIMEOUT_MS }, () => {
   it("keeps nothing under a lab preset unless asked", async () => {
     const run = cli.run(["lab", "004-rooms", "--port", "0", "--log-format", "json"], { env: NO_ENV_STORE });
     await run.listening();
-    assert.match(run.stderr, /"store":"memory"/);
+    await run.waitFor(/"store":"memory"/, "stderr");
     run.kill("SIGTERM");
     assert.equal(await run.exitCode(), 0);
   });
