@@ -4,7 +4,8 @@ import type { Logger } from "pino";
 import { counters } from "../metrics/counters.js";
 import type { ConsoleIO } from "../services/operator.js";
 import type { Hub, HubEnv } from "../services/service.js";
-import { openStore, type Store, storeKind } from "../store/index.js";
+import { storeKind } from "../store/config.js";
+import type { Store } from "../store/index.js";
 import { IpcTransport } from "./bus/ipc.js";
 import { MemoryNetwork } from "./bus/memory.js";
 import { RedisTransport } from "./bus/redis.js";
@@ -62,10 +63,13 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
   });
   const console = config.console && env.console ? new RoomsConsole(context, env.console) : null;
   let store: Store | null = null;
-  const storing = openStore(config).then((opened) => {
-    store = opened;
-    history.open(opened);
-  });
+  // The database drivers load here, in the process that owns the rooms (not in every session's worker).
+  const storing = import("../store/index.js")
+    .then(({ openStore }) => openStore(config))
+    .then((opened) => {
+      store = opened;
+      history.open(opened);
+    });
   const replicator = config.bus
     ? new Replicator(context.registry, busTransport(config, env.log), env.log, (user, text) =>
         user.frontend.notice?.(user, text),
