@@ -23,6 +23,8 @@ const LIVE_ROOMS: ReadonlyArray<[keyof RoomsConfig, string]> = [
   ["flood", "flood-limit, flood-burst, flood-rate"],
   ["allowKill", "allow-kill"],
   ["studentId", "student-id"],
+  ["historyReplay", "history-replay"],
+  ["seedHistory", "seed-history"],
 ];
 const LIVE_LIMITS: ReadonlyArray<["maxRoomsPerUser" | "maxMembersPerRoom", string]> = [
   ["maxRoomsPerUser", "max-rooms-per-user"],
@@ -60,6 +62,8 @@ const AT_START: ReadonlyArray<[(c: ServerConfig) => unknown, string]> = [
   [(c) => c.web?.origins, "web-origin"],
   [(c) => c.service.rooms.store, "store"],
   [(c) => c.service.rooms.dataDir, "data-dir"],
+  [(c) => c.service.rooms.historyDays, "history-days"],
+  [(c) => c.service.rooms.historyPerRoom, "history-per-room"],
 ];
 
 export interface ReloadTarget {

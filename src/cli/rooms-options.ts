@@ -30,6 +30,8 @@ export interface RoomsFlags {
   dataDir?: string;
   historyDays?: number;
   historyPerRoom?: number;
+  historyReplay?: number;
+  seedHistory?: number;
 }
 
 function collectOper(text: string, previous: OperCredential[] = []): OperCredential[] {
@@ -163,6 +165,16 @@ export function addRoomsOptions(command: Command): Command {
       "--history-per-room <n>",
       `rooms: messages a room's history keeps, the newest, 0 for no cap (default: ${d.historyPerRoom})`,
       parseWhole,
+    )
+    .option(
+      "--history-replay <lines>",
+      `rooms: lines of a room's history sent on join to IRC clients without draft/chathistory (default: ${d.historyReplay})`,
+      parseWhole,
+    )
+    .option(
+      "--seed-history <lines>",
+      `rooms: lines of a room's history sent on join to seed-protocol clients, as CHAT blocks (default: ${d.seedHistory})`,
+      parseWhole,
     );
 }
 
@@ -205,5 +217,7 @@ export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean, storeDefa
     dataDir: flags.dataDir ?? config.dataDir,
     historyDays: flags.historyDays ?? config.historyDays,
     historyPerRoom: flags.historyPerRoom ?? config.historyPerRoom,
+    historyReplay: flags.historyReplay ?? config.historyReplay,
+    seedHistory: flags.seedHistory ?? config.seedHistory,
   };
 }

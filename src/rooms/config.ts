@@ -59,6 +59,10 @@ export interface RoomsConfig {
   historyDays: number;
   /** Messages kept per room, the newest; 0 for no cap. */
   historyPerRoom: number;
+  /** Lines of a room's history sent on join to IRC clients without draft/chathistory. */
+  historyReplay: number;
+  /** Lines of a room's history sent on join to seed-protocol clients, as CHAT blocks (0: none). */
+  seedHistory: number;
 }
 
 /** IRCv3 STS: plain-text clients are sent to `port`; TLS clients keep to TLS for `duration` seconds. */
@@ -95,5 +99,7 @@ export function defaultRoomsConfig(): RoomsConfig {
     dataDir: DEFAULT_DATA_DIR,
     historyDays: 30,
     historyPerRoom: 10_000,
+    historyReplay: 20,
+    seedHistory: 0,
   };
 }

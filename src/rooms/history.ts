@@ -27,6 +27,8 @@ export interface HistoryOptions {
   days: number;
   /** A room keeps at most this many messages; 0 for no cap. */
   perRoom: number;
+  /** Messages are written down; false for `--store memory`, which keeps no history. */
+  keeps: boolean;
   /** Other nodes write this store too: write only the messages decided here. */
   shared: boolean;
   /** The sender written for a message from the server itself. */
@@ -66,9 +68,14 @@ export class RoomHistory implements MessageRecorder {
     void this.sweep();
   }
 
-  /** Readings for CHATHISTORY and the replay; null until the store is open. */
-  get reader(): History | null {
-    return this.history;
+  /**
+   * Read the history (CHATHISTORY, the replay on join) with what waits in the queue written first, so that
+   * a reader sees every message delivered here before it asked.
+   */
+  async read<T>(query: (history: History) => Promise<T>): Promise<T> {
+    if (!this.history) throw new Error("the store is not open");
+    await this.queue.flush();
+    return query(this.history);
   }
 
   message(
@@ -80,7 +87,7 @@ export class RoomHistory implements MessageRecorder {
   ): void {
     // TAGMSG carries no text; messages to one user are kept once both ends can be known again by an
     // account (the recorder hears them already, with `_to`).
-    if (op.kind === "tagmsg" || room === null) return;
+    if (op.kind === "tagmsg" || room === null || !this.options.keeps) return;
     if (!local && this.options.shared) return;
     const target = fold(room.name);
     this.written.add(target);

@@ -36,6 +36,7 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
     {
       days: config.historyDays,
       perRoom: config.historyPerRoom,
+      keeps: storeKind(config.store) !== "memory",
       // Cluster workers share one SQLite file as nodes share PostgreSQL: each writes what it decided.
       shared: storeKind(config.store) === "postgres" || config.bus === "ipc",
       serverName: config.serverName,

@@ -1,7 +1,7 @@
 // History lasts: over SQLite and PostgreSQL, a real server process killed with SIGKILL once the durability
 // window has passed since the last delivery has written every message (the timer's batches and the full
 // batches alike); nodes sharing PostgreSQL over the Redis bus write each message once, whichever node
-// decided it. Messages arrive many to a packet.
+// decided it, and answer CHATHISTORY the same. Messages arrive many to a packet.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
@@ -22,7 +22,7 @@ const ROOMS = ["serve", "--service", "rooms", "--port", "0", "--server-name", "i
 async function tagged(port: number, nick: string): Promise<LineClient> {
   const client = await LineClient.connect(port);
   client.write(
-    `CAP REQ :message-tags server-time\r\nNICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`,
+    `CAP REQ :message-tags server-time batch draft/chathistory\r\nNICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`,
   );
   await client.until(/^:irc\.test (376|422) /);
   return client;
@@ -37,6 +37,16 @@ async function receive(client: LineClient, room: string, count: number): Promise
     if (m && m[2] === room) ids.push(m[1] as string);
   }
   return ids;
+}
+
+/** The msgids of CHATHISTORY LATEST on `room`, as `client`'s node answers it. */
+async function latest(client: LineClient, room: string): Promise<string[]> {
+  client.send(`CHATHISTORY LATEST ${room} * 1000\r`);
+  const lines = await client.until(/ BATCH -\S+\r?$/);
+  return lines.flatMap((line) => {
+    const m = /msgid=([^; ]+)\S* :\S+ PRIVMSG /.exec(line);
+    return m ? [m[1] as string] : [];
+  });
 }
 
 const backends = (await storeBackends()).filter((b) => b.name !== "memory");
@@ -170,6 +180,14 @@ describe("history of nodes sharing PostgreSQL over the Redis bus", {
     // Each sees the other's 30 (its own are not echoed back).
     const fromBob = await receive(alice, "#shared", 30);
     const fromAlice = await receive(bob, "#shared", 30);
+    // A read writes its own node's waiting messages first: bob's read writes B's, alice's then sees all,
+    // and so does bob's second.
+    await latest(bob, "#shared");
+    const seenOnA = await latest(alice, "#shared");
+    const seenOnB = await latest(bob, "#shared");
+    assert.equal(seenOnA.length, 60);
+    assert.deepEqual(seenOnB, seenOnA);
+    assert.deepEqual(new Set(seenOnA), new Set([...fromAlice, ...fromBob]));
     // An orderly stop writes what each node holds.
     await Promise.all(nodes.splice(0).map((node) => node.shutdown()));
     const store = await openStore(made.config);

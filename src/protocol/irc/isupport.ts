@@ -18,6 +18,8 @@ export interface IsupportValues {
   maxBans: number;
   /** MONITOR: nicks one client may follow. */
   monitor: number;
+  /** Messages one CHATHISTORY may ask for. */
+  chathistory: number;
   /** Targets per command (TARGMAX), by command. */
   targmax: Readonly<Record<string, number>>;
 }
@@ -36,12 +38,14 @@ export function isupportTokens(values: IsupportValues): string[] {
     `CHANLIMIT=#:${values.maxChannels}`,
     `CHANMODES=${CHANMODES}`,
     `CHANNELLEN=${values.channelLength}`,
+    `CHATHISTORY=${values.chathistory}`,
     "CHANTYPES=#",
     `KEYLEN=${values.keyLength}`,
     `KICKLEN=${values.kickLength}`,
     `MAXLIST=b:${values.maxBans}`,
     `MODES=${values.modes}`,
     `MONITOR=${values.monitor}`,
+    "MSGREFTYPES=timestamp,msgid",
     `NETWORK=${values.network}`,
     `NICKLEN=${values.nickLength}`,
     `PREFIX=(${PREFIX_MODES})${PREFIX_SYMBOLS}`,

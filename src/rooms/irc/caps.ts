@@ -15,6 +15,7 @@ export const Cap = {
   CapNotify: 2048,
   ExtendedMonitor: 4096,
   StandardReplies: 8192,
+  Chathistory: 16384,
 } as const;
 
 /** The capabilities offered in CAP LS, by name, in the order listed. */
@@ -23,6 +24,7 @@ export const CAPABILITIES: ReadonlyMap<string, number> = new Map([
   ["batch", Cap.Batch],
   ["cap-notify", Cap.CapNotify],
   ["chghost", Cap.Chghost],
+  ["draft/chathistory", Cap.Chathistory],
   ["echo-message", Cap.EchoMessage],
   ["extended-monitor", Cap.ExtendedMonitor],
   ["invite-notify", Cap.InviteNotify],

@@ -2,6 +2,7 @@
 // parameters it needs at least. The dispatcher (client.ts) checks the last two, so handlers never do.
 import type { IrcInput } from "../../protocol/irc/message.js";
 import { channelCommands } from "./channels.js";
+import { chathistoryCommands } from "./chathistory.js";
 import type { IrcClient } from "./client.js";
 import { messageCommands } from "./messages.js";
 import { monitorCommands } from "./monitor.js";
@@ -35,5 +36,6 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...serverAdminCommands,
     ...serverInfoCommands,
     ...serverBanCommands,
+    ...chathistoryCommands,
   }),
 );

@@ -7,6 +7,7 @@ import { formatModeChanges } from "../../protocol/irc/modes.js";
 import type { RoomEvent } from "../core/events.js";
 import type { Room } from "../core/room.js";
 import { Cap } from "./caps.js";
+import { replayOnJoin } from "./chathistory.js";
 import type { IrcClient, IrcUser } from "./client.js";
 import type { IrcFrontend } from "./frontend.js";
 import { sendNames, sendTopic, sourceOf, withText } from "./replies.js";
@@ -101,7 +102,7 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       for (const user of recipients) {
         const client = user.client;
         client.sendRaw(line.for(client.caps));
-        if (user === joiner) joined(client, event.room);
+        if (user === joiner) joined(client, event.room, event.time);
         else if (away !== null && client.has(Cap.AwayNotify)) client.sendRaw(away.for(client.caps));
       }
       return;
@@ -231,7 +232,8 @@ function fanOut(recipients: readonly IrcUser[], body: string, time: number): voi
 }
 
 /** What a client is told after its own JOIN line: the topic and the names. */
-function joined(client: IrcClient, room: Room): void {
+function joined(client: IrcClient, room: Room, time: number): void {
   sendTopic(client, room, false);
   sendNames(client, room);
+  replayOnJoin(client, room, time);
 }

@@ -13,7 +13,15 @@ import type { User } from "../core/user.js";
 import type { RoomsContext, RoomsFrontend } from "../hub.js";
 import { IrcClient, type IrcUser, lastLine } from "./client.js";
 import { deliverEvent } from "./deliver.js";
-import { AWAY_LENGTH, KICK_LENGTH, MAX_BANS, MAX_MODES, MAX_TARGETS, USER_LENGTH } from "./limits.js";
+import {
+  AWAY_LENGTH,
+  CHATHISTORY_MAX,
+  KICK_LENGTH,
+  MAX_BANS,
+  MAX_MODES,
+  MAX_TARGETS,
+  USER_LENGTH,
+} from "./limits.js";
 import { MAX_MONITORED, Monitors } from "./monitor.js";
 import { ircHostname } from "./replies.js";
 
@@ -52,6 +60,7 @@ export class IrcFrontend implements RoomsFrontend {
       modes: MAX_MODES,
       maxBans: MAX_BANS,
       monitor: MAX_MONITORED,
+      chathistory: CHATHISTORY_MAX,
       targmax: {
         JOIN: config.limits.maxRoomsPerUser,
         KICK: MAX_TARGETS,

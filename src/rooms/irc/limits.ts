@@ -18,3 +18,6 @@ export const USER_LENGTH = 16;
 export const REALNAME_LENGTH = 100;
 /** Users one WHO with a mask lists at most. */
 export const MAX_WHO_REPLIES = 500;
+
+/** Messages one CHATHISTORY may ask for (ISUPPORT CHATHISTORY); a larger limit is lowered to it. */
+export const CHATHISTORY_MAX = 1000;

@@ -4,6 +4,7 @@
 
 import { LineError } from "../../protocol/line-framer.js";
 import { errorReply, heloReply, leftReply, SeedError, type SeedInput } from "../../protocol/seed-rooms.js";
+import type { StoredMessage } from "../../store/history.js";
 import type { Endpoint, LineConnection, OverflowListener } from "../../transport/line-connection.js";
 import { fold } from "../core/casemap.js";
 import { InputError } from "../core/errors.js";
@@ -35,6 +36,11 @@ export class SeedClient implements RoomsClient, OverflowListener {
   closing = false;
   /** The room name as this client wrote it in the join being answered, for JOINED_CHATROOM. */
   joiningAs: string | null = null;
+  /** The history sent with the join being answered (--seed-history). */
+  replay: readonly StoredMessage[] | null = null;
+  /** While a join waits for its history, what the client sends next waits too, in order. */
+  private waiting: RoomsInput[] | null = null;
+  private endWaiting = false;
 
   constructor(
     readonly frontend: SeedFrontend,
@@ -76,7 +82,8 @@ export class SeedClient implements RoomsClient, OverflowListener {
 
   input(input: RoomsInput): void {
     if (this.closing || input.protocol !== "seed") return;
-    this.handle(input.request);
+    if (this.waiting !== null) this.waiting.push(input);
+    else this.handle(input.request);
   }
 
   lineError(error: LineError): void {
@@ -87,6 +94,10 @@ export class SeedClient implements RoomsClient, OverflowListener {
   }
 
   end(): void {
+    if (this.waiting !== null) {
+      this.endWaiting = true;
+      return;
+    }
     // Every request before the end has been answered: leave, then close.
     this.leave("Client closed the connection", false);
     this.conn.close();
@@ -170,9 +181,37 @@ export class SeedClient implements RoomsClient, OverflowListener {
       this.send(this.frontend.joinedLines(seedName, existing, this.user, this.server));
       return;
     }
+    const count = this.frontend.context.config.seedHistory;
+    if (count <= 0) {
+      this.enter(seedName, roomName, null);
+      return;
+    }
+    // The history is read first, so that it comes before the join notice; the client's next requests wait.
+    this.waiting = [];
+    this.frontend.context.history
+      .read((h) => h.latest(fold(roomName), null, count))
+      .catch((err) => {
+        this.frontend.context.log.warn({ err }, "seed history: the store did not answer");
+        return [];
+      })
+      .then((messages) => {
+        if (!this.closing) this.enter(seedName, roomName, messages);
+        const waiting = this.waiting ?? [];
+        this.waiting = null;
+        for (const input of waiting) this.input(input);
+        if (this.endWaiting && this.waiting === null) {
+          this.endWaiting = false;
+          this.end();
+        }
+      });
+  }
+
+  private enter(seedName: string, roomName: string, replay: readonly StoredMessage[] | null): void {
     this.joiningAs = seedName;
+    this.replay = replay;
     const result = this.registry.join(this.user, roomName);
     this.joiningAs = null;
+    this.replay = null;
     if ("error" in result) this.error(...seedError(result.error, { room: seedName }));
   }
 

@@ -68,6 +68,12 @@ export class SeedFrontend implements RoomsFrontend {
           if (user === event.user) {
             const name = client.joiningAs ?? event.room.name.slice(1);
             client.send(this.joinedLines(name, event.room, user, client.server));
+            // --seed-history: what was said before, between the reply and the notice.
+            for (const message of client.replay ?? []) {
+              const from = message.sender.slice(0, message.sender.indexOf("!") >>> 0);
+              const text = seedText(from, message.text);
+              if (text !== null) client.conn.sendBytes(this.chat(event.room, from, text));
+            }
           }
           client.conn.sendBytes(notice);
         }
