@@ -185,8 +185,15 @@ export async function startPeer(
       args.push("--log-level", "warn", "--backlog", "8192", "--max-threads", "1024");
       if (tcpchat.workers) args.push("--workers", String(tcpchat.workers));
       if (tcpchat.bus) args.push("--bus", tcpchat.bus.url, "--bus-prefix", tcpchat.bus.prefix);
-      if (tcpchat.service === "rooms")
+      // TCPCHAT_BENCH_STORE=sqlite|postgres://…: where the rooms keep their history (default memory: none),
+      // SQLite in a folder of its own, removed when the server stops.
+      const store = process.env.TCPCHAT_BENCH_STORE || "memory";
+      const dataDir = store === "sqlite" ? mkdtempSync(join(tmpdir(), "tcpchat-bench-store-")) : null;
+      if (tcpchat.service === "rooms") {
         args.push("--no-flood-limit", "--max-clients-per-ip", "1000000", "--server-name", "tcpchat.bench");
+        args.push("--store", store);
+        if (dataDir) args.push("--data-dir", dataDir);
+      }
       // The web listener's port 8080 would be shared by every server started here: none unless measured.
       const clientPort = name === "tcpchat" ? port : await freePort();
       if (name === "tcpchat-ws") args.push("--web-port", String(clientPort));
@@ -203,6 +210,7 @@ export async function startPeer(
       }
       const cleanup = () => {
         if (dir) rmSync(dir, { recursive: true, force: true });
+        if (dataDir) rmSync(dataDir, { recursive: true, force: true });
       };
       const [sh, shArgs] = withFileLimit(process.execPath, args);
       const child = capture(
