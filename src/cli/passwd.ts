@@ -23,23 +23,28 @@ export function passwdCommand(): Command {
       ].join("\n"),
     )
     .action(async () => {
-      let password: string | null;
-      if (process.stdin.isTTY) {
-        password = await askHidden("password: ");
-        const again = password === null ? null : await askHidden("again: ");
-        if (password !== null && again !== password) {
-          process.stderr.write("tcpchat: the passwords do not match\n");
-          process.exit(EXIT.failure);
-        }
-      } else {
-        password = await firstLine(process.stdin);
-      }
+      const password = await readPassword();
       if (!password) {
         process.stderr.write("tcpchat: no password given\n");
         process.exit(EXIT.failure);
       }
       process.stdout.write(`${await hashPassword(password)}\n`);
     });
+}
+
+/**
+ * A password from stdin: asked twice without echo on a terminal (exit 1 when the two differ), otherwise
+ * the first line. Never from the command line, where other users see it. Null when there is none.
+ */
+export async function readPassword(): Promise<string | null> {
+  if (!process.stdin.isTTY) return firstLine(process.stdin);
+  const password = await askHidden("password: ");
+  const again = password === null ? null : await askHidden("again: ");
+  if (password !== null && again !== password) {
+    process.stderr.write("tcpchat: the passwords do not match\n");
+    process.exit(EXIT.failure);
+  }
+  return password;
 }
 
 /** The first line of a stream (without its line ending), or null when it ends with nothing. */

@@ -64,6 +64,7 @@ const AT_START: ReadonlyArray<[(c: ServerConfig) => unknown, string]> = [
   [(c) => c.service.rooms.dataDir, "data-dir"],
   [(c) => c.service.rooms.historyDays, "history-days"],
   [(c) => c.service.rooms.historyPerRoom, "history-per-room"],
+  [(c) => c.service.rooms.nickGraceMs, "nick-grace"],
 ];
 
 export interface ReloadTarget {

@@ -32,6 +32,7 @@ export interface RoomsFlags {
   historyPerRoom?: number;
   historyReplay?: number;
   seedHistory?: number;
+  nickGrace?: number;
 }
 
 function collectOper(text: string, previous: OperCredential[] = []): OperCredential[] {
@@ -175,6 +176,11 @@ export function addRoomsOptions(command: Command): Command {
       "--seed-history <lines>",
       `rooms: lines of a room's history sent on join to seed-protocol clients, as CHAT blocks (default: ${d.seedHistory})`,
       parseWhole,
+    )
+    .option(
+      "--nick-grace <seconds>",
+      `rooms: how long a registered nick may be used without identifying, before a rename (default: ${d.nickGraceMs / 1000})`,
+      parseRate,
     );
 }
 
@@ -219,5 +225,6 @@ export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean, storeDefa
     historyPerRoom: flags.historyPerRoom ?? config.historyPerRoom,
     historyReplay: flags.historyReplay ?? config.historyReplay,
     seedHistory: flags.seedHistory ?? config.seedHistory,
+    nickGraceMs: flags.nickGrace !== undefined ? flags.nickGrace * 1000 : config.nickGraceMs,
   };
 }

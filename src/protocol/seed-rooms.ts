@@ -32,6 +32,8 @@ export const SeedError = {
   ServerNotice: 16,
   /** Disconnected or refused by the server: an operator's KILL, or a ban (K-line, D-line). */
   Disconnected: 17,
+  /** The name is a registered account's: only its owner, logged in over IRC, may use it. */
+  NameRegistered: 18,
 } as const;
 export type SeedError = (typeof SeedError)[keyof typeof SeedError];
 

@@ -63,6 +63,8 @@ export interface RoomsConfig {
   historyReplay: number;
   /** Lines of a room's history sent on join to seed-protocol clients, as CHAT blocks (0: none). */
   seedHistory: number;
+  /** How long someone may use a registered nick without identifying before being renamed. */
+  nickGraceMs: number;
 }
 
 /** IRCv3 STS: plain-text clients are sent to `port`; TLS clients keep to TLS for `duration` seconds. */
@@ -101,5 +103,6 @@ export function defaultRoomsConfig(): RoomsConfig {
     historyPerRoom: 10_000,
     historyReplay: 20,
     seedHistory: 0,
+    nickGraceMs: 60_000,
   };
 }

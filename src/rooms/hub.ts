@@ -6,6 +6,7 @@ import { connectionSlot, countConnection, counters } from "../metrics/counters.j
 import type { LineError } from "../protocol/line-framer.js";
 import type { Hub, HubAttachment } from "../services/service.js";
 import type { LineConnection } from "../transport/line-connection.js";
+import type { Accounts } from "./accounts/accounts.js";
 import type { RoomsConfig } from "./config.js";
 import type { Clock, Timer } from "./core/clock.js";
 import type { Frontend } from "./core/events.js";
@@ -13,6 +14,8 @@ import type { RoomRegistry } from "./core/registry.js";
 import type { ServerBan } from "./core/server-bans.js";
 import { TokenBucket } from "./flood.js";
 import type { RoomHistory } from "./history.js";
+import type { ChanServ } from "./services/chanserv.js";
+import type { NickServ } from "./services/nickserv.js";
 import type { RoomsInput } from "./session.js";
 
 /** One connection as its front-end sees it. */
@@ -50,6 +53,12 @@ export interface RoomsContext {
   readonly startedAt: number;
   /** What was said in the rooms, written down and read back. */
   readonly history: RoomHistory;
+  /** Accounts: registering, logging in. */
+  readonly accounts: Accounts;
+  /** The NickServ service user, which also guards registered nicks. */
+  readonly nickserv: NickServ;
+  /** The ChanServ service user, which keeps registered channels. */
+  readonly chanserv: ChanServ;
   /** KILL_SERVICE: stop the whole server. */
   stopServer(reason: string): void;
 }

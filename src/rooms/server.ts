@@ -6,6 +6,8 @@ import type { ConsoleIO } from "../services/operator.js";
 import type { Hub, HubEnv } from "../services/service.js";
 import { storeKind } from "../store/config.js";
 import type { Store } from "../store/index.js";
+import { Accounts } from "./accounts/accounts.js";
+import { MemoryAccountStore } from "./accounts/store.js";
 import { IpcTransport } from "./bus/ipc.js";
 import { MemoryNetwork } from "./bus/memory.js";
 import { RedisTransport } from "./bus/redis.js";
@@ -20,6 +22,12 @@ import { RoomHistory } from "./history.js";
 import { RoomsHub } from "./hub.js";
 import { IrcFrontend } from "./irc/frontend.js";
 import { SeedFrontend } from "./seed/frontend.js";
+import { MemoryChannelStore } from "./services/channels-store.js";
+import { ChanServ } from "./services/chanserv.js";
+import { NickServ } from "./services/nickserv.js";
+
+/** Nicks of this node's service users: nobody may register them. */
+const SERVICE_NICKS = ["NickServ", "ChanServ"];
 
 export interface RoomsEnv {
   log: Logger;
@@ -46,9 +54,35 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
   );
   const registry = new RoomRegistry(config.limits, clock);
   registry.recorder = history;
+  const accounts = new Accounts(new MemoryAccountStore(), {
+    clock,
+    isValidName: (name) => registry.isValidNick(name),
+    reserved: SERVICE_NICKS,
+    announce: (name, registered) => registry.noteRegistration("account", name, registered),
+  });
+  const nickserv = new NickServ(registry, {
+    accounts,
+    clock,
+    graceMs: config.nickGraceMs,
+    addressOf: (user) => user.hostname,
+    onError: (err) => env.log.error({ err }, "NickServ: %s", (err as Error).message),
+  });
+  const chanserv = new ChanServ(registry, {
+    store: new MemoryChannelStore(),
+    clock,
+    shared: false,
+    onError: (err) => env.log.error({ err }, "ChanServ: %s", (err as Error).message),
+  });
+  registry.registrations = (kind, name, registered, local) => {
+    if (kind === "account") accounts.learn(name, registered);
+    else chanserv.heard(name, registered, local);
+  };
   const context = {
     registry,
     history,
+    accounts,
+    nickserv,
+    chanserv,
     config,
     log: env.log,
     clock,

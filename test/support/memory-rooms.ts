@@ -8,6 +8,7 @@ import { roomsSession } from "../../src/rooms/session.js";
 import type { ConsoleIO } from "../../src/services/operator.js";
 import type { Hub, Session } from "../../src/services/service.js";
 import type { LineConnection } from "../../src/transport/line-connection.js";
+import { Waiters } from "./wait.js";
 
 /** A connection in memory: what the server writes is kept as lines, without CR LF. */
 export class MemoryConnection implements LineConnection {
@@ -16,6 +17,7 @@ export class MemoryConnection implements LineConnection {
   closed: string | null = null;
   readonly peer: { address: string; port: number };
   readonly local = { address: "127.0.0.1", port: 6667 };
+  private readonly waiters = new Waiters();
   constructor(
     readonly id: number,
     address = "127.0.0.1",
@@ -24,14 +26,32 @@ export class MemoryConnection implements LineConnection {
   }
   send(line: string): void {
     if (this.closed === null) for (const one of line.split("\n")) this.lines.push(one.replace(/\r$/, ""));
+    this.waiters.wake();
   }
   sendBytes(bytes: Buffer): void {
     if (this.closed !== null) return;
     for (const line of bytes.toString().split(/\r?\n/)) if (line !== "") this.lines.push(line);
+    this.waiters.wake();
   }
   close(lastLine?: string): void {
     if (this.closed !== null) return;
     this.closed = (lastLine ?? "").replace(/\r$/, "");
+    this.waiters.wake();
+  }
+  /**
+   * The first line matching `pattern`, awaited when it has not come yet (work done off the loop's turn:
+   * a password hashed); it and the lines before it are taken.
+   */
+  async expect(pattern: RegExp): Promise<string> {
+    await this.waiters.until(
+      () => this.lines.some((line) => pattern.test(line)),
+      `a line matching ${pattern}`,
+      {
+        context: () => `got ${JSON.stringify(this.lines)}`,
+      },
+    );
+    const at = this.lines.findIndex((line) => pattern.test(line));
+    return this.lines.splice(0, at + 1).at(-1) as string;
   }
   /** Lines written since the last call. */
   take(): string[] {

@@ -12,6 +12,9 @@ declare module "irc-framework" {
     enable_echomessage?: boolean;
     tls?: boolean;
     rejectUnauthorized?: boolean;
+    /** SASL credentials: PLAIN unless `sasl_mechanism` says otherwise. */
+    account?: { account: string; password: string };
+    sasl_mechanism?: string;
   }
 
   export interface IrcEvent {
@@ -29,6 +32,10 @@ declare module "irc-framework" {
     type?: string;
     params?: string[];
     commands?: Array<{ command: string; params: string[]; tags: Record<string, string> }>;
+    /** The sender's account (account-tag, extended-join, 900); false when logged out. */
+    account?: string | false;
+    /** Why SASL failed (`sasl failed`). */
+    reason?: string;
   }
 
   export class Client extends EventEmitter {

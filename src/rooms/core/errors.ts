@@ -7,6 +7,8 @@ export const RoomError = {
   InvalidNick: "invalid-nick",
   InvalidRoomName: "invalid-room-name",
   NickInUse: "nick-in-use",
+  /** The nick is a registered account's, and the protocol cannot log in (the seed protocol). */
+  NickRegistered: "nick-registered",
   NotInRoom: "not-in-room",
   TargetNotInRoom: "target-not-in-room",
   AlreadyInRoom: "already-in-room",

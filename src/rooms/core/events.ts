@@ -44,6 +44,8 @@ export type RoomEvent = (
   | { type: "setname"; user: User }
   /** The user's username or host changed (IRCv3 chghost); `oldMask` is how it was known until now. */
   | { type: "chghost"; user: User; oldMask: string }
+  /** The user logged in to an account or out of it (`user.account`): told to it and those who share a room. */
+  | { type: "account"; user: User }
   /** The user's own modes changed: told to that user only. */
   | { type: "umode"; user: User; changes: ModeChange[] }
   | { type: "wallops"; from: Source; text: string }
@@ -62,6 +64,11 @@ export interface UserWatcher {
 export interface Frontend {
   /** Users of other nodes: their front-end is there, this one delivers nothing. */
   readonly remote?: boolean;
+  /**
+   * A service user of this node (NickServ, ChanServ): not a connection, and not known to other nodes.
+   * Messages to and from it stay on this node, never on the bus: they carry passwords.
+   */
+  readonly service?: boolean;
   /** Tell one user something from the server itself (about the bus: a lost nick, an undelivered message). */
   notice?(user: User, text: string): void;
   /**

@@ -48,6 +48,8 @@ export interface UserInfo {
   id: number;
   nick: string;
   username: string;
+  /** The account the user is logged in as; null when none (absent from nodes of an earlier version). */
+  account?: string | null;
   hostname: string;
   realname: string;
   protocol: Protocol;
@@ -136,6 +138,10 @@ export type OperationBody =
   | { t: "setname"; user: number; realname: string }
   /** An operator (or the server) changed a user's username and host. */
   | { t: "chghost"; by: number | null; user: number; username: string; hostname: string }
+  /** A user logged in to an account (its name) or out of it (null). */
+  | { t: "account"; user: number; account: string | null }
+  /** An account or a registered channel was made or dropped: every node learns which names are taken. */
+  | { t: "registration"; kind: RegistrationKind; name: string; registered: boolean }
   | {
       t: "message";
       kind: MessageKind;
@@ -162,6 +168,8 @@ export type OperationBody =
   | { t: "sapart"; by: number | null; user: number; room: string; reason: string };
 
 export type MessageKind = "privmsg" | "notice" | "tagmsg";
+
+export type RegistrationKind = "account" | "channel";
 
 export type Operation = OperationBody & Stamp;
 

@@ -9,6 +9,7 @@ import { type Clock, systemClock } from "./clock.js";
 import { RoomError } from "./errors.js";
 import type { Frontend, ModeChange, RoomEvent, Source, UserWatcher } from "./events.js";
 import { globMatch } from "./glob.js";
+import type { KeptState, RoomKeeper } from "./kept-rooms.js";
 import {
   type Creation,
   compareCreations,
@@ -16,6 +17,7 @@ import {
   type KickOperation,
   type MessageKind,
   type Operation,
+  type RegistrationKind,
   type RoomSnapshot,
   type Stamp,
   type StatusTarget,
@@ -121,6 +123,8 @@ export class RoomRegistry {
   private operCount = 0;
   /** Rooms with members, by folded name. */
   readonly rooms = new Map<string, Room>();
+  /** This node's service users (NickServ, ChanServ) by folded nick: found by nick, counted nowhere. */
+  readonly services = new Map<string, User>();
   /** Registered users by id (JOIN_ID), this node's and the others'. */
   readonly usersById = new Map<number, User>();
   private readonly refs = new Map<string, number>();
@@ -160,6 +164,12 @@ export class RoomRegistry {
   observer: OperationObserver | null = null;
   /** Writes messages down (the history); null when nothing is kept. */
   recorder: MessageRecorder | null = null;
+  /** Registered rooms (ChanServ): their kept state and founders; null when none are kept. */
+  keeper: RoomKeeper | null = null;
+  /** Told of every account and channel registered or dropped, on any node (`local`: on this one). */
+  registrations:
+    | ((kind: RegistrationKind, name: string, registered: boolean, local: boolean) => void)
+    | null = null;
   /** This node, as operations decided here name their origin (the bus's node id once joined). */
   origin: string;
   /** Operation ids are this prefix (random per process: unique across nodes and restarts) and a count. */
@@ -207,7 +217,13 @@ export class RoomRegistry {
   }
 
   findUser(nick: string): User | undefined {
-    return this.users.get(fold(nick));
+    const key = fold(nick);
+    return this.users.get(key) ?? this.services.get(key);
+  }
+
+  /** A service user of this node: found by nick and sent to, its nick taken, no operation. */
+  addService(user: User): void {
+    this.services.set(fold(user.nick), user);
   }
 
   findRoom(name: string): Room | undefined {
@@ -289,21 +305,41 @@ export class RoomRegistry {
 
   /** Apply an operation decided here, and hand it to the observer. */
   private submit(op: Operation, local?: User): void {
+    if (op.t === "join" && this.keeper) this.keepJoin(op);
     this.apply(op, local);
     this.observer?.changed(op);
+  }
+
+  /**
+   * A join decided here, into a registered room (ChanServ's): its founder joins as its operator, anyone
+   * else who makes it again does not, and the room comes back with what it kept.
+   */
+  private keepJoin(op: Extract<Operation, { t: "join" }>): void {
+    const user = this.usersById.get(op.user);
+    if (!this.keeper || !user) return;
+    const founder = this.keeper.isFounder(op.room, user);
+    if (op.snapshot !== null) {
+      if (founder) op.op = true;
+      return;
+    }
+    const kept = this.keeper.kept(op.room);
+    if (!kept) return;
+    op.op = founder;
+    const stamp = { time: op.time, origin: op.origin, id: op.id };
+    op.snapshot = keptSnapshot(op.room, op.ref, op.created, kept, stamp);
   }
 
   /** Claim `user.nick` for a newly registered user of this node. */
   add(user: User): RoomError | null {
     if (!this.isValidNick(user.nick)) return RoomError.InvalidNick;
-    if (this.users.has(fold(user.nick))) return RoomError.NickInUse;
+    if (this.users.has(fold(user.nick)) || this.services.has(fold(user.nick))) return RoomError.NickInUse;
     this.submit({ t: "connect", user: describeUser(user), ...this.stamp() }, user);
     return null;
   }
 
   rename(user: User, nick: string): RoomError | null {
     if (!this.isValidNick(nick)) return RoomError.InvalidNick;
-    const holder = this.users.get(fold(nick));
+    const holder = this.findUser(nick);
     if (holder && holder !== user) return RoomError.NickInUse;
     if (nick === user.nick) return null;
     this.submit({ t: "nick", user: user.id, nick, ...this.stamp() });
@@ -342,6 +378,21 @@ export class RoomRegistry {
     this.submit({ t: "away", user: user.id, away: message, ...this.stamp() });
   }
 
+  /** An account or channel was registered or dropped here: every node is told. */
+  noteRegistration(kind: RegistrationKind, name: string, registered: boolean): void {
+    this.submit({ t: "registration", kind, name, registered, ...this.stamp() });
+  }
+
+  /** Log `user` in to `account` (its name as registered), or out with null; every node learns it. */
+  setAccount(user: User, account: string | null): void {
+    if (!this.isRegistered(user)) {
+      user.account = account;
+      return;
+    }
+    if (user.account === account) return;
+    this.submit({ t: "account", user: user.id, account, ...this.stamp() });
+  }
+
   /** A user's own modes (+i, +o through OPER, +w); only what changes is told. */
   setUserModes(user: User, modes: UserModes): void {
     const op: Operation = { t: "umode", user: user.id, ...this.stamp() };
@@ -369,10 +420,14 @@ export class RoomRegistry {
     if (!this.isValidRoomName(name)) return { error: RoomError.InvalidRoomName };
     const room = this.findRoom(name);
     if (room?.members.has(user)) return { error: RoomError.AlreadyInRoom };
+    // A registered room comes back with what it kept; its founder is its operator.
+    const kept = room ? null : (this.keeper?.kept(name) ?? null);
+    const founder = this.keeper?.isFounder(name, user) ?? false;
     if (!options.force) {
       if (user.rooms.size >= this.limits.maxRoomsPerUser) return { error: RoomError.TooManyRooms };
-      if (room) {
-        const refusal = this.joinRefusal(room, user, options.key);
+      const current = room ?? (kept && !founder ? keptRoom(name, kept) : undefined);
+      if (current) {
+        const refusal = this.joinRefusal(current, user, options.key);
         if (refusal) return { error: refusal };
       }
     }
@@ -557,6 +612,10 @@ export class RoomRegistry {
       room = target.name;
     } else {
       if (target.protocol === "seed") return RoomError.NoPrivateMessages;
+      if (target.frontend.service || from?.frontend.service) {
+        this.serviceMessage(from, target, text, kind);
+        return null;
+      }
       to = target.id;
     }
     // The hot path: the operation built in one piece, and applied with the room already in hand.
@@ -576,6 +635,13 @@ export class RoomRegistry {
     this.applyMessage(op, from, target instanceof Room ? target : undefined);
     this.observer?.changed(op);
     return null;
+  }
+
+  /** To or from a service user: told here only, with no operation (nothing for the bus to carry). */
+  private serviceMessage(from: Source, to: User, text: string, kind: MessageKind): void {
+    const { time, id } = this.stamp();
+    const recipients = from && from !== to ? [to, from] : [to];
+    this.emit({ type: "message", kind, from, room: null, to, text, time, id }, recipients);
   }
 
   /** A message to every operator and every user with +w, on every node. */
@@ -728,6 +794,16 @@ export class RoomRegistry {
       case "umode":
         this.applyUserModes(op);
         return;
+      case "account": {
+        const user = this.usersById.get(op.user);
+        if (!user || user.account === op.account) return;
+        user.account = op.account;
+        this.emit({ type: "account", user, time: op.time, id: op.id }, this.audience(user, true));
+        return;
+      }
+      case "registration":
+        this.registrations?.(op.kind, op.name, op.registered, op.origin === this.origin);
+        return;
       case "join":
         this.applyJoin(op);
         return;
@@ -836,6 +912,7 @@ export class RoomRegistry {
           known.realname = info.realname;
           known.username = info.username;
           known.hostname = info.hostname;
+          known.account = info.account ?? null;
         });
         // A nick change not heard of here (during an outage), with the stamp it was given then.
         if (known.nick !== info.nick)
@@ -1030,6 +1107,7 @@ export class RoomRegistry {
     const by = this.source(op.by);
     room.topic = op.text === "" ? null : { text: op.text, setBy: by ? by.mask : "server", setAt: op.time };
     this.emit({ type: "topic", room, by, topic: room.topic, time: op.time, id: op.id }, room.members.keys());
+    this.keeper?.changed(room, op.origin === this.origin);
   }
 
   private applyModes(op: Extract<Operation, { t: "mode" }>): void {
@@ -1040,8 +1118,9 @@ export class RoomRegistry {
     op.changes.forEach((change, i) => {
       if (this.applyMode(room, change, op.targets[i] ?? null, op, by)) applied.push(change);
     });
-    if (applied.length > 0)
-      this.emit({ type: "mode", room, by, changes: applied, time: op.time, id: op.id }, room.members.keys());
+    if (applied.length === 0) return;
+    this.emit({ type: "mode", room, by, changes: applied, time: op.time, id: op.id }, room.members.keys());
+    this.keeper?.changed(room, op.origin === this.origin);
   }
 
   /** One change, if it is the latest to its field; false when a later one holds already. */
@@ -1368,6 +1447,37 @@ export function snapshotOf(room: Room): RoomSnapshot {
   };
 }
 
+/** A registered room as it would be again, with no members: what a joiner is checked against. */
+function keptRoom(name: string, kept: KeptState): Room {
+  const room = new Room(name, fold(name), 0, { time: 0, origin: "", id: "" });
+  room.topic = kept.topic;
+  Object.assign(room.modes, kept.modes);
+  room.bans.push(...kept.bans);
+  return room;
+}
+
+/** A registered room's kept state as the snapshot its creating join carries, every field stamped by it. */
+function keptSnapshot(
+  name: string,
+  ref: number,
+  created: Stamp,
+  kept: KeptState,
+  stamp: Stamp,
+): RoomSnapshot {
+  const stamps: Record<string, Stamp> = { topic: stamp, k: stamp, l: stamp };
+  for (const letter of Object.keys(FLAG_FIELDS)) stamps[letter] = stamp;
+  for (const ban of kept.bans) stamps[`b:${fold(ban.mask)}`] = stamp;
+  return {
+    name,
+    ref,
+    created,
+    topic: kept.topic ? { ...kept.topic } : null,
+    modes: { ...kept.modes },
+    bans: kept.bans.map((ban) => ({ ...ban })),
+    stamps,
+  };
+}
+
 /** Take from `snapshot` each field it changed later than `room` did (both under the same creation). */
 function merge(room: Room, snapshot: RoomSnapshot): void {
   if (compareStamps(snapshot.created, room.created) !== 0) return;
@@ -1417,6 +1527,7 @@ export function describeUser(user: User): UserInfo {
     id: user.id,
     nick: user.nick,
     username: user.username,
+    account: user.account,
     hostname: user.hostname,
     realname: user.realname,
     protocol: user.protocol,

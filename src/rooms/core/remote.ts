@@ -23,5 +23,6 @@ export class RemoteUser extends User {
     this.oper = info.oper;
     this.wallops = info.wallops;
     this.bot = info.bot === true;
+    this.account = info.account ?? null;
   }
 }

@@ -15,6 +15,8 @@ export class User {
   nick: string;
   username = "";
   realname = "";
+  /** The account this user is logged in as (its name as registered); null when none. */
+  account: string | null = null;
   /** Shown in IRC masks; the peer address unless configured otherwise. */
   hostname: string;
   away: string | null = null;

@@ -16,21 +16,31 @@ export const Cap = {
   ExtendedMonitor: 4096,
   StandardReplies: 8192,
   Chathistory: 16384,
+  Sasl: 32768,
+  AccountNotify: 65536,
+  AccountTag: 131072,
+  ExtendedJoin: 262144,
+  AccountRegistration: 524288,
 } as const;
 
 /** The capabilities offered in CAP LS, by name, in the order listed. */
 export const CAPABILITIES: ReadonlyMap<string, number> = new Map([
+  ["account-notify", Cap.AccountNotify],
+  ["account-tag", Cap.AccountTag],
   ["away-notify", Cap.AwayNotify],
   ["batch", Cap.Batch],
   ["cap-notify", Cap.CapNotify],
   ["chghost", Cap.Chghost],
+  ["draft/account-registration", Cap.AccountRegistration],
   ["draft/chathistory", Cap.Chathistory],
   ["echo-message", Cap.EchoMessage],
+  ["extended-join", Cap.ExtendedJoin],
   ["extended-monitor", Cap.ExtendedMonitor],
   ["invite-notify", Cap.InviteNotify],
   ["labeled-response", Cap.LabeledResponse],
   ["message-tags", Cap.MessageTags],
   ["multi-prefix", Cap.MultiPrefix],
+  ["sasl", Cap.Sasl],
   ["server-time", Cap.ServerTime],
   ["setname", Cap.Setname],
   ["standard-replies", Cap.StandardReplies],
@@ -41,5 +51,26 @@ export const CAPABILITIES: ReadonlyMap<string, number> = new Map([
 export function capNames(caps: number): string {
   const names: string[] = [];
   for (const [name, bit] of CAPABILITIES) if (caps & bit) names.push(name);
+  return names.join(" ");
+}
+
+/** Values of capabilities, told in CAP LS 302 and later (`name=value`). */
+export const CAP_VALUES: ReadonlyMap<string, string> = new Map([
+  // REGISTER works before connection registration; the account is the nick.
+  ["draft/account-registration", "before-connect"],
+  ["sasl", "PLAIN,SCRAM-SHA-256"],
+]);
+
+/**
+ * CAP LS's list: with values for version 302 and later. With a connection password, REGISTER waits for
+ * the connection (so that it cannot be used without the password): no `before-connect` then.
+ */
+export function capList(version: number, beforeConnect: boolean): string {
+  const names: string[] = [];
+  for (const name of CAPABILITIES.keys()) {
+    let value = version >= 302 ? CAP_VALUES.get(name) : undefined;
+    if (value === "before-connect" && !beforeConnect) value = undefined;
+    names.push(value === undefined ? name : `${name}=${value}`);
+  }
   return names.join(" ");
 }

@@ -17,6 +17,7 @@ import type { RoomRegistry } from "../core/registry.js";
 import { User } from "../core/user.js";
 import type { RoomsClient } from "../hub.js";
 import type { RoomsInput } from "../session.js";
+import type { SaslExchange } from "./accounts.js";
 import { HeldOutput, MAX_LABEL_BYTES } from "./batch.js";
 import { Cap } from "./caps.js";
 import { COMMANDS } from "./commands.js";
@@ -46,6 +47,12 @@ export class IrcClient implements RoomsClient, OverflowListener {
   capNegotiating = false;
   /** Lines held while a labeled command runs or a batch is open (batch.ts); null: each written at once. */
   private output: HeldOutput | null = null;
+  /** The SASL exchange under way, if any. */
+  sasl: SaslExchange | null = null;
+  /** SASL succeeded: AUTHENTICATE is answered 907 from now on. */
+  saslDone = false;
+  /** A REGISTER is being hashed and stored. */
+  registering = false;
   /** The password given with PASS, checked when registration completes. */
   password: string | null = null;
   nickGiven = false;
@@ -253,6 +260,7 @@ export class IrcClient implements RoomsClient, OverflowListener {
   closed(): void {
     this.closing = true;
     this.forget();
+    this.frontend.context.nickserv.clear(this.user);
     this.frontend.context.registry.remove(this.user, this.quitReason);
   }
 

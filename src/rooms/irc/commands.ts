@@ -1,6 +1,7 @@
 // The command table: for each command its handler, whether it may come before registration, and how many
 // parameters it needs at least. The dispatcher (client.ts) checks the last two, so handlers never do.
 import type { IrcInput } from "../../protocol/irc/message.js";
+import { accountCommands } from "./accounts.js";
 import { channelCommands } from "./channels.js";
 import { chathistoryCommands } from "./chathistory.js";
 import type { IrcClient } from "./client.js";
@@ -28,6 +29,7 @@ export type CommandTable = Record<string, CommandSpec>;
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
   Object.entries({
     ...registrationCommands,
+    ...accountCommands,
     ...channelCommands,
     ...messageCommands,
     ...monitorCommands,

@@ -4,7 +4,8 @@
 
 import { encodeLine, formatTags, needsTrailing } from "../../protocol/irc/message.js";
 import { formatModeChanges } from "../../protocol/irc/modes.js";
-import type { RoomEvent } from "../core/events.js";
+import { RPL_LOGGEDIN, RPL_LOGGEDOUT } from "../../protocol/irc/numerics.js";
+import type { RoomEvent, Source } from "../core/events.js";
 import type { Room } from "../core/room.js";
 import { Cap } from "./caps.js";
 import { replayOnJoin } from "./chathistory.js";
@@ -23,9 +24,15 @@ export class EventLine {
     private readonly time: number,
     /** Tags for message-tags clients (msgid, client-only tags), formatted without '@', or "". */
     private readonly messageTags = "",
+    /** Whose doing it is: its account goes to account-tag clients. */
+    source: Source = null,
   ) {
     this.mask = messageTags === "" ? Cap.ServerTime : Cap.ServerTime | Cap.MessageTags;
+    this.account = source?.account ?? null;
+    if (this.account !== null) this.mask |= Cap.AccountTag;
   }
+
+  private readonly account: string | null;
 
   /** The line with CR LF, encoded, for a client with these capabilities. */
   for(caps: number): Buffer {
@@ -35,6 +42,9 @@ export class EventLine {
       let tags = "";
       if (index & Cap.ServerTime) tags = `time=${new Date(this.time).toISOString()}`;
       if (index & Cap.MessageTags) tags = tags === "" ? this.messageTags : `${tags};${this.messageTags}`;
+      // Account names are nicknames: nothing in them needs escaping.
+      if (index & Cap.AccountTag)
+        tags = tags === "" ? `account=${this.account}` : `${tags};account=${this.account}`;
       line = Buffer.from(encodeLine(this.body, tags));
       this.variants[index] = line;
     }
@@ -69,6 +79,7 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
         tagmsg ? prefix : withText(prefix, event.text),
         event.time,
         clientTags === "" ? ids : `${ids};${clientTags}`,
+        event.from,
       );
       const from = event.from;
       for (const user of recipients) {
@@ -92,43 +103,75 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       return;
     }
     case "join": {
-      const joiner = event.user;
-      const line = new EventLine(`:${joiner.mask} JOIN ${event.room.name}`, event.time);
+      const { user: joiner, room } = event;
+      const line = new EventLine(`:${joiner.mask} JOIN ${room.name}`, event.time, "", joiner);
+      let extended: EventLine | null = null;
       // away-notify: one who joins while away is told as away, after the JOIN.
       const away =
         joiner.away === null
           ? null
-          : new EventLine(withText(`:${joiner.mask} AWAY`, joiner.away), event.time);
+          : new EventLine(withText(`:${joiner.mask} AWAY`, joiner.away), event.time, "", joiner);
       for (const user of recipients) {
         const client = user.client;
-        client.sendRaw(line.for(client.caps));
-        if (user === joiner) joined(client, event.room, event.time);
+        if (client.has(Cap.ExtendedJoin)) {
+          extended ??= new EventLine(
+            withText(`:${joiner.mask} JOIN ${room.name} ${joiner.account ?? "*"}`, joiner.realname),
+            event.time,
+            "",
+            joiner,
+          );
+          client.sendRaw(extended.for(client.caps));
+        } else client.sendRaw(line.for(client.caps));
+        if (user === joiner) joined(client, room, event.time);
         else if (away !== null && client.has(Cap.AwayNotify)) client.sendRaw(away.for(client.caps));
+      }
+      return;
+    }
+    case "account": {
+      const { user: subject } = event;
+      const line = new EventLine(`:${subject.mask} ACCOUNT ${subject.account ?? "*"}`, event.time);
+      for (const user of recipients) {
+        const client = user.client;
+        if (user === subject) {
+          if (subject.account === null) client.numeric(RPL_LOGGEDOUT, subject.mask, "You are now logged out");
+          else
+            client.numeric(
+              RPL_LOGGEDIN,
+              subject.mask,
+              subject.account,
+              `You are now logged in as ${subject.account}`,
+            );
+        } else if (client.has(Cap.AccountNotify)) client.sendRaw(line.for(client.caps));
       }
       return;
     }
     case "part": {
       const prefix = `:${event.user.mask} PART ${event.room.name}`;
-      fanOut(recipients, event.reason === "" ? prefix : withText(prefix, event.reason), event.time);
+      fanOut(
+        recipients,
+        event.reason === "" ? prefix : withText(prefix, event.reason),
+        event.time,
+        event.user,
+      );
       return;
     }
     case "kick": {
       const prefix = `:${sourceOf(frontend, event.by)} KICK ${event.room.name} ${event.user.nick}`;
-      fanOut(recipients, withText(prefix, event.reason), event.time);
+      fanOut(recipients, withText(prefix, event.reason), event.time, event.by);
       return;
     }
     case "quit":
-      fanOut(recipients, withText(`:${event.user.mask} QUIT`, event.reason), event.time);
+      fanOut(recipients, withText(`:${event.user.mask} QUIT`, event.reason), event.time, event.user);
       return;
     case "nick": {
       const user = event.user;
       const old = `${event.old}!${user.username || event.old}@${user.hostname}`;
-      fanOut(recipients, `:${old} NICK ${user.nick}`, event.time);
+      fanOut(recipients, `:${old} NICK ${user.nick}`, event.time, user);
       return;
     }
     case "topic": {
       const prefix = `:${sourceOf(frontend, event.by)} TOPIC ${event.room.name}`;
-      fanOut(recipients, withText(prefix, event.topic?.text ?? ""), event.time);
+      fanOut(recipients, withText(prefix, event.topic?.text ?? ""), event.time, event.by);
       return;
     }
     case "mode": {
@@ -136,7 +179,7 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       const last = words.length - 1;
       if (last > 0 && needsTrailing(words[last] as string)) words[last] = `:${words[last]}`;
       const body = `:${sourceOf(frontend, event.by)} MODE ${event.room.name} ${words.join(" ")}`;
-      fanOut(recipients, body, event.time);
+      fanOut(recipients, body, event.time, event.by);
       return;
     }
     case "umode": {
@@ -149,6 +192,8 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       const line = new EventLine(
         `:${sourceOf(frontend, event.by)} INVITE ${event.user.nick} ${event.room.name}`,
         event.time,
+        "",
+        event.by,
       );
       // invite-notify: members who asked are told too; only operators in an invitation-only room.
       const { room } = event;
@@ -167,6 +212,8 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       const line = new EventLine(
         event.user.away === null ? prefix : withText(prefix, event.user.away),
         event.time,
+        "",
+        event.user,
       );
       for (const user of recipients)
         if (user.client.has(Cap.AwayNotify)) user.client.sendRaw(line.for(user.client.caps));
@@ -226,8 +273,8 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
   }
 }
 
-function fanOut(recipients: readonly IrcUser[], body: string, time: number): void {
-  const line = new EventLine(body, time);
+function fanOut(recipients: readonly IrcUser[], body: string, time: number, source: Source = null): void {
+  const line = new EventLine(body, time, "", source);
   for (const user of recipients) user.client.sendRaw(line.for(user.client.caps));
 }
 

@@ -60,6 +60,7 @@ export const IRC_ERRORS: Readonly<Record<Refusal, Reply>> = {
   "invalid-nick": (s) => [ERR_ERRONEUSNICKNAME, nick(s), "Erroneous nickname"],
   "invalid-room-name": (s) => [ERR_BADCHANMASK, channel(s), "Bad Channel Mask"],
   "nick-in-use": (s) => [ERR_NICKNAMEINUSE, nick(s), "Nickname is already in use"],
+  "nick-registered": (s) => [ERR_NICKNAMEINUSE, nick(s), "Nickname is registered to an account"],
   "not-in-room": (s) => [ERR_NOTONCHANNEL, channel(s), "You're not on that channel"],
   "target-not-in-room": (s) => [ERR_USERNOTINCHANNEL, nick(s), channel(s), "They aren't on that channel"],
   "already-in-room": (s) => [ERR_USERONCHANNEL, nick(s), channel(s), "is already on channel"],

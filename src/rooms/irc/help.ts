@@ -2,6 +2,10 @@
 
 const TEXT: Record<string, string[]> = {
   ADMIN: ["ADMIN", "Who runs this server, and how to reach them."],
+  AUTHENTICATE: [
+    "AUTHENTICATE <mechanism> | AUTHENTICATE <base64> | AUTHENTICATE *",
+    "Log in with SASL (PLAIN, SCRAM-SHA-256) while negotiating capabilities (sasl).",
+  ],
   AWAY: ["AWAY [<message>]", "Mark yourself away with a message, or back without one."],
   CAP: ["CAP LS [302] | CAP LIST | CAP REQ :<capabilities> | CAP END", "Negotiate IRCv3 capabilities."],
   CHATHISTORY: ["CHATHISTORY <subcommand> <target> ...", "Fetch a channel's or a conversation's history."],
@@ -38,6 +42,10 @@ const TEXT: Record<string, string[]> = {
   PONG: ["PONG <token>", "Answer the server's PING."],
   PRIVMSG: ["PRIVMSG <target>{,<target>} :<text>", "Send a message to channels or nicks."],
   QUIT: ["QUIT [:<reason>]", "Leave the server."],
+  REGISTER: [
+    "REGISTER <account> <email|*> <password>",
+    "Register your nick as an account (draft/account-registration), also before connecting.",
+  ],
   REHASH: ["REHASH", "(operators) Read the configuration and MOTD files again."],
   SAJOIN: ["SAJOIN <nick> <channel>", "(operators) Put a user into a channel."],
   SAPART: ["SAPART <nick> <channel> [:<reason>]", "(operators) Take a user out of a channel."],
@@ -52,6 +60,7 @@ const TEXT: Record<string, string[]> = {
   USER: ["USER <username> 0 * :<realname>", "Register, with NICK."],
   USERHOST: ["USERHOST <nick> [<nick>...]", "The user@host of up to five nicks."],
   USERS: ["USERS", "Not offered here (446)."],
+  VERIFY: ["VERIFY <account> <code>", "Complete a registration that needs a code (none here do)."],
   VERSION: ["VERSION", "The server's version and what it supports."],
   WALLOPS: ["WALLOPS :<text>", "(operators) A message to every operator and +w user."],
   WHO: ["WHO <mask> [o]", "Users matching a mask, a channel's members, or one nick."],

@@ -13,6 +13,7 @@ import {
   RPL_TIME,
   RPL_USERHOST,
   RPL_VERSION,
+  RPL_WHOISACCOUNT,
   RPL_WHOISBOT,
   RPL_WHOISCERTFP,
   RPL_WHOISCHANNELS,
@@ -172,6 +173,9 @@ function whois(client: IrcClient, params: string[]): void {
   const certfp =
     (target === me || me.oper) && target instanceof IrcUser ? target.client.conn.certFingerprint?.() : null;
   if (certfp) client.numeric(RPL_WHOISCERTFP, target.nick, `has client certificate fingerprint ${certfp}`);
+  if (target.frontend.service) client.numeric(RPL_WHOISOPERATOR, target.nick, "is a network service");
+  if (target.account !== null)
+    client.numeric(RPL_WHOISACCOUNT, target.nick, target.account, "is logged in as");
   const idle = Math.max(0, unixSeconds(client.frontend.context.clock.now()) - target.lastActiveAt);
   const signon = target.connectedAt;
   client.numeric(RPL_WHOISIDLE, target.nick, String(idle), String(signon), "seconds idle, signon time");

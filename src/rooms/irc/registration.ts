@@ -15,7 +15,8 @@ import {
   RPL_YOURHOST,
 } from "../../protocol/irc/numerics.js";
 import { banNotice } from "../core/server-bans.js";
-import { CAPABILITIES, capNames } from "./caps.js";
+import { abort } from "./accounts.js";
+import { CAPABILITIES, capList, capNames } from "./caps.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { QUIT_LENGTH, REALNAME_LENGTH, USER_LENGTH } from "./limits.js";
@@ -56,6 +57,7 @@ function nick(client: IrcClient, params: string[]): void {
   }
   const error = registry.rename(client.user, wanted);
   if (error) client.refuse(error, { nick: wanted });
+  else client.frontend.context.nickserv.check(client.user);
 }
 
 // USER <username> <mode> <unused> :<realname>
@@ -87,8 +89,10 @@ function cap(client: IrcClient, params: string[]): void {
   switch (subcommand) {
     case "LS": {
       if (!client.registered) client.capNegotiating = true;
-      const sts = Number(params[1]) >= 302 ? stsCapability(client) : null;
-      reply([...CAPABILITIES.keys(), ...(sts ? [sts] : [])].join(" "));
+      const version = Number(params[1]) || 0;
+      const sts = version >= 302 ? stsCapability(client) : null;
+      const list = capList(version, client.config.password === null);
+      reply(sts ? `${list} ${sts}` : list);
       return;
     }
     case "LIST":
@@ -172,8 +176,11 @@ export function tryRegister(client: IrcClient): void {
     return;
   }
   client.registered = true;
+  // Registration ends a SASL exchange still under way (sasl-3.1): the client registers without it.
+  if (client.sasl) abort(client);
   client.frontend.userRegistered();
   client.inOnePiece(() => welcome(client));
+  client.frontend.context.nickserv.check(client.user);
 }
 
 /** A K-line or D-line over the client's user@host or address: 465, then closed saying why. */

@@ -225,6 +225,11 @@ export class SeedClient implements RoomsClient, OverflowListener {
       );
       return false;
     }
+    // The seed protocol cannot log in: a registered name is never its to take.
+    if (this.frontend.context.accounts.isRegistered(name)) {
+      this.error(...seedError(RoomError.NickRegistered, { name }));
+      return false;
+    }
     this.user.nick = name;
     this.user.username = name;
     const ban = this.registry.serverBanOf({

@@ -27,6 +27,10 @@ export const SEED_ERRORS: Readonly<Record<Refusal, Reply>> = {
   "invalid-nick": (s) => [SeedError.InvalidName, `invalid CLIENT_NAME ${JSON.stringify(s.name ?? "")}`],
   "invalid-room-name": (s) => [SeedError.InvalidName, `invalid room name ${JSON.stringify(s.room ?? "")}`],
   "nick-in-use": (s) => [SeedError.NameInUse, `the name ${s.name ?? ""} is in use`],
+  "nick-registered": (s) => [
+    SeedError.NameRegistered,
+    `the name ${s.name ?? ""} is a registered account's: choose another`,
+  ],
   "not-in-room": (s) => [SeedError.NotInRoom, `not in ${room(s)}: join it first`],
   "target-not-in-room": (s) => [SeedError.NotInRoom, `${s.name ?? "they"} is not in ${room(s)}`],
   "already-in-room": cannotJoin("already in the room"),

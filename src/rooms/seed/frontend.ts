@@ -141,6 +141,7 @@ export class SeedFrontend implements RoomsFrontend {
       case "mode":
       case "invite":
       case "away":
+      case "account":
       case "umode":
       case "wallops":
         return;
