@@ -7,6 +7,7 @@
 //   reason and the five slowest tests (scripts/test-report/short.mjs). `--tap` or TEST_REPORTER=tap gives
 //   node's TAP instead (TEST_REPORTER may name any of node's reporters: spec, dot, junit...).
 //   TEST_CONCURRENCY: test files run at once (default 2).
+//   TEST_TIME_SCALE: multiplies every time bound of the tests, for a machine busier than usual (default 1).
 //   CI=true: a skipped test fails the run. Every test needs something this machine may lack (Redis, a
 //   pseudo-terminal); .ci/run installs all of it, so in CI a skip means a test silently did not run.
 //
@@ -35,6 +36,8 @@ const scratch = mkdtempSync(join(tmpdir(), "tcpchat-tests-"));
 const summaryFile = join(scratch, "summary.json");
 const shown = reporter === "short" ? "./scripts/test-report/short.mjs" : reporter;
 const concurrency = process.env.TEST_CONCURRENCY ?? "2";
+// TEST_TIME_SCALE: the tests' own bounds grow with it on a busy machine (test/support/timing.ts); so does this one.
+const timeScale = Math.max(1, Number(process.env.TEST_TIME_SCALE) || 1);
 const result = spawnSync(
   process.execPath,
   [
@@ -44,7 +47,7 @@ const result = spawnSync(
     "--test",
     `--test-concurrency=${concurrency}`,
     // A bound on each file (and each test in it) that only a hang reaches; the tests bound their own waits.
-    "--test-timeout=600000",
+    `--test-timeout=${600_000 * timeScale}`,
     `--test-reporter=${shown}`,
     "--test-reporter-destination=stdout",
     "--test-reporter=./scripts/test-report/summary.mjs",
