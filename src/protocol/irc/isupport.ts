@@ -49,6 +49,7 @@ export function isupportTokens(values: IsupportValues): string[] {
     `NETWORK=${values.network}`,
     `NICKLEN=${values.nickLength}`,
     `PREFIX=(${PREFIX_MODES})${PREFIX_SYMBOLS}`,
+    "STATUSMSG=@+",
     `TARGMAX=${targmax}`,
     `TOPICLEN=${values.topicLength}`,
     `USERLEN=${values.userLength}`,

@@ -152,6 +152,8 @@ export type OperationBody =
       text: string;
       /** IRC client-only tags (`+typing=active`); absent for none. */
       tags?: Record<string, string>;
+      /** To a room's operators only ("o"), or its voiced members and operators ("v") (IRC STATUSMSG). */
+      status?: MemberRank;
     }
   | { t: "wallops"; from: number | null; text: string }
   /** Close a user's connection: its own node does, and then tells everyone it quit. */
@@ -170,6 +172,9 @@ export type OperationBody =
 export type MessageKind = "privmsg" | "notice" | "tagmsg";
 
 export type RegistrationKind = "account" | "channel";
+
+/** The least status a member needs to hear a message to part of a room. */
+export type MemberRank = "o" | "v";
 
 export type Operation = OperationBody & Stamp;
 

@@ -15,6 +15,7 @@ import {
   compareCreations,
   compareStamps,
   type KickOperation,
+  type MemberRank,
   type MessageKind,
   type Operation,
   type RegistrationKind,
@@ -603,6 +604,7 @@ export class RoomRegistry {
     text: string,
     kind: MessageKind,
     tags?: Readonly<Record<string, string>>,
+    status?: MemberRank,
   ): RoomError | null {
     let room: string | null = null;
     let to: number | null = null;
@@ -632,6 +634,7 @@ export class RoomRegistry {
       id: this.idPrefix + this.lastSeq.toString(36),
     };
     if (tags) op.tags = { ...tags };
+    if (status && room !== null) op.status = status;
     this.applyMessage(op, from, target instanceof Room ? target : undefined);
     this.observer?.changed(op);
     return null;
@@ -1191,21 +1194,28 @@ export class RoomRegistry {
     if (op.room !== null) {
       const room = known ?? this.findRoom(op.room);
       if (!room) return;
-      this.emit(
-        {
-          type: "message",
-          kind: op.kind,
-          from,
-          room,
-          to: null,
-          text: op.text,
-          tags: op.tags,
-          time: op.time,
-          id: op.id,
-        },
-        room.members.keys(),
-      );
-      this.recorder?.message(op, from, room, null, op.origin === this.origin);
+      const event: RoomEvent = {
+        type: "message",
+        kind: op.kind,
+        from,
+        room,
+        to: null,
+        text: op.text,
+        tags: op.tags,
+        time: op.time,
+        id: op.id,
+      };
+      if (op.status === undefined) {
+        this.emit(event, room.members.keys());
+        this.recorder?.message(op, from, room, null, op.origin === this.origin);
+        return;
+      }
+      // To part of the room: its operators (and voiced members), and the sender for its echo.
+      event.status = op.status;
+      const recipients: User[] = [];
+      for (const [member, rank] of room.members)
+        if (member === from || rank.op || (op.status === "v" && rank.voice)) recipients.push(member);
+      this.emit(event, recipients);
       return;
     }
     const to = this.usersById.get(op.to ?? -1);

@@ -69,7 +69,11 @@ const COMMANDS = { privmsg: "PRIVMSG", notice: "NOTICE", tagmsg: "TAGMSG" } as c
 export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients: readonly IrcUser[]): void {
   switch (event.type) {
     case "message": {
-      const target = event.room ? event.room.name : (event.to?.nick ?? "*");
+      const target = event.room
+        ? event.status === undefined
+          ? event.room.name
+          : `${event.status === "o" ? "@" : "+"}${event.room.name}`
+        : (event.to?.nick ?? "*");
       const prefix = `:${sourceOf(frontend, event.from)} ${COMMANDS[event.kind]} ${target}`;
       const tagmsg = event.kind === "tagmsg";
       const clientTags = clientTagsOf(event.tags);

@@ -8,6 +8,7 @@ import {
   RPL_NOWAWAY,
   RPL_UNAWAY,
 } from "../../protocol/irc/numerics.js";
+import type { MemberRank } from "../core/operations.js";
 import { RoomError } from "../core/registry.js";
 import { Room } from "../core/room.js";
 import type { User } from "../core/user.js";
@@ -45,9 +46,10 @@ function send(client: IrcClient, params: string[], message: IrcInput, kind: "pri
       if (!quiet) client.numeric(ERR_TOOMANYTARGETS, name, `Too many targets (at most ${MAX_TARGETS})`);
       return;
     }
-    const target = findTarget(client, name, quiet);
+    const status = statusOf(name);
+    const target = findTarget(client, status ? name.slice(1) : name, quiet);
     if (!target) return;
-    const error = client.registry.message(client.user, target, text, kind, tags);
+    const error = client.registry.message(client.user, target, text, kind, tags, status);
     if (error !== null) {
       if (!quiet) client.refuse(error, target instanceof Room ? { channel: name } : { nick: name });
       return;
@@ -55,6 +57,13 @@ function send(client: IrcClient, params: string[], message: IrcInput, kind: "pri
     if (!quiet && !(target instanceof Room) && target.away !== null)
       client.numeric(RPL_AWAY, target.nick, lineSafe(target.away));
   });
+}
+
+/** STATUSMSG: `@#room` is to its operators, `+#room` to its voiced members and operators. */
+function statusOf(name: string): MemberRank | undefined {
+  if (name.charCodeAt(1) !== 0x23 /* # */) return undefined;
+  const first = name.charCodeAt(0);
+  return first === 0x40 /* @ */ ? "o" : first === 0x2b /* + */ ? "v" : undefined;
 }
 
 /** The room or user `name` names; 403 or 401 (unless `quiet`) when there is none. */
@@ -90,9 +99,10 @@ function tagmsg(client: IrcClient, params: string[], message: IrcInput): void {
       client.numeric(ERR_TOOMANYTARGETS, name, `Too many targets (at most ${MAX_TARGETS})`);
       return;
     }
-    const target = findTarget(client, name, false);
+    const status = statusOf(name);
+    const target = findTarget(client, status ? name.slice(1) : name, false);
     if (!target) return;
-    const error = client.registry.message(client.user, target, "", "tagmsg", tags);
+    const error = client.registry.message(client.user, target, "", "tagmsg", tags, status);
     // A seed user cannot hear tags: nothing to tell.
     if (error !== null && error !== RoomError.NoPrivateMessages) client.refuse(error, { channel: name });
   });

@@ -156,5 +156,40 @@ describe("IRC messages", { timeout: 60_000 }, () => {
         /^@msgid=[\w-]+ :robo!robo@127\.0\.0\.1 PRIVMSG #bots :human now$/,
       );
     });
+
+    it("sends STATUSMSG: @#room to its operators, +#room to voiced members and operators", async () => {
+      const op = await register("stop");
+      const voiced = await register("stvoice");
+      const member = await register("stmember");
+      const sender = await registerWith("stsender", "echo-message");
+      for (const c of [op, voiced, member, sender]) await c.join("#status");
+      op.send("MODE #status +v stvoice");
+      await member.expect(/ MODE #status/);
+      await sender.drain();
+      sender.send("PRIVMSG @#status :ops only");
+      assert.equal(await op.expect(/ PRIVMSG /), ":stsender!stsender@127.0.0.1 PRIVMSG @#status :ops only");
+      assert.equal(
+        await sender.expect(/ PRIVMSG /),
+        ":stsender!stsender@127.0.0.1 PRIVMSG @#status :ops only",
+      );
+      sender.send("NOTICE +#status :voices too");
+      assert.equal(await op.expect(/ NOTICE /), ":stsender!stsender@127.0.0.1 NOTICE +#status :voices too");
+      assert.equal(
+        await voiced.expect(/ NOTICE /),
+        ":stsender!stsender@127.0.0.1 NOTICE +#status :voices too",
+      );
+      assert.deepEqual(
+        (await voiced.drain()).filter((line) => / PRIVMSG /.test(line)),
+        [],
+        "a voiced member does not hear @#status",
+      );
+      assert.deepEqual(
+        (await member.drain()).filter((line) => / (PRIVMSG|NOTICE) /.test(line)),
+        [],
+        "a plain member hears neither",
+      );
+      sender.send("PRIVMSG @#nowhere :x");
+      assert.equal(await sender.numeric("403"), "stsender #nowhere :No such channel");
+    });
   });
 });

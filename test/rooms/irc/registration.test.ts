@@ -120,6 +120,7 @@ describe("IRC registration", { timeout: 60_000 }, () => {
         "BOT=B",
         "MONITOR=100",
         "WHOX",
+        "STATUSMSG=@+",
       ])
         assert.ok(tokens.includes(token), `${token} in ${tokens.join(" ")}`);
       const targmax =
