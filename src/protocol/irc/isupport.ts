@@ -39,6 +39,7 @@ export function isupportTokens(values: IsupportValues): string[] {
     `CHANMODES=${CHANMODES}`,
     `CHANNELLEN=${values.channelLength}`,
     `CHATHISTORY=${values.chathistory}`,
+    "ELIST=CMNTU",
     "CHANTYPES=#",
     `KEYLEN=${values.keyLength}`,
     `KICKLEN=${values.kickLength}`,

@@ -26,7 +26,7 @@ import {
 } from "../../protocol/irc/numerics.js";
 import { fold } from "../core/casemap.js";
 import type { ModeChange } from "../core/events.js";
-import { RoomError, type UserModes } from "../core/registry.js";
+import { globMatch, RoomError, type UserModes } from "../core/registry.js";
 import type { Room } from "../core/room.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
@@ -97,19 +97,52 @@ function names(client: IrcClient, params: string[]): void {
   client.numeric(RPL_ENDOFNAMES, wanted.join(",") || "*", "End of /NAMES list");
 }
 
-// LIST [<channel>{,<channel>}]
+// LIST [<channel>{,<channel>}] [<elistcond>{,<elistcond>}]
+// ELIST=CMNTU: C<n C>n (created under / over n minutes ago), a mask and !mask, T<n T>n (topic set under /
+// over n minutes ago), <n >n (fewer / more than n members). Channels and conditions may share a list.
 function list(client: IrcClient, params: string[]): void {
   const { registry, user } = client;
-  const wanted = params[0]?.startsWith("#") ? params[0].split(",") : null;
-  const rooms = wanted
-    ? wanted.map((name) => registry.findRoom(name)).filter((room) => room !== undefined)
-    : registry.rooms.values();
+  const names: string[] = [];
+  const filters: Array<(room: Room) => boolean> = [];
+  const now = registry.clock.now();
+  for (const item of params.join(",").split(",")) {
+    if (item === "") continue;
+    if (item.startsWith("#") && !/[*?]/.test(item)) names.push(item);
+    else {
+      const filter = listFilter(item, now);
+      if (filter) filters.push(filter);
+    }
+  }
+  const rooms =
+    names.length > 0
+      ? names.map((name) => registry.findRoom(name)).filter((room) => room !== undefined)
+      : registry.rooms.values();
   client.numeric(RPL_LISTSTART, "Channel", "Users  Name");
   for (const room of rooms) {
     if (room.modes.secret && !room.members.has(user)) continue;
+    if (!filters.every((filter) => filter(room))) continue;
     client.numeric(RPL_LIST, room.name, String(room.members.size), lineSafe(room.topic?.text ?? ""));
   }
   client.numeric(RPL_LISTEND, "End of /LIST");
+}
+
+/** One ELIST condition as a test of a room; null for one that is not understood (ignored). */
+function listFilter(item: string, now: number): ((room: Room) => boolean) | null {
+  const number = (text: string) => (/^[0-9]+$/.test(text) ? Number(text) : null);
+  const minutesAgo = (time: number) => (now - time) / 60_000;
+  const match = /^([CT]?)([<>])(.*)$/.exec(item);
+  if (match) {
+    const [, field, sign, value] = match as unknown as [string, string, string, string];
+    const n = number(value);
+    if (n === null) return null;
+    const compare = (x: number) => (sign === "<" ? x < n : x > n);
+    if (field === "") return (room) => compare(room.members.size);
+    if (field === "C") return (room) => compare(minutesAgo(room.createdAt));
+    return (room) => room.topic !== null && compare(minutesAgo(room.topic.setAt));
+  }
+  const negate = item.startsWith("!");
+  const pattern = fold(negate ? item.slice(1) : item);
+  return (room) => globMatch(pattern, room.key) !== negate;
 }
 
 // KICK <channel>{,<channel>} <user>{,<user>} [<comment>]

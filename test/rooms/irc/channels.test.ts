@@ -405,5 +405,35 @@ describe("IRC channels", { timeout: 60_000 }, () => {
         ":irc.test 366 listop #la,#lb :End of /NAMES list",
       ]);
     });
+
+    it("filters LIST with ELIST=CMNTU: member counts, masks, creation and topic times", async () => {
+      const a = await register("elista");
+      const b = await register("elistb");
+      await a.join("#el-big");
+      await b.join("#el-big");
+      await a.join("#el-small");
+      a.send("TOPIC #el-small :topical");
+      await a.expect(/ TOPIC #el-small/);
+      const listed = async (query: string) => {
+        a.send(`LIST ${query}`);
+        return (await a.drain())
+          .filter((line) => / 322 /.test(line))
+          .map((line) => line.split(" ")[3])
+          .filter((name) => name?.startsWith("#el-"))
+          .sort();
+      };
+      assert.deepEqual(await listed(">1"), ["#el-big"]);
+      assert.deepEqual(await listed("<2"), ["#el-small"]);
+      assert.deepEqual(await listed("*big*"), ["#el-big"]);
+      assert.deepEqual(await listed("!*big*"), ["#el-small"]);
+      assert.deepEqual(await listed("C<10"), ["#el-big", "#el-small"]);
+      assert.deepEqual(await listed("C>10"), []);
+      assert.deepEqual(await listed("T<10"), ["#el-small"]);
+      assert.deepEqual(await listed("T>10"), []);
+      assert.deepEqual(await listed("#el-big,#el-small >1"), ["#el-big"]);
+      assert.deepEqual(await listed("#el-big,#el-small"), ["#el-big", "#el-small"]);
+      // A condition not understood is ignored.
+      assert.deepEqual(await listed("*el-* >x"), ["#el-big", "#el-small"]);
+    });
   });
 });

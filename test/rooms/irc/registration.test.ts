@@ -121,6 +121,7 @@ describe("IRC registration", { timeout: 60_000 }, () => {
         "MONITOR=100",
         "WHOX",
         "STATUSMSG=@+",
+        "ELIST=CMNTU",
       ])
         assert.ok(tokens.includes(token), `${token} in ${tokens.join(" ")}`);
       const targmax =
