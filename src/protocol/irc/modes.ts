@@ -1,5 +1,5 @@
 // Channel and user mode strings: reading `+ov-k nick1 nick2 key` into changes, and writing changes back.
-// Pure. The kinds follow ISUPPORT CHANMODES=b,k,l,imnst and PREFIX=(ov)@+.
+// Pure. The kinds follow ISUPPORT CHANMODES=beI,k,l,imnst and PREFIX=(ov)@+.
 
 export interface ModeChangeText {
   sign: "+" | "-";
@@ -8,7 +8,7 @@ export interface ModeChangeText {
 }
 
 /** CHANMODES type A: a list; without a parameter, a query of the list. */
-export const LIST_MODES = "b";
+export const LIST_MODES = "beI";
 /** CHANMODES type B: always a parameter (`-k` takes one when given). */
 export const KEY_MODES = "k";
 /** CHANMODES type C: a parameter when set only. */

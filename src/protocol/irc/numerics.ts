@@ -138,3 +138,7 @@ export const ERR_SASLTOOLONG = "905";
 export const ERR_SASLABORTED = "906";
 export const ERR_SASLALREADY = "907";
 export const RPL_SASLMECHS = "908";
+export const RPL_INVEXLIST = "346";
+export const RPL_ENDOFINVEXLIST = "347";
+export const RPL_EXCEPTLIST = "348";
+export const RPL_ENDOFEXCEPTLIST = "349";

@@ -75,6 +75,9 @@ export interface RoomSnapshot {
   modes: RoomModes;
   /** Bans in force. */
   bans: Ban[];
+  /** +e and +I lists; absent from nodes that do not know them. */
+  exceptions?: Ban[];
+  inviteExceptions?: Ban[];
   /** The stamp of each field's last change: "topic", a mode letter, or "b:" and a folded ban mask. */
   stamps: Record<string, Stamp>;
 }

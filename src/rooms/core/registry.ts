@@ -25,7 +25,16 @@ import {
   type UserInfo,
 } from "./operations.js";
 import { RemoteUser } from "./remote.js";
-import { defaultModes, isValidKey, Room } from "./room.js";
+import {
+  type Ban,
+  defaultModes,
+  isListMode,
+  isValidKey,
+  type ListMode,
+  MUTE_PREFIX,
+  maskList,
+  Room,
+} from "./room.js";
 import { type BanSubject, banNotice, type ServerBan, ServerBanList, type StampedBan } from "./server-bans.js";
 import { type User, unixSeconds } from "./user.js";
 
@@ -283,7 +292,7 @@ export class RoomRegistry {
     if (!status && room.modes.noExternal) return RoomError.NoExternalMessages;
     if (status?.op || status?.voice) return null;
     if (room.modes.moderated) return RoomError.Moderated;
-    if (this.isBanned(room, from)) return RoomError.BannedFromSending;
+    if (this.isBanned(room, from, true)) return RoomError.BannedFromSending;
     return null;
   }
 
@@ -296,10 +305,27 @@ export class RoomRegistry {
     return out;
   }
 
-  isBanned(room: Room, user: User): boolean {
+  /**
+   * Whether a ban holds `user` (one it matches, with no +e exception that matches it). `speaking`: mute
+   * bans (`m:<mask>`) count too, as they keep one from speaking but not from joining.
+   */
+  isBanned(room: Room, user: User, speaking = false): boolean {
     if (room.bans.length === 0) return false;
     const mask = fold(user.mask);
-    return room.bans.some((ban) => globMatch(fold(ban.mask), mask));
+    const matches = (entry: Ban) => {
+      const muted = entry.mask.startsWith(MUTE_PREFIX);
+      if (muted && !speaking) return false;
+      return globMatch(fold(muted ? entry.mask.slice(MUTE_PREFIX.length) : entry.mask), mask);
+    };
+    if (!room.bans.some(matches)) return false;
+    return !room.exceptions.some((entry) => globMatch(fold(entry.mask), mask));
+  }
+
+  /** Whether a +I entry lets `user` past +i. */
+  private inviteExempt(room: Room, user: User): boolean {
+    if (room.inviteExceptions.length === 0) return false;
+    const mask = fold(user.mask);
+    return room.inviteExceptions.some((entry) => globMatch(fold(entry.mask), mask));
   }
 
   // ---- deciding: checks, then an operation applied here and passed on
@@ -576,7 +602,7 @@ export class RoomRegistry {
         target = found;
       });
       if (error) errors.push({ change, error });
-      else if (change.mode !== "b" || change.param !== undefined) {
+      else if (!isListMode(change.mode) || change.param !== undefined) {
         valid.push(change);
         targets.push(target);
       }
@@ -696,7 +722,7 @@ export class RoomRegistry {
     // An invitation lets one in past +l as past +i (Modern IRC), never past the server's own ceiling.
     if (room.modes.limit !== null && room.members.size >= room.modes.limit && !invited)
       return RoomError.RoomFull;
-    if (room.modes.inviteOnly && !invited) return RoomError.InviteOnly;
+    if (room.modes.inviteOnly && !invited && !this.inviteExempt(room, user)) return RoomError.InviteOnly;
     if (room.modes.key !== null && room.modes.key !== key) return RoomError.BadKey;
     if (!invited && this.isBanned(room, user)) return RoomError.Banned;
     return null;
@@ -718,8 +744,15 @@ export class RoomRegistry {
         return null;
       }
       case "b":
-        if (change.param !== undefined) change.param = normaliseMask(change.param);
+      case "e":
+      case "I": {
+        if (change.param === undefined) return null;
+        // An extended ban keeps its prefix; the mask after it is completed like any other.
+        const muted = change.mode === "b" && change.param.startsWith(MUTE_PREFIX);
+        const mask = muted ? change.param.slice(MUTE_PREFIX.length) : change.param;
+        change.param = (muted ? MUTE_PREFIX : "") + normaliseMask(mask);
         return null;
+      }
       case "k":
         if (!on) change.param = "*";
         else if (change.param === undefined) return RoomError.NeedMoreParams;
@@ -1160,13 +1193,16 @@ export class RoomRegistry {
         change.param = user.nick;
         return true;
       }
-      case "b": {
+      case "b":
+      case "e":
+      case "I": {
         const mask = change.param as string;
-        if (!newer(room, `b:${fold(mask)}`, stamp)) return false;
-        const at = room.bans.findIndex((ban) => fold(ban.mask) === fold(mask));
-        if (at !== -1) room.bans.splice(at, 1);
+        const list = maskList(room, change.mode);
+        if (!newer(room, `${change.mode}:${fold(mask)}`, stamp)) return false;
+        const at = list.findIndex((ban) => fold(ban.mask) === fold(mask));
+        if (at !== -1) list.splice(at, 1);
         // The latest +b says who set it, wherever the two arrive in another order.
-        if (on) room.bans.push({ mask, setBy: by ? by.mask : "server", setAt: stamp.time });
+        if (on) list.push({ mask, setBy: by ? by.mask : "server", setAt: stamp.time });
         return true;
       }
       case "k":
@@ -1429,6 +1465,8 @@ function resetChanges(room: Room): ModeChange[] {
   if (room.modes.key !== null) changes.push({ sign: "-", mode: "k", param: "*" });
   if (room.modes.limit !== null) changes.push({ sign: "-", mode: "l" });
   for (const ban of room.bans) changes.push({ sign: "-", mode: "b", param: ban.mask });
+  for (const entry of room.exceptions) changes.push({ sign: "-", mode: "e", param: entry.mask });
+  for (const entry of room.inviteExceptions) changes.push({ sign: "-", mode: "I", param: entry.mask });
   for (const [user, status] of room.members) {
     if (status.op) changes.push({ sign: "-", mode: "o", param: user.nick });
     if (status.voice) changes.push({ sign: "-", mode: "v", param: user.nick });
@@ -1453,6 +1491,8 @@ export function snapshotOf(room: Room): RoomSnapshot {
     topic: room.topic ? { ...room.topic } : null,
     modes: { ...room.modes },
     bans: room.bans.map((ban) => ({ ...ban })),
+    exceptions: room.exceptions.map((entry) => ({ ...entry })),
+    inviteExceptions: room.inviteExceptions.map((entry) => ({ ...entry })),
     stamps: Object.fromEntries(room.stamps),
   };
 }
@@ -1498,12 +1538,17 @@ function merge(room: Room, snapshot: RoomSnapshot): void {
     if (field === "topic") room.topic = snapshot.topic ? { ...snapshot.topic } : null;
     else if (field === "k") room.modes.key = snapshot.modes.key;
     else if (field === "l") room.modes.limit = snapshot.modes.limit;
-    else if (field.startsWith("b:")) {
+    else if (field.startsWith("b:") || field.startsWith("e:") || field.startsWith("I:")) {
       const key = field.slice(2);
-      const at = room.bans.findIndex((ban) => fold(ban.mask) === key);
-      const theirs = snapshot.bans.find((ban) => fold(ban.mask) === key);
-      if (at !== -1) room.bans.splice(at, 1);
-      if (theirs) room.bans.push({ ...theirs });
+      const letter = field[0] as ListMode;
+      const list = maskList(room, letter);
+      const source =
+        (letter === "b" ? snapshot.bans : letter === "e" ? snapshot.exceptions : snapshot.inviteExceptions) ??
+        [];
+      const at = list.findIndex((ban) => fold(ban.mask) === key);
+      const theirs = source.find((ban) => fold(ban.mask) === key);
+      if (at !== -1) list.splice(at, 1);
+      if (theirs) list.push({ ...theirs });
     } else {
       const flag = FLAG_FIELDS[field];
       if (flag) room.modes[flag] = snapshot.modes[flag];

@@ -50,6 +50,21 @@ export function isValidKey(key: string): boolean {
   return key.length > 0 && key.length <= KEY_LENGTH && !/[\0-\x20,\x7f]/.test(key) && key[0] !== ":";
 }
 
+/** The mask lists: bans (b), ban exceptions (e), invite exceptions (I). */
+export type ListMode = "b" | "e" | "I";
+
+export function isListMode(mode: string): mode is ListMode {
+  return mode === "b" || mode === "e" || mode === "I";
+}
+
+/** A room's list for a list mode. */
+export function maskList(room: Room, mode: ListMode): Ban[] {
+  return mode === "b" ? room.bans : mode === "e" ? room.exceptions : room.inviteExceptions;
+}
+
+/** Extended bans (EXTBAN=,m): `m:<mask>` mutes who matches instead of keeping them out. */
+export const MUTE_PREFIX = "m:";
+
 export function defaultModes(): RoomModes {
   return {
     inviteOnly: false,
@@ -66,6 +81,10 @@ export class Room {
   topic: Topic | null = null;
   readonly modes: RoomModes = defaultModes();
   readonly bans: Ban[] = [];
+  /** +e: masks exempt from the bans. */
+  readonly exceptions: Ban[] = [];
+  /** +I: masks that join past +i without an invitation. */
+  readonly inviteExceptions: Ban[] = [];
   /**
    * Invitations past +i: by invited user id, the ids of their invite operations. A join uses up those its
    * node knew; `usedInvites` holds the ids of used invitations that have not arrived here yet.
@@ -98,6 +117,8 @@ export class Room {
     this.topic = null;
     Object.assign(this.modes, defaultModes());
     this.bans.length = 0;
+    this.exceptions.length = 0;
+    this.inviteExceptions.length = 0;
     this.invited.clear();
     this.usedInvites.clear();
     this.stamps.clear();

@@ -15,8 +15,12 @@ import {
   RPL_CHANNELMODEIS,
   RPL_CREATIONTIME,
   RPL_ENDOFBANLIST,
+  RPL_ENDOFEXCEPTLIST,
+  RPL_ENDOFINVEXLIST,
   RPL_ENDOFINVITELIST,
   RPL_ENDOFNAMES,
+  RPL_EXCEPTLIST,
+  RPL_INVEXLIST,
   RPL_INVITELIST,
   RPL_INVITING,
   RPL_LIST,
@@ -27,7 +31,7 @@ import {
 import { fold } from "../core/casemap.js";
 import type { ModeChange } from "../core/events.js";
 import { globMatch, RoomError, type UserModes } from "../core/registry.js";
-import type { Room } from "../core/room.js";
+import { isListMode, type ListMode, maskList, type Room } from "../core/room.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { KICK_LENGTH, MAX_BANS, MAX_MODES, MAX_TARGETS } from "./limits.js";
@@ -217,18 +221,23 @@ function channelMode(client: IrcClient, name: string, params: string[]): void {
   }
   const { changes, unknown } = parseChannelModes(modestring, params.slice(2), MAX_MODES);
   for (const letter of unknown) client.numeric(ERR_UNKNOWNMODE, letter, "is unknown mode char to me");
-  let listed = false;
-  let bans = room.bans.length;
+  const listed = new Set<string>();
+  const sizes: Record<ListMode, number> = {
+    b: room.bans.length,
+    e: room.exceptions.length,
+    I: room.inviteExceptions.length,
+  };
   const wanted: ModeChange[] = [];
   for (const change of changes) {
-    if (change.mode === "b" && change.param === undefined) {
-      if (!listed) sendBanList(client, room);
-      listed = true;
+    const list = isListMode(change.mode) ? change.mode : null;
+    if (list !== null && change.param === undefined) {
+      if (!listed.has(list)) sendMaskList(client, room, list);
+      listed.add(list);
       continue;
     }
     const param = change.param;
-    // A ban mask must fit a MODE line as a middle parameter (keys and limits are the core's to check).
-    if (param !== undefined && change.mode === "b" && !validMask(param)) {
+    // A mask must fit a MODE line as a middle parameter (keys and limits are the core's to check).
+    if (param !== undefined && list !== null && !validMask(param)) {
       client.numeric(
         ERR_INVALIDMODEPARAM,
         room.name,
@@ -238,12 +247,12 @@ function channelMode(client: IrcClient, name: string, params: string[]): void {
       );
       continue;
     }
-    if (change.mode === "b" && change.sign === "+") {
-      if (bans >= MAX_BANS) {
-        client.numeric(ERR_BANLISTFULL, room.name, param as string, "Channel ban list is full");
+    if (list !== null && change.sign === "+") {
+      if (sizes[list] >= MAX_BANS) {
+        client.numeric(ERR_BANLISTFULL, room.name, param as string, "Channel list is full");
         continue;
       }
-      bans++;
+      sizes[list]++;
     }
     wanted.push({ ...change });
   }
@@ -293,10 +302,18 @@ export function roomModes(room: Room, member: boolean): string[] {
   return [letters, ...args];
 }
 
-function sendBanList(client: IrcClient, room: Room): void {
-  for (const ban of room.bans)
-    client.numeric(RPL_BANLIST, room.name, ban.mask, ban.setBy, String(Math.floor(ban.setAt / 1000)));
-  client.numeric(RPL_ENDOFBANLIST, room.name, "End of channel ban list");
+/** 367/368 for bans, 348/349 for ban exceptions, 346/347 for invite exceptions. */
+const LIST_REPLIES: Record<ListMode, [entry: string, end: string, text: string]> = {
+  b: [RPL_BANLIST, RPL_ENDOFBANLIST, "End of channel ban list"],
+  e: [RPL_EXCEPTLIST, RPL_ENDOFEXCEPTLIST, "End of channel exception list"],
+  I: [RPL_INVEXLIST, RPL_ENDOFINVEXLIST, "End of channel invite list"],
+};
+
+function sendMaskList(client: IrcClient, room: Room, mode: ListMode): void {
+  const [entry, end, text] = LIST_REPLIES[mode];
+  for (const item of maskList(room, mode))
+    client.numeric(entry, room.name, item.mask, item.setBy, String(Math.floor(item.setAt / 1000)));
+  client.numeric(end, room.name, text);
 }
 
 function userMode(client: IrcClient, nick: string, params: string[]): void {

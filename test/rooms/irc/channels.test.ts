@@ -435,5 +435,48 @@ describe("IRC channels", { timeout: 60_000 }, () => {
       // A condition not understood is ignored.
       assert.deepEqual(await listed("*el-* >x"), ["#el-big", "#el-small"]);
     });
+
+    it("keeps ban exceptions (+e), invite exceptions (+I) and mute bans (m:), each listed apart", async () => {
+      const op = await register("exop");
+      const guest = await register("exguest");
+      const muted = await register("exmuted");
+      await op.join("#ex");
+      op.send("MODE #ex +b exguest");
+      op.send("MODE #ex +e exguest!*@127.0.0.1");
+      await op.drain();
+      // Banned, but excepted: joins.
+      await guest.join("#ex");
+      op.send("MODE #ex +I exmuted");
+      op.send("MODE #ex +i");
+      op.send("MODE #ex +b m:exmuted");
+      await op.drain();
+      // Past +i by +I, and in, but muted by the m: ban.
+      await muted.join("#ex");
+      muted.send("PRIVMSG #ex :can I speak?");
+      assert.deepEqual(await muted.drain(), [":irc.test 404 exmuted #ex :Cannot send to channel (+b)"]);
+      guest.send("PRIVMSG #ex :excepted speaks");
+      assert.equal(await op.expect(/ PRIVMSG /), ":exguest!exguest@127.0.0.1 PRIVMSG #ex :excepted speaks");
+      op.send("MODE #ex e");
+      op.send("MODE #ex I");
+      op.send("MODE #ex b");
+      const lists = (await op.drain()).map((line) => line.replace(/ :?\d+$/, " <time>"));
+      assert.deepEqual(lists, [
+        ":irc.test 348 exop #ex exguest!*@127.0.0.1 exop!exop@127.0.0.1 <time>",
+        ":irc.test 349 exop #ex :End of channel exception list",
+        ":irc.test 346 exop #ex exmuted!*@* exop!exop@127.0.0.1 <time>",
+        ":irc.test 347 exop #ex :End of channel invite list",
+        ":irc.test 367 exop #ex exguest!*@* exop!exop@127.0.0.1 <time>",
+        ":irc.test 367 exop #ex m:exmuted!*@* exop!exop@127.0.0.1 <time>",
+        ":irc.test 368 exop #ex :End of channel ban list",
+      ]);
+      // Without the exception the ban holds again.
+      op.send("MODE #ex -e exguest!*@127.0.0.1");
+      await op.expect(/ MODE #ex -e/);
+      guest.send("PRIVMSG #ex :still?");
+      assert.deepEqual(
+        (await guest.drain()).filter((line) => / 404 /.test(line)),
+        [":irc.test 404 exguest #ex :Cannot send to channel (+b)"],
+      );
+    });
   });
 });

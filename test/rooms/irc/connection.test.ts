@@ -42,7 +42,7 @@ for (const model of ["evented", "threaded"] as const) {
       for (const token of [
         "CHANTYPES=#",
         "PREFIX=(ov)@+",
-        "CHANMODES=b,k,l,imnst",
+        "CHANMODES=beI,k,l,imnst",
         "NICKLEN=30",
         "CHANNELLEN=50",
         "TOPICLEN=390",

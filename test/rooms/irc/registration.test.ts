@@ -96,7 +96,7 @@ describe("IRC registration", { timeout: 60_000 }, () => {
       c.send("USER limits 0 * :Limit Tester");
       const lines = (await c.raw.until(/ 422 /)).map((line) => line.replace(/\r$/, ""));
       const myinfo = lines.find((line) => / 004 /.test(line)) ?? "";
-      assert.match(myinfo, /^:irc\.test 004 limits irc\.test tcpchat-\S+ iowB :?bklimnstov$/);
+      assert.match(myinfo, /^:irc\.test 004 limits irc\.test tcpchat-\S+ iowB :?beIklimnstov$/);
       const tokens = lines
         .filter((line) => / 005 /.test(line))
         .flatMap((line) => {
@@ -113,7 +113,11 @@ describe("IRC registration", { timeout: 60_000 }, () => {
         "CHANLIMIT=#:3",
         "CHANTYPES=#",
         "PREFIX=(ov)@+",
-        "CHANMODES=b,k,l,imnst",
+        "CHANMODES=beI,k,l,imnst",
+        "EXCEPTS=e",
+        "INVEX=I",
+        "EXTBAN=,m",
+        "MAXLIST=b:100,e:100,I:100",
         "CASEMAPPING=rfc1459",
         "NETWORK=tcpchat",
         "KEYLEN=23",
