@@ -128,6 +128,34 @@ describe("IRC registration", { timeout: 60_000 }, () => {
         "ELIST=CMNTU",
       ])
         assert.ok(tokens.includes(token), `${token} in ${tokens.join(" ")}`);
+      // Exactly what is implemented: no token more, none less.
+      assert.deepEqual(tokens.map((token) => token.replace(/=.*$/, "")).sort(), [
+        "AWAYLEN",
+        "BOT",
+        "CASEMAPPING",
+        "CHANLIMIT",
+        "CHANMODES",
+        "CHANNELLEN",
+        "CHANTYPES",
+        "ELIST",
+        "EXCEPTS",
+        "EXTBAN",
+        "INVEX",
+        "KEYLEN",
+        "KICKLEN",
+        "MAXLIST",
+        "MODES",
+        "MONITOR",
+        "NETWORK",
+        "NICKLEN",
+        "PREFIX",
+        "STATUSMSG",
+        "TARGMAX",
+        "TOPICLEN",
+        "USERLEN",
+        "UTF8ONLY",
+        "WHOX",
+      ]);
       const targmax =
         tokens
           .find((token) => token.startsWith("TARGMAX="))
