@@ -18,7 +18,7 @@ export function buildPage(): void {
 export async function logIn(page: Page, url: string, nick: string, room = "#lobby"): Promise<void> {
   page.setDefaultTimeout(DEFAULT_WAIT_MS);
   await page.goto(url);
-  await page.getByLabel("Nickname").fill(nick);
+  await page.getByLabel("Nickname", { exact: true }).fill(nick);
   await page.getByLabel("Room").fill(room);
   await page.getByRole("button", { name: "Chat" }).click();
   await page.getByRole("heading", { level: 1, name: room }).waitFor();

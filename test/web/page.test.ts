@@ -177,14 +177,14 @@ describe("the chat page in a browser", { skip: CHROMIUM_MISSING, timeout: SUITE_
     const other = await page();
     other.setDefaultTimeout(DEFAULT_WAIT_MS);
     await other.goto(url);
-    await other.getByLabel("Nickname").fill("bad nick!");
+    await other.getByLabel("Nickname", { exact: true }).fill("bad nick!");
     await other.getByRole("button", { name: "Chat" }).click();
     await other
       .getByRole("alert")
       .getByText(/Erroneous nickname/i)
       .waitFor();
     // And a nickname in use.
-    await other.getByLabel("Nickname").fill("gina");
+    await other.getByLabel("Nickname", { exact: true }).fill("gina");
     await other.getByRole("button", { name: "Chat" }).click();
     await other
       .getByRole("alert")
@@ -197,7 +197,7 @@ describe("the chat page in a browser", { skip: CHROMIUM_MISSING, timeout: SUITE_
   }, async () => {
     const phone = await page(390, 844);
     await phone.goto(url);
-    const nickField = phone.getByLabel("Nickname");
+    const nickField = phone.getByLabel("Nickname", { exact: true });
     await nickField.fill("hana");
     await phone.getByLabel("Room").fill("#phone");
     await phone.getByRole("button", { name: "Chat" }).click();
