@@ -1,60 +1,20 @@
 // IRCv3 features that cross nodes as operations of the room core: MONITOR follows users of other nodes,
 // SETNAME and CHGHOST reach every node's clients. Run on the in-memory bus and on Redis with three nodes.
 import assert from "node:assert/strict";
-import { after, before, describe, it as test } from "node:test";
-import type { RunningServer } from "../../src/models/index.js";
-import { LineClient } from "../support/line-client.js";
-import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
-import { joinIrc, startRoomsServer } from "../support/rooms.js";
+import { describe, it as test } from "node:test";
+import { LineClient, withoutCr as strip } from "../support/line-client.js";
+import { connectIrcWithCaps, joinIrc, nodesBackends, threeNodes } from "../support/rooms.js";
 
 const CAPS = "setname chghost extended-monitor away-notify";
-const strip = (line: string) => line.replace(/\r$/, "");
 
-let memoryNetworks = 0;
-const BACKENDS = [
-  {
-    name: "in-memory bus",
-    skip: false as string | false,
-    bus: () => ({ bus: `memory:monitor-${++memoryNetworks}`, busPrefix: "unused" }),
-    cleanup: async (_prefix: string) => {},
-  },
-  {
-    name: "Redis bus",
-    skip: await redisSkipReason(),
-    bus: () => ({ bus: REDIS_URL, busPrefix: testPrefix("nodes-monitor") }),
-    cleanup: (prefix: string) => dropPrefix(REDIS_URL, prefix),
-  },
-];
+const BACKENDS = await nodesBackends("nodes-monitor");
 
 for (const backend of BACKENDS) {
   describe(`MONITOR, SETNAME and CHGHOST across nodes (${backend.name})`, { timeout: 60_000 }, () => {
     const it = (name: string, fn: () => Promise<void>) => test(name, { skip: backend.skip }, fn);
-    const nodes: RunningServer[] = [];
-    const clients: LineClient[] = [];
-    let prefix = "";
+    const { port, track } = threeNodes(backend, { opers: [{ name: "boss", password: "pw" }] });
 
-    before(async () => {
-      if (backend.skip) return;
-      const bus = backend.bus();
-      prefix = bus.busPrefix;
-      for (let i = 0; i < 3; i++)
-        nodes.push(await startRoomsServer("evented", { ...bus, opers: [{ name: "boss", password: "pw" }] }));
-    });
-    after(async () => {
-      for (const client of clients) client.destroy();
-      await Promise.all(nodes.map((node) => node.shutdown()));
-      if (!backend.skip) await backend.cleanup(prefix);
-    });
-
-    const irc = async (node: number, nick: string) => {
-      const client = await LineClient.connect((nodes[node] as RunningServer).port);
-      clients.push(client);
-      client.write(
-        `CAP LS 302\r\nCAP REQ :${CAPS}\r\nNICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`,
-      );
-      await client.until(/ (376|422) /);
-      return client;
-    };
+    const irc = async (node: number, nick: string) => track(await connectIrcWithCaps(port(node), nick, CAPS));
 
     it("follows with MONITOR a user of another node as it comes, changes and goes", async () => {
       const watcher = await irc(0, "mwatch");
@@ -107,8 +67,7 @@ for (const backend of BACKENDS) {
     it("tells every node's members of a SETNAME and a CHGHOST, with the fallback for clients without chghost", async () => {
       const a = await irc(0, "sna");
       const b = await irc(1, "snb");
-      const plain = await LineClient.connect((nodes[2] as RunningServer).port);
-      clients.push(plain);
+      const plain = track(await LineClient.connect(port(2)));
       plain.write("NICK snplain\r\nUSER snplain 0 * :snplain\r\n");
       await plain.until(/ (376|422) /);
       await joinIrc(a, "sna", "#far");

@@ -2,30 +2,14 @@
 // changes, and every message's msgid and server-time, the same on every node. Run on the in-memory bus and
 // on Redis with three nodes.
 import assert from "node:assert/strict";
-import { after, before, describe, it as test } from "node:test";
-import type { RunningServer } from "../../src/models/index.js";
-import { LineClient } from "../support/line-client.js";
-import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
-import { joinIrc, startRoomsServer } from "../support/rooms.js";
+import { describe, it as test } from "node:test";
+import { parseTags } from "../../src/protocol/irc/message.js";
+import { withoutCr as strip } from "../support/line-client.js";
+import { connectIrcWithCaps, joinIrc, nodesBackends, threeNodes } from "../support/rooms.js";
 
 const CAPS = "message-tags server-time away-notify echo-message";
-const strip = (line: string) => line.replace(/\r$/, "");
 
-let memoryNetworks = 0;
-const BACKENDS = [
-  {
-    name: "in-memory bus",
-    skip: false as string | false,
-    bus: () => ({ bus: `memory:ops-${++memoryNetworks}`, busPrefix: "unused" }),
-    cleanup: async (_prefix: string) => {},
-  },
-  {
-    name: "Redis bus",
-    skip: await redisSkipReason(),
-    bus: () => ({ bus: REDIS_URL, busPrefix: testPrefix("nodes-ops") }),
-    cleanup: (prefix: string) => dropPrefix(REDIS_URL, prefix),
-  },
-];
+const BACKENDS = await nodesBackends("nodes-ops");
 
 /** The tags of a line as a map, and the line without them. */
 function tagsOf(line: string): { tags: Record<string, string>; body: string } {
@@ -33,43 +17,17 @@ function tagsOf(line: string): { tags: Record<string, string>; body: string } {
   if (!text.startsWith("@")) return { tags: {}, body: text };
   const space = text.indexOf(" ");
   const tags: Record<string, string> = {};
-  for (const item of text.slice(1, space).split(";")) {
-    const [key = "", value = ""] = item.split("=");
-    tags[key] = value;
-  }
+  parseTags(text.slice(1, space), tags);
   return { tags, body: text.slice(space + 1) };
 }
 
 for (const backend of BACKENDS) {
   describe(`operations across nodes (${backend.name})`, { timeout: 60_000 }, () => {
     const it = (name: string, fn: () => Promise<void>) => test(name, { skip: backend.skip }, fn);
-    const nodes: RunningServer[] = [];
-    const clients: LineClient[] = [];
-    let prefix = "";
-
-    before(async () => {
-      if (backend.skip) return;
-      const bus = backend.bus();
-      prefix = bus.busPrefix;
-      for (let i = 0; i < 3; i++)
-        nodes.push(await startRoomsServer("evented", { ...bus, opers: [{ name: "boss", password: "pw" }] }));
-    });
-    after(async () => {
-      for (const client of clients) client.destroy();
-      await Promise.all(nodes.map((node) => node.shutdown()));
-      if (!backend.skip) await backend.cleanup(prefix);
-    });
+    const { port, track } = threeNodes(backend, { opers: [{ name: "boss", password: "pw" }] });
 
     /** Registered on node `node` with every capability these tests look at. */
-    const irc = async (node: number, nick: string) => {
-      const client = await LineClient.connect((nodes[node] as RunningServer).port);
-      clients.push(client);
-      client.write(
-        `CAP LS 302\r\nCAP REQ :${CAPS}\r\nNICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`,
-      );
-      await client.until(/ (376|422) /);
-      return client;
-    };
+    const irc = async (node: number, nick: string) => track(await connectIrcWithCaps(port(node), nick, CAPS));
 
     it("sends every message with one msgid and one time, the same on every node, echoes included", async () => {
       const a = await irc(0, "ida");

@@ -1,69 +1,24 @@
 // One suite for the rooms over several nodes, run unchanged on the in-memory bus and on the Redis bus with
 // three nodes (as socket.io's adapter tests do): users of both protocols on different nodes share rooms.
 import assert from "node:assert/strict";
-import { after, before, describe, it as test } from "node:test";
-import type { RunningServer } from "../../src/models/index.js";
+import { describe, it as test } from "node:test";
 import { LineClient, withoutCr as strip } from "../support/line-client.js";
-import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
-import { connectIrc, joinIrc, SeedClient, startRoomsServer } from "../support/rooms.js";
+import { connectIrc, joinIrc, nodesBackends, SeedClient, threeNodes } from "../support/rooms.js";
 
-interface Backend {
-  name: string;
-  skip: string | false;
-  bus(): { bus: string; busPrefix: string };
-  cleanup(prefix: string): Promise<void>;
-}
-
-let memoryNetworks = 0;
-const BACKENDS: Backend[] = [
-  {
-    name: "in-memory bus",
-    skip: false,
-    bus: () => ({ bus: `memory:nodes-${++memoryNetworks}`, busPrefix: "unused" }),
-    cleanup: async () => {},
-  },
-  {
-    name: "Redis bus",
-    skip: await redisSkipReason(),
-    bus: () => ({ bus: REDIS_URL, busPrefix: testPrefix("nodes") }),
-    cleanup: (prefix) => dropPrefix(REDIS_URL, prefix),
-  },
-];
+const BACKENDS = await nodesBackends("nodes");
 
 for (const backend of BACKENDS) {
   describe(`rooms on three nodes (${backend.name})`, { timeout: 60_000 }, () => {
     // Each test names the reason when it cannot run, rather than the whole suite vanishing.
     const it = (name: string, fn: () => Promise<void>) => test(name, { skip: backend.skip }, fn);
-    const nodes: RunningServer[] = [];
-    const clients: Array<{ destroy(): void }> = [];
-    let prefix = "";
+    const { port, track } = threeNodes(backend);
 
-    before(async () => {
-      if (backend.skip) return;
-      const bus = backend.bus();
-      prefix = bus.busPrefix;
-      for (let i = 0; i < 3; i++) nodes.push(await startRoomsServer("evented", bus));
-    });
-    after(async () => {
-      for (const client of clients) client.destroy();
-      await Promise.all(nodes.map((node) => node.shutdown()));
-      if (!backend.skip) await backend.cleanup(prefix);
-    });
-
-    const irc = async (node: number, nick: string) => {
-      const client = await connectIrc((nodes[node] as RunningServer).port, nick);
-      clients.push(client);
-      return client;
-    };
+    const irc = async (node: number, nick: string) => track(await connectIrc(port(node), nick));
     /** Connected to `node`, nothing sent. */
-    const raw = async (node: number) => {
-      const client = await LineClient.connect((nodes[node] as RunningServer).port);
-      clients.push(client);
-      return client;
-    };
+    const raw = async (node: number) => track(await LineClient.connect(port(node)));
     const seed = async (node: number) => {
-      const client = await SeedClient.connect((nodes[node] as RunningServer).port);
-      clients.push(client.raw);
+      const client = await SeedClient.connect(port(node));
+      track(client.raw);
       return client;
     };
 

@@ -1,7 +1,9 @@
 // Rooms servers and clients for tests: a server with test-friendly settings, and a seed-protocol client.
+import { after, before } from "node:test";
 import type { ModelName, RunningServer } from "../../src/models/index.js";
 import { defaultRoomsConfig, type RoomsConfig } from "../../src/rooms/config.js";
 import { LineClient } from "./line-client.js";
+import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "./redis.js";
 import { startTestServer, type TestServerOptions } from "./servers.js";
 
 /** A rooms server on 127.0.0.1:0 named `irc.test`, flood control off unless asked for. */
@@ -134,3 +136,70 @@ export const CLUSTER_ROOMS = [
   "--server-name",
   "irc.test",
 ];
+
+/** A bus for several nodes: `skip` names why it cannot run here; each `bus()` is a network of its own. */
+export interface NodesBackend {
+  name: string;
+  skip: string | false;
+  bus(): { bus: string; busPrefix: string };
+  cleanup(prefix: string): Promise<void>;
+}
+
+let memoryNetworks = 0;
+
+/** The in-memory bus and the Redis bus, named for suite `name`, to run one suite unchanged on both. */
+export async function nodesBackends(name: string): Promise<NodesBackend[]> {
+  return [
+    {
+      name: "in-memory bus",
+      skip: false,
+      bus: () => ({ bus: `memory:${name}-${++memoryNetworks}`, busPrefix: "unused" }),
+      cleanup: async () => {},
+    },
+    {
+      name: "Redis bus",
+      skip: await redisSkipReason(),
+      bus: () => ({ bus: REDIS_URL, busPrefix: testPrefix(name) }),
+      cleanup: (prefix) => dropPrefix(REDIS_URL, prefix),
+    },
+  ];
+}
+
+/**
+ * Three rooms nodes on one network of `backend` (call inside a `describe`): started before its tests, shut
+ * down after them with every client handed to `track`, and the bus's keys dropped.
+ */
+export function threeNodes(backend: NodesBackend, rooms: Partial<RoomsConfig> = {}) {
+  const nodes: RunningServer[] = [];
+  const clients: Array<{ destroy(): void }> = [];
+  let prefix = "";
+  before(async () => {
+    if (backend.skip) return;
+    const bus = backend.bus();
+    prefix = bus.busPrefix;
+    for (let i = 0; i < 3; i++) nodes.push(await startRoomsServer("evented", { ...bus, ...rooms }));
+  });
+  after(async () => {
+    for (const client of clients) client.destroy();
+    await Promise.all(nodes.map((node) => node.shutdown()));
+    if (!backend.skip) await backend.cleanup(prefix);
+  });
+  return {
+    nodes,
+    /** The port of node `node` (0, 1 or 2). */
+    port: (node: number) => (nodes[node] as RunningServer).port,
+    /** Destroyed after the suite. */
+    track<T extends { destroy(): void }>(client: T): T {
+      clients.push(client);
+      return client;
+    },
+  };
+}
+
+/** Registered on `port` with `caps` requested (all taken for granted: the server offers them). */
+export async function connectIrcWithCaps(port: number, nick: string, caps: string): Promise<LineClient> {
+  const client = await LineClient.connect(port);
+  client.write(`CAP LS 302\r\nCAP REQ :${caps}\r\nNICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`);
+  await client.until(/ (376|422) /);
+  return client;
+}
