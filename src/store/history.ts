@@ -1,8 +1,8 @@
 // A room's history in the store: append messages in one transaction, and read them around a point in time
 // or a message, in the one order every query shares (time, then insertion). The queries behind IRCv3
 // CHATHISTORY and the replay on join; they know rooms only by folded name.
-import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from "kysely";
-import type { Database } from "./schema.js";
+import type { ExpressionBuilder, Kysely, Selectable, SelectQueryBuilder } from "kysely";
+import type { Database, MessagesTable } from "./schema.js";
 
 export type MessageKindStored = "privmsg" | "notice";
 
@@ -238,16 +238,8 @@ function comparePositions(a: Position, b: Position): number {
   return (a.id ?? 0) - (b.id ?? 0);
 }
 
-function toMessage(row: {
-  msgid: string;
-  target: string;
-  kind: string;
-  time: number;
-  sender: string;
-  account: string | null;
-  text: string;
-  tags: string | null;
-}): StoredMessage {
+/** A row as read back: every column but the insertion id. */
+function toMessage(row: Omit<Selectable<MessagesTable>, "id">): StoredMessage {
   return {
     msgid: row.msgid,
     target: row.target,
