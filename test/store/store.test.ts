@@ -5,12 +5,25 @@ import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { sql } from "kysely";
+import { type Insertable, sql } from "kysely";
 import { openStore, SQLITE_FILE, StoreError } from "../../src/store/index.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
+import type { MessagesTable } from "../../src/store/schema.js";
 import { sqliteStore, storeBackends } from "../support/stores.js";
 
 const backends = await storeBackends();
+
+/** One message as the history writes it. */
+const ROW: Insertable<MessagesTable> = {
+  msgid: "m1",
+  target: "#a",
+  kind: "privmsg",
+  time: 1,
+  sender: "a!a@h",
+  account: null,
+  text: "x",
+  tags: null,
+};
 
 for (const backend of backends) {
   describe(`store over ${backend.name}`, { skip: backend.skip }, () => {
@@ -26,24 +39,9 @@ for (const backend of backends) {
           applied.map((row) => row.name),
           Object.keys(MIGRATIONS),
         );
-        await first.db
-          .insertInto("messages")
-          .values({
-            msgid: "m1",
-            target: "#a",
-            kind: "privmsg",
-            time: 1,
-            sender: "a!a@h",
-            account: null,
-            text: "x",
-            tags: null,
-          })
-          .execute();
-        if (backend.name === "memory") {
-          await first.close();
-          return;
-        }
+        await first.db.insertInto("messages").values(ROW).execute();
         await first.close();
+        if (backend.name === "memory") return;
         const second = await openStore(made.config);
         const rows = await second.db.selectFrom("messages").select(["msgid", "time"]).execute();
         assert.deepEqual(rows, [{ msgid: "m1", time: 1 }]);
@@ -57,16 +55,7 @@ for (const backend of backends) {
       const made = await backend.create("unique");
       const store = await openStore(made.config);
       try {
-        const row = {
-          msgid: "dup",
-          target: "#a",
-          kind: "privmsg",
-          time: 1,
-          sender: "a!a@h",
-          account: null,
-          text: "x",
-          tags: null,
-        };
+        const row = { ...ROW, msgid: "dup" };
         await store.db.insertInto("messages").values(row).execute();
         await assert.rejects(store.db.insertInto("messages").values(row).execute());
       } finally {
