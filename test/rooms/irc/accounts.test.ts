@@ -50,6 +50,13 @@ async function scramLogin(c: Irc, user: string, password: string): Promise<Scram
   return scram;
 }
 
+/** NickServ's answer to one command: the text of its NOTICE. */
+async function nickserv(c: Irc, nick: string, text: string): Promise<string> {
+  c.send(`PRIVMSG NickServ :${text}`);
+  const notice = new RegExp(`^:NickServ!NickServ@services\\. NOTICE ${nick} :`);
+  return (await c.expect(notice)).replace(notice, "");
+}
+
 describe("accounts over IRC", { timeout: 120_000 }, () => {
   describe("registration and SASL", () => {
     const suite = ircSuiteServer();
@@ -304,13 +311,7 @@ describe("accounts over IRC", { timeout: 120_000 }, () => {
 
     it("registers, identifies, tells INFO, changes the password and drops, over PRIVMSG", async () => {
       const c = await registered(suite, "henry", "multi-prefix");
-      const ns = async (text: string) => {
-        c.send(`PRIVMSG NickServ :${text}`);
-        return (await c.expect(/^:NickServ!NickServ@services\. NOTICE henry :/)).replace(
-          /^:NickServ!NickServ@services\. NOTICE henry :/,
-          "",
-        );
-      };
+      const ns = (text: string) => nickserv(c, "henry", text);
       assert.equal(await ns("REGISTER henry-password"), "Account henry registered; you are now logged in.");
       c.send("WHOIS henry");
       assert.equal(await c.expect(/ 330 /), ":irc.test 330 henry henry henry :is logged in as");
@@ -341,6 +342,29 @@ describe("accounts over IRC", { timeout: 120_000 }, () => {
         whois.join("\n"),
       );
       assert.ok(whois.includes(":irc.test 313 henry NickServ :is a network service"));
+    });
+
+    it("answers commands without their arguments, or with too many, by their syntax; others carry on", async () => {
+      const c = await registered(suite, "jack", "multi-prefix");
+      const peer = await registered(suite, "jill", "multi-prefix");
+      await c.join("#syntax");
+      await peer.join("#syntax");
+      const ns = (text: string) => nickserv(c, "jack", text);
+      assert.equal(await ns("REGISTER"), "Syntax: REGISTER <password> [email]");
+      assert.equal(await ns("REGISTER a b c"), "Syntax: REGISTER <password> [email]");
+      assert.equal(await ns("IDENTIFY"), "Syntax: IDENTIFY [account] <password>");
+      assert.equal(await ns("IDENTIFY a b c"), "Syntax: IDENTIFY [account] <password>");
+      assert.equal(await ns("SET"), "Syntax: SET PASSWORD <new password>");
+      assert.equal(await ns("SET PASSWORD"), "Syntax: SET PASSWORD <new password>");
+      assert.equal(await ns("DROP"), "Syntax: DROP <password>");
+      assert.equal(await ns("SET PASSWORD new-jack-password"), "You are not logged in.");
+      assert.equal(await ns("DROP jack-password"), "You are not logged in.");
+      // A name every object has is no command.
+      assert.equal(await ns("constructor"), "Unknown command CONSTRUCTOR. Type /msg NickServ HELP for help.");
+      // Neither the asker nor anyone else is disturbed: both still talk in the room.
+      c.send("PRIVMSG #syntax :still here");
+      assert.equal(await peer.expect(/PRIVMSG #syntax/), ":jack!jack@127.0.0.1 PRIVMSG #syntax :still here");
+      assert.equal(await ns("REGISTER jack-password"), "Account jack registered; you are now logged in.");
     });
 
     it("tells channel peers with account-notify, tags messages with account-tag, extends JOIN", async () => {
