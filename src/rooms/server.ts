@@ -120,9 +120,13 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
       busConnected: replicator ? replicator.isConnected : null,
     };
   };
+  let closing = false;
+  // The store is open before this node joins the bus: what the others say from the first moment is kept.
+  const joining = storing.then(() => (closing ? undefined : replicator?.start()));
   return {
     attach: (conn) => hub.attach(conn),
     close: async () => {
+      closing = true;
       console?.close();
       // Everyone says goodbye (and the other nodes hear of it) before this node leaves the bus.
       hub.close();
@@ -132,7 +136,7 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
       await history.close();
       await (store as Store | null)?.close();
     },
-    ready: Promise.all([storing, replicator?.start()]).then(() => {}),
+    ready: joining.then(() => {}),
   };
 }
 
