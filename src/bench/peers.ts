@@ -66,6 +66,12 @@ export function hasClusterModel(): boolean {
   return /"cluster"/.test(help);
 }
 
+/** Which options a build's `serve` takes, asked of that build. */
+function serveOptions(cli: string): (option: string) => boolean {
+  const help = spawnSync(process.execPath, [cli, "serve", "--help"], { encoding: "utf8" }).stdout ?? "";
+  return (option) => help.includes(`${option} `) || help.includes(`${option},`);
+}
+
 /** A free port from 20000 up: below 32768, where the kernel's ephemeral ports start. */
 let nextPort = 20000 + (process.pid % 5000);
 async function freePort(): Promise<number> {
@@ -174,9 +180,13 @@ export async function startPeer(
     case "tcpchat-tls":
     case "tcpchat-ws": {
       // The release build, unless the harness itself runs from source (its tests).
-      const fromSource = import.meta.url.endsWith(".ts");
-      const cli = join(ROOT, fromSource ? "src/cli.ts" : "dist/cli.js");
-      if (!existsSync(cli)) throw new Error("dist/cli.js is missing: run `npm run build` first");
+      // TCPCHAT_BENCH_SERVER=<another build's dist/cli.js>: measure that build instead, to compare two builds in
+      // one session with one generator; it is given only the options its own `serve --help` names.
+      const other = process.env.TCPCHAT_BENCH_SERVER;
+      const fromSource = !other && import.meta.url.endsWith(".ts");
+      const cli = other || join(ROOT, fromSource ? "src/cli.ts" : "dist/cli.js");
+      if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+      const knows = other ? serveOptions(cli) : () => true;
       // TCPCHAT_BENCH_PROFILE=<dir>: a CPU profile of the server, written when it stops.
       const profile = process.env.TCPCHAT_BENCH_PROFILE;
       const args = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
@@ -191,13 +201,13 @@ export async function startPeer(
       const dataDir = store === "sqlite" ? mkdtempSync(join(tmpdir(), "tcpchat-bench-store-")) : null;
       if (tcpchat.service === "rooms") {
         args.push("--no-flood-limit", "--max-clients-per-ip", "1000000", "--server-name", "tcpchat.bench");
-        args.push("--store", store);
-        if (dataDir) args.push("--data-dir", dataDir);
+        if (knows("--store")) args.push("--store", store);
+        if (dataDir && knows("--data-dir")) args.push("--data-dir", dataDir);
       }
       // The web listener's port 8080 would be shared by every server started here: none unless measured.
       const clientPort = name === "tcpchat" ? port : await freePort();
       if (name === "tcpchat-ws") args.push("--web-port", String(clientPort));
-      else if (tcpchat.service === "rooms") args.push("--no-web");
+      else if (tcpchat.service === "rooms" && knows("--web-port")) args.push("--no-web");
       let dir: string | null = null;
       if (name === "tcpchat-tls") {
         dir = mkdtempSync(join(tmpdir(), "tcpchat-bench-tls-"));
