@@ -3,7 +3,7 @@
 import { execSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Argument, Command, InvalidArgumentError } from "commander";
 import { median } from "../bench/histogram.js";
 import { fanoutOnNodes, type NodesRow } from "../bench/nodes.js";
@@ -222,6 +222,15 @@ function firstLine(command: string): string {
   }
 }
 
+/** Which build of tcpchat the report measures: this one, or the one TCPCHAT_BENCH_SERVER names. */
+function tcpchatBuild(): string {
+  const other = process.env.TCPCHAT_BENCH_SERVER;
+  const root = other ? dirname(dirname(other)) : ROOT;
+  const described = `\`${firstLine(`git -C ${root} describe --always --dirty`)}\``;
+  if (other) return `- tcpchat: ${described} (\`${other}\`, TCPCHAT_BENCH_SERVER), this build's generator`;
+  return `- tcpchat: ${described} (\`dist/\`, the release build)`;
+}
+
 function machine(peers: readonly string[]): string {
   const versions = [`Node ${process.version}`];
   if (peers.includes("ngircd")) versions.push(firstLine("/usr/sbin/ngircd --version"));
@@ -231,7 +240,7 @@ function machine(peers: readonly string[]): string {
   return [
     `- Machine: ${cpus().length} CPUs (\`nproc\` ${firstLine("nproc")}), ${cpus()[0]?.model ?? "unknown CPU"}, Linux ${firstLine("uname -r")}`,
     `- Software: ${versions.filter(Boolean).join("; ")}`,
-    `- tcpchat: \`${firstLine(`git -C ${ROOT} describe --always --dirty`)}\` (\`dist/\`, the release build)`,
+    tcpchatBuild(),
     `- Open-file limit of the servers: ${limit}; load average at the start: ${loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}`,
