@@ -10,7 +10,7 @@ import { TestConsole } from "../support/console.js";
 import { LineClient, withoutCr } from "../support/line-client.js";
 import { type MemoryClient, memoryRooms } from "../support/memory-rooms.js";
 import { connectIrc, startRoomsServer } from "../support/rooms.js";
-import { Waiters } from "../support/wait.js";
+import { eventually } from "../support/wait.js";
 
 const MINUTE = 60_000;
 /** An operator's credentials, and no keepalive PINGs while the clock moves by hours. */
@@ -311,15 +311,12 @@ describe("server bans across nodes", () => {
     const a = memoryRooms({ ...OPERS, bus }, { clock });
     const b = memoryRooms({ ...OPERS, bus }, { clock });
     await Promise.all([a.ready, b.ready]);
-    const waiters = new Waiters();
-    const ticker = setInterval(() => waiters.wake(), 5);
-    const until = (ready: () => boolean, what: string) => waiters.until(ready, what);
     try {
       const op = a.register("op");
       oper(op);
       const far = b.register("far", "10.1.1.1");
       op.say("KLINE 30 far@10.1.* :remote");
-      await until(() => far.conn.closed !== null, "the K-line to reach node b");
+      await eventually(() => far.conn.closed !== null, "the K-line to reach node b");
       assert.equal(far.conn.closed, "ERROR :K-Lined: remote");
       const refused = b.connect("10.1.2.2");
       refused.say("NICK far", "USER far 0 * :f");
@@ -330,7 +327,7 @@ describe("server bans across nodes", () => {
       await c.ready;
       // Registered before the ban arrived, it is disconnected when it does; a newcomer after is refused.
       const early = c.register("far", "10.1.3.3");
-      await until(() => early.conn.closed !== null, "node c to learn the K-line");
+      await eventually(() => early.conn.closed !== null, "node c to learn the K-line");
       assert.equal(early.conn.closed, "ERROR :K-Lined: remote");
       const late = c.connect("10.1.3.3");
       late.say("NICK far", "USER far 0 * :f");
@@ -341,7 +338,7 @@ describe("server bans across nodes", () => {
       oper(bop);
       bop.say("UNKLINE far@10.1.*");
       assert.deepEqual(notices(bop.conn.take(), "bop"), ["Removed K-line for far@10.1.*"]);
-      await until(() => {
+      await eventually(() => {
         op.say("STATS k");
         return op.conn.take()[0] === ":irc.test 219 op k :End of STATS report";
       }, "the UNKLINE to reach node a");
@@ -349,7 +346,7 @@ describe("server bans across nodes", () => {
       // A D-line from b ends by the clock on a and c too.
       bop.say("DLINE 5 10.2.0.0/16 :short");
       const near = a.register("near", "10.2.0.1");
-      await until(() => near.conn.closed !== null, "the D-line to reach node a");
+      await eventually(() => near.conn.closed !== null, "the D-line to reach node a");
       assert.equal(near.conn.closed, "ERROR :D-Lined: short");
       clock.advance(5 * MINUTE);
       for (const [i, node] of [a, b, c].entries()) {
@@ -359,7 +356,6 @@ describe("server bans across nodes", () => {
       }
       c.close();
     } finally {
-      clearInterval(ticker);
       a.close();
       b.close();
     }

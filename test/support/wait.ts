@@ -93,3 +93,19 @@ export function nextEvent<T>(
     emitter.on(event, listener);
   });
 }
+
+/**
+ * Until `ready()` holds, for state that changes with no event to listen to (a registry that a bus updates):
+ * looked at again every few milliseconds; fails naming `what` after `timeoutMs`.
+ */
+export async function eventually(
+  ready: () => boolean,
+  what: string,
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

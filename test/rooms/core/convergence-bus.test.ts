@@ -17,6 +17,7 @@ import {
 } from "../../../src/rooms/core/registry.js";
 import { User } from "../../../src/rooms/core/user.js";
 import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../../support/redis.js";
+import { eventually } from "../../support/wait.js";
 import {
   checkConverged,
   command,
@@ -33,15 +34,6 @@ import {
 
 const log = pino({ level: "silent" });
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Until `done()` holds, looking again at every turn of the event loop; fails after `ms`. */
-async function until(done: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 class BusNodes implements Nodes {
   readonly registries: RoomRegistry[] = [];
@@ -84,7 +76,7 @@ class BusNodes implements Nodes {
       registry.add(user);
       nodes.users.push(user);
     }
-    await until(
+    await eventually(
       () => nodes.registries.every((r) => r.usersById.size === USERS),
       "every node to know every user",
     );
@@ -106,7 +98,7 @@ class BusNodes implements Nodes {
       }
       return true;
     };
-    return until(same, "the nodes to agree");
+    return eventually(same, "the nodes to agree");
   }
 
   async close(): Promise<void> {
@@ -179,7 +171,7 @@ for (const backend of BACKENDS) {
         const first = compareStamps(opA as Operation, opB as Operation) < 0;
         const [keeper, loser] = first ? [a, b] : [b, a];
         const guest = `Guest${loser.id}`;
-        await until(
+        await eventually(
           () => nodes.registries.every((r) => r.findUser("same")?.id === keeper.id && r.findUser(guest)),
           "every node to settle the nick",
         );

@@ -10,6 +10,7 @@ import { Replicator } from "../../../src/rooms/bus/replicator.js";
 import type { BusHandlers, BusTransport } from "../../../src/rooms/bus/transport.js";
 import { RoomRegistry } from "../../../src/rooms/core/registry.js";
 import { User } from "../../../src/rooms/core/user.js";
+import { eventually } from "../../support/wait.js";
 import { HearingFrontend, stateOf } from "./scenario.js";
 
 const log = pino({ level: "silent" });
@@ -33,15 +34,6 @@ class WatchedTransport implements BusTransport {
   }
 }
 
-/** Until `done()` holds, looking again every few milliseconds; fails after `ms`. */
-async function until(done: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe("rooms bus: a node taken for gone that is still there", () => {
   it("is asked for its users again, and its join is not lost", async () => {
     const network = new MemoryNetwork();
@@ -60,14 +52,14 @@ describe("rooms bus: a node taken for gone that is still there", () => {
       const bob = new User(b.userId(1), "irc", frontend, "bob", "host", Date.now());
       b.add(bob);
       b.join(bob, "#hall");
-      await until(() => b.findRoom("#hall")?.members.size === 2, "node B to see alice in #hall");
+      await eventually(() => b.findRoom("#hall")?.members.size === 2, "node B to see alice in #hall");
       // Node B takes node A for gone (late heartbeats): alice quits there.
       transports[1]?.handlers?.nodeGone(transports[0]?.nodeId as string);
       assert.equal(b.findUser("alice"), undefined);
       assert.equal(b.findRoom("#hall")?.members.size, 1);
       // Node A never knew: alice joins another room. B hears of it, asks, and gets alice back.
       a.join(alice, "#kitchen");
-      await until(
+      await eventually(
         () => JSON.stringify(stateOf(a)) === JSON.stringify(stateOf(b)),
         "node B to know node A's users and rooms again",
       );
