@@ -28,6 +28,33 @@ export interface ConnectionLimits {
   messageGapMs: number;
 }
 
+/** A connection that stops reading its client while the client is behind on reading the replies. */
+export interface ReadThrottled {
+  readingPaused: boolean;
+  pauseReading(): void;
+  resumeReading(): void;
+}
+
+/**
+ * After a write, what the kernel would not take: true when it is over `maxSendQueueBytes` (the client does
+ * not read: close it). Over the high-water mark, reading stops until the queue drains (a client that sends
+ * faster than it reads). Measured after the write was tried, so a burst within one turn is not mistaken
+ * for a client that does not read.
+ */
+export function sendQueueOverflowed(socket: Socket, limits: ConnectionLimits, conn: ReadThrottled): boolean {
+  const queued = socket.writableLength;
+  if (queued > limits.maxSendQueueBytes) return true;
+  if (queued > limits.sendHighWaterBytes && !conn.readingPaused) {
+    conn.readingPaused = true;
+    conn.pauseReading();
+    socket.once("drain", () => {
+      conn.readingPaused = false;
+      if (!socket.destroyed) conn.resumeReading();
+    });
+  }
+  return false;
+}
+
 /** How one server's connections frame messages; one object shared by all of them. */
 export interface ConnectionFraming {
   /**
@@ -99,7 +126,8 @@ export class TcpLineConnection implements ServedConnection, LineSink {
   private closing = false;
   /** Written this turn, not yet handed to the socket: one chunk (the usual case under fan-out) or more. */
   private pending: string | Buffer | Array<string | Buffer> | null = null;
-  private readingPaused = false;
+  /** @internal */
+  readingPaused = false;
   private graceTimer: NodeJS.Timeout | null = null;
   /** Runs when the client has been quiet for the message gap with bytes held; refreshed while it sends. */
   private gapTimer: NodeJS.Timeout | null = null;
@@ -322,20 +350,17 @@ export class TcpLineConnection implements ServedConnection, LineSink {
       socket.uncork();
     }
     if (this.closing || socket.destroyed) return;
-    // Measured after the write was tried, so a burst within one turn is not mistaken for a client
-    // that does not read.
-    const queued = socket.writableLength;
-    if (queued > this.limits.maxSendQueueBytes) {
-      this.overflow(queued);
-    } else if (queued > this.limits.sendHighWaterBytes && !this.readingPaused) {
-      // The client sends faster than it reads our replies: stop reading until they drain.
-      this.readingPaused = true;
-      socket.pause();
-      socket.once("drain", () => {
-        this.readingPaused = false;
-        if (!socket.destroyed) socket.resume();
-      });
-    }
+    if (sendQueueOverflowed(socket, this.limits, this)) this.overflow(socket.writableLength);
+  }
+
+  /** @internal */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  /** @internal */
+  resumeReading(): void {
+    this.socket.resume();
   }
 
   /**

@@ -16,6 +16,7 @@ import {
   type ConnectionOwner,
   nextConnectionId,
   type ServedConnection,
+  sendQueueOverflowed,
 } from "./tcp-line-connection.js";
 import { clientCertFingerprint, type Transport, transportOf } from "./tls.js";
 
@@ -42,7 +43,8 @@ export class WebSocketLineConnection implements ServedConnection {
   private closing = false;
   /** Lines written this turn, each one message. */
   private pending: Buffer[] | null = null;
-  private readingPaused = false;
+  /** @internal */
+  readingPaused = false;
   /** The WebSocket has closed and everyone was told. */
   private done = false;
   private graceTimer: NodeJS.Timeout | null = null;
@@ -185,17 +187,17 @@ export class WebSocketLineConnection implements ServedConnection {
     for (const message of pending) ws.send(message, { binary: this.binary, compress: false, fin: true });
     socket.uncork();
     if (this.closing || socket.destroyed) return;
-    const queued = socket.writableLength;
-    if (queued > this.limits.maxSendQueueBytes) {
-      this.overflow(queued);
-    } else if (queued > this.limits.sendHighWaterBytes && !this.readingPaused) {
-      this.readingPaused = true;
-      ws.pause();
-      socket.once("drain", () => {
-        this.readingPaused = false;
-        if (!socket.destroyed) ws.resume();
-      });
-    }
+    if (sendQueueOverflowed(socket, this.limits, this)) this.overflow(socket.writableLength);
+  }
+
+  /** @internal */
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  /** @internal */
+  resumeReading(): void {
+    this.ws.resume();
   }
 
   /** The client does not read: its last line, a close, and the usual grace before the socket is dropped. */
