@@ -235,32 +235,37 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
         `:${event.oldMask} CHGHOST ${changed.username} ${changed.hostname}`,
         event.time,
       );
-      let fallback: EventLine[] | null = null;
+      // Clients without the capability see the user quit and come back to each room they share, with its
+      // statuses: those lines are made once per room, not once per member.
+      let quit: EventLine | null = null;
+      const rejoins = new Map<Room, EventLine[]>();
+      const rejoin = (room: Room): EventLine[] => {
+        let lines = rejoins.get(room);
+        if (lines) return lines;
+        lines = [new EventLine(`:${changed.mask} JOIN ${room.name}`, event.time)];
+        const status = room.members.get(changed);
+        const letters = `${status?.op ? "o" : ""}${status?.voice ? "v" : ""}`;
+        if (letters !== "") {
+          const nicks = Array.from(letters, () => changed.nick).join(" ");
+          lines.push(
+            new EventLine(`:${frontend.serverName} MODE ${room.name} +${letters} ${nicks}`, event.time),
+          );
+        }
+        rejoins.set(room, lines);
+        return lines;
+      };
       for (const user of recipients) {
         const client = user.client;
-        if (client.has(Cap.Chghost)) client.sendRaw(line.for(client.caps));
-        else if (user !== changed) {
-          // As if the user quit and came back: its rooms this member shares joined again, with its statuses.
-          fallback ??= [new EventLine(`:${event.oldMask} QUIT :Changing host`, event.time)];
-          client.sendRaw((fallback[0] as EventLine).for(client.caps));
-          for (const room of changed.rooms) {
-            if (!room.members.has(user)) continue;
-            client.sendRaw(new EventLine(`:${changed.mask} JOIN ${room.name}`, event.time).for(client.caps));
-            const status = room.members.get(changed);
-            const letters = `${status?.op ? "o" : ""}${status?.voice ? "v" : ""}`;
-            if (letters !== "") {
-              const nicks = letters
-                .split("")
-                .map(() => changed.nick)
-                .join(" ");
-              client.sendRaw(
-                new EventLine(
-                  `:${frontend.serverName} MODE ${room.name} +${letters} ${nicks}`,
-                  event.time,
-                ).for(client.caps),
-              );
-            }
-          }
+        if (client.has(Cap.Chghost)) {
+          client.sendRaw(line.for(client.caps));
+          continue;
+        }
+        if (user === changed) continue;
+        quit ??= new EventLine(`:${event.oldMask} QUIT :Changing host`, event.time);
+        client.sendRaw(quit.for(client.caps));
+        for (const room of changed.rooms) {
+          if (!room.members.has(user)) continue;
+          for (const joined of rejoin(room)) client.sendRaw(joined.for(client.caps));
         }
       }
       return;

@@ -94,6 +94,9 @@ describe("IRC MONITOR, setname, chghost, invite-notify", { timeout: 60_000 }, ()
     await member.join("#sn");
     op.send("MODE #sn +v oldclient");
     await member.expect(/ MODE #sn/);
+    // A second room they share, where oldclient is the operator.
+    await old.join("#sn2");
+    await member.join("#sn2");
     await op.drain();
     op.send("SETNAME :");
     assert.deepEqual(await op.drain(), [":irc.test FAIL SETNAME INVALID_REALNAME :Realname is not valid"]);
@@ -106,7 +109,7 @@ describe("IRC MONITOR, setname, chghost, invite-notify", { timeout: 60_000 }, ()
       (await old.drain()).filter((line) => / SETNAME /.test(line)),
       [],
     );
-    // CHGHOST: operators only; those without chghost see the user leave and come back with its voice.
+    // CHGHOST: operators only; those without chghost see the user leave and come back to each room, with its statuses.
     op.send("CHGHOST oldclient new.host");
     assert.deepEqual(await op.drain(), [
       ":irc.test 481 setop :Permission Denied- You're not an IRC operator",
@@ -128,6 +131,8 @@ describe("IRC MONITOR, setname, chghost, invite-notify", { timeout: 60_000 }, ()
         ":oldclient!oldclient@127.0.0.1 QUIT :Changing host",
         ":oldclient!ident@new.host JOIN #sn",
         ":irc.test MODE #sn +v oldclient",
+        ":oldclient!ident@new.host JOIN #sn2",
+        ":irc.test MODE #sn2 +o oldclient",
       ],
     );
     // invite-notify: members who asked are told of an invitation.
