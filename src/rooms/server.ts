@@ -22,6 +22,7 @@ import { RoomHistory } from "./history.js";
 import { RoomsHub } from "./hub.js";
 import { IrcFrontend } from "./irc/frontend.js";
 import { SeedFrontend } from "./seed/frontend.js";
+import { ServerBanKeeper } from "./server-bans-store.js";
 import { MemoryChannelStore } from "./services/channels-store.js";
 import { ChanServ } from "./services/chanserv.js";
 import { NickServ } from "./services/nickserv.js";
@@ -54,6 +55,14 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
   );
   const registry = new RoomRegistry(config.limits, clock);
   registry.recorder = history;
+  const bans = new ServerBanKeeper(
+    {
+      shared: storeKind(config.store) === "postgres" || config.bus === "ipc",
+      origin: () => registry.origin,
+    },
+    clock,
+    env.log,
+  );
   const accounts = new Accounts(new MemoryAccountStore(), {
     clock,
     isValidName: (name) => registry.isValidNick(name),
@@ -101,9 +110,11 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
   // The database drivers load here, in the process that owns the rooms (not in every session's worker).
   const storing = import("../store/index.js")
     .then(({ openStore }) => openStore(config))
-    .then((opened) => {
+    .then(async (opened) => {
       store = opened;
       history.open(opened);
+      // The bans kept hold before anyone connects.
+      await registry.serverBans.follow(bans.open(opened));
     });
   const replicator = config.bus
     ? new Replicator(context.registry, busTransport(config, env.log), env.log, (user, text) =>
@@ -134,6 +145,7 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
       // What was said until the end is written before the store closes.
       await storing.catch(() => {});
       await history.close();
+      await bans.close();
       await (store as Store | null)?.close();
     },
     ready: joining.then(() => {}),

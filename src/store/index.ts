@@ -98,6 +98,8 @@ async function migrate(db: Kysely<Database>, kind: StoreKind): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    // Migrations written side by side may land out of their numbers' order: each runs once, whichever came.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

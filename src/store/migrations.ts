@@ -35,4 +35,23 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex("messages_time").on("messages").column("time").execute();
     },
   },
+  "0003_server_bans": {
+    async up(db) {
+      await db.schema
+        .createTable("server_bans")
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("mask", "text", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("set_by", "text", (c) => c.notNull())
+        .addColumn("set_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint")
+        .addColumn("lifted", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("stamp_time", "bigint", (c) => c.notNull())
+        .addColumn("stamp_origin", "text", (c) => c.notNull())
+        .addColumn("stamp_id", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("server_bans_pk", ["kind", "key"])
+        .execute();
+    },
+  },
 };

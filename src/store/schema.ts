@@ -22,6 +22,30 @@ export interface MessagesTable {
   tags: string | null;
 }
 
+/**
+ * Server bans (K-lines, D-lines), one row per kind and mask: the last change to it, a ban set or a ban lifted
+ * (kept so that an older change heard later does not bring it back), with the stamp that orders changes.
+ */
+export interface ServerBansTable {
+  /** "kline" or "dline". */
+  kind: string;
+  /** The mask folded: the key with `kind`. */
+  key: string;
+  /** The mask as set (K-line) or canonical (D-line). */
+  mask: string;
+  reason: string;
+  set_by: string;
+  set_at: number;
+  /** When it ends; null for a permanent ban. */
+  expires_at: number | null;
+  /** 1 once lifted (the row stays with the lift's stamp), else 0. */
+  lifted: number;
+  stamp_time: number;
+  stamp_origin: string;
+  stamp_id: string;
+}
+
 export interface Database {
   messages: MessagesTable;
+  server_bans: ServerBansTable;
 }

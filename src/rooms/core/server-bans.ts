@@ -32,9 +32,17 @@ export interface BanSubject {
   address: string;
 }
 
+/** A ban lifted, with the lift's stamp: kept so that an older change to its mask heard later loses. */
+export interface LiftedBan {
+  kind: ServerBanKind;
+  mask: string;
+  lifted: Stamp;
+}
+
 /** Where bans last between restarts (the durable store), as a small interface: load once, then follow. */
 export interface ServerBanStore {
-  load(): Promise<StampedBan[]>;
+  /** The bans kept (those ended too: they are not in force) and the lifts. */
+  load(): Promise<Array<StampedBan | LiftedBan>>;
   /** A ban was set or replaced. */
   saved(ban: StampedBan): void;
   /** A ban was lifted. */
@@ -194,7 +202,10 @@ export class ServerBanList {
   /** Take the bans `store` kept (before any user is here), then tell it of every change. */
   async follow(store: ServerBanStore): Promise<void> {
     this.store = null;
-    for (const ban of await store.load()) this.set(ban);
+    for (const kept of await store.load()) {
+      if ("lifted" in kept) this.remove(kept.kind, kept.mask, kept.lifted);
+      else this.set(kept);
+    }
     this.store = store;
   }
 
