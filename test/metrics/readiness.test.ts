@@ -1,4 +1,5 @@
-// /readyz follows the bus: ready while Redis is reachable, 503 once the node knows it is not.
+// /readyz follows the bus: ready while Redis is reachable, 503 once the node knows it is not, ready again
+// once Redis is back.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
@@ -7,7 +8,7 @@ import type { RunningServer } from "../../src/models/index.js";
 import type { LineClient } from "../support/line-client.js";
 import { redisServerSkipReason, testPrefix } from "../support/redis.js";
 import { connectIrc, joinIrc, startRoomsServer } from "../support/rooms.js";
-import { SUITE_TIMEOUT_MS } from "../support/timing.js";
+import { DEFAULT_WAIT_MS, SUITE_TIMEOUT_MS } from "../support/timing.js";
 import { webPort } from "../support/websocket.js";
 
 function freePort(): Promise<number> {
@@ -46,11 +47,11 @@ function startRedis(port: number): Promise<ChildProcess> {
 }
 
 describe("readiness and the bus", { timeout: SUITE_TIMEOUT_MS }, () => {
-  it("ready with the bus up; 503 with the reason once the node knows the bus is down", {
+  it("ready with the bus up; 503 with the reason once the node knows the bus is down; ready once it is back", {
     skip: redisServerSkipReason(),
   }, async () => {
     const port = await freePort();
-    const redis = await startRedis(port);
+    let redis = await startRedis(port);
     const nodes: RunningServer[] = [];
     const clients: LineClient[] = [];
     try {
@@ -83,6 +84,22 @@ describe("readiness and the bus", { timeout: SUITE_TIMEOUT_MS }, () => {
       assert.equal(await down.text(), "not ready: the bus is not connected\n");
       // Alive all the same.
       assert.equal((await fetch(`http://127.0.0.1:${web}/healthz`)).status, 200);
+
+      // Redis again on the same port: each node reconnects and tells the other its users. The web node's
+      // user reaching the other node proves its bus is up again (a node publishes only while it is).
+      redis = await startRedis(port);
+      await there.until(/^:here!\S+ JOIN #r\r?$/, DEFAULT_WAIT_MS);
+      await here.until(/^:there!\S+ JOIN #r\r?$/, DEFAULT_WAIT_MS);
+      const back = await fetch(`http://127.0.0.1:${web}/readyz`);
+      assert.equal(back.status, 200);
+      assert.equal(await back.text(), "ready\n");
+      assert.match(
+        await (await fetch(`http://127.0.0.1:${web}/metrics`)).text(),
+        /^tcpchat_bus_connected 1$/m,
+      );
+      // And the rooms flow between the nodes again.
+      there.send("PRIVMSG #r :after the outage");
+      await here.until(/^:there!\S+ PRIVMSG #r :after the outage\r?$/);
     } finally {
       for (const client of clients) client.destroy();
       redis.kill("SIGKILL");
