@@ -23,6 +23,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Take `count` tokens at once, into debt if need be: the lines after wait until it is paid. */
+  charge(count: number): void {
+    this.refill();
+    this.tokens -= count;
+  }
+
   /** Milliseconds until the next token. */
   wait(): number {
     this.refill();

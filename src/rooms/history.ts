@@ -9,6 +9,7 @@ import { WriteQueue } from "../store/write-queue.js";
 import { fold } from "./core/casemap.js";
 import type { Clock, Timer } from "./core/clock.js";
 import type { Source } from "./core/events.js";
+import { concatOffsets, type MultilineLine, splitLines } from "./core/multiline.js";
 import type { Operation } from "./core/operations.js";
 import type { MessageRecorder } from "./core/registry.js";
 import type { Room } from "./core/room.js";
@@ -99,7 +100,7 @@ export class RoomHistory implements MessageRecorder {
       sender: from ? from.mask : this.options.serverName,
       account: null,
       text: op.text,
-      tags: op.tags ?? null,
+      tags: op.lines ? multilineTags(op.tags, op.lines) : (op.tags ?? null),
     });
   }
 
@@ -138,4 +139,27 @@ export class RoomHistory implements MessageRecorder {
       });
     return this.sweeping;
   }
+}
+
+/**
+ * A multiline message is kept as one row, its combined text with the LFs that join its lines; where lines
+ * were concatenated, the offsets go with its tags as `draft/multiline-concat` (no client tag has a name
+ * without '+'), so that the lines come back as they were sent.
+ */
+export const CONCAT_OFFSETS = "draft/multiline-concat";
+
+function multilineTags(
+  tags: Readonly<Record<string, string>> | undefined,
+  lines: readonly MultilineLine[],
+): Record<string, string> | null {
+  const offsets = concatOffsets(lines);
+  if (offsets === "") return tags ? { ...tags } : null;
+  return { ...tags, [CONCAT_OFFSETS]: offsets };
+}
+
+/** The lines of a stored message: several for a multiline message, null for one line. */
+export function storedLines(message: StoredMessage): MultilineLine[] | null {
+  const offsets = message.tags?.[CONCAT_OFFSETS];
+  if (offsets === undefined && !message.text.includes("\n")) return null;
+  return splitLines(message.text, offsets ?? "");
 }

@@ -32,6 +32,10 @@ export interface RoomsClient {
   shutdown(): void;
   /** Close the connection for `reason` (a flood), told in the protocol's words; the user leaves at once. */
   drop(reason: string): void;
+  /** The client's lines belong to one message being built (an IRC multiline batch): not counted one by one. */
+  readonly batching?: boolean;
+  /** Lines flood control is still to count for what the client just sent (a multiline batch as a whole). */
+  owed?: number;
 }
 
 export interface RoomsFrontend extends Frontend {
@@ -176,7 +180,7 @@ export class RoomsHub implements Hub {
   }
 
   private input(slot: Slot, input: RoomsInput): void {
-    if (slot.backlog !== null || (slot.bucket && !slot.bucket.take())) {
+    if (slot.backlog !== null || (slot.bucket && !slot.client?.batching && !slot.bucket.take())) {
       slot.backlog ??= [];
       if (slot.backlog.length >= MAX_FLOOD_BACKLOG) {
         this.context.log.info({ conn: slot.conn.id }, "excess flood, closing");
@@ -195,14 +199,22 @@ export class RoomsHub implements Hub {
   private dispatch(slot: Slot, input: RoomsInput): void {
     // The end of input waits behind a flood backlog like any line, so nothing is answered out of order.
     if (input.protocol === "end") this.clientOf(slot, "irc").end();
-    else this.clientOf(slot, input.protocol).input(input);
+    else {
+      const client = this.clientOf(slot, input.protocol);
+      client.input(input);
+      if (client.owed) {
+        slot.bucket?.charge(client.owed);
+        client.owed = 0;
+      }
+    }
   }
 
   private schedule(slot: Slot): void {
     if (slot.timer || !slot.bucket) return;
     slot.timer = this.context.clock.after(slot.bucket.wait(), () => {
       slot.timer = null;
-      while (slot.backlog !== null && slot.bucket?.take()) {
+      // The lines of a multiline batch go with it, counted when it ends.
+      while (slot.backlog !== null && (slot.client?.batching || slot.bucket?.take())) {
         const next = slot.backlog.shift() as RoomsInput;
         if (slot.backlog.length === 0) slot.backlog = null;
         this.dispatch(slot, next);

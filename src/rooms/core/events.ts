@@ -1,6 +1,7 @@
 // What happens in the rooms, as the core tells the front-ends when it applies an operation. Each front-end
 // turns an event into its own wire format once and writes it to every recipient it serves. `time` and `id`
 // are the operation's: the same on every node (a message's msgid and server-time).
+import type { MultilineLine } from "./multiline.js";
 import type { MemberRank, MessageKind } from "./operations.js";
 import type { Room, Topic } from "./room.js";
 import type { User } from "./user.js";
@@ -35,6 +36,8 @@ export type RoomEvent = (
       tags?: Readonly<Record<string, string>>;
       /** Only to the room's members of this status and above (IRC STATUSMSG); absent for all. */
       status?: MemberRank;
+      /** The lines of a multiline message, whose combined value is `text`; absent for one line. */
+      lines?: readonly MultilineLine[];
     }
   | { type: "topic"; room: Room; by: Source; topic: Topic | null }
   | { type: "mode"; room: Room; by: Source; changes: ModeChange[] }

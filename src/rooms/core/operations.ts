@@ -3,6 +3,7 @@
 // an error or an operation), then applied on every node the same way without checks. Plain JSON: the bus
 // carries operations as they are. Users are named by id (unique across nodes), rooms by name.
 import type { ModeChange } from "./events.js";
+import type { MultilineLine } from "./multiline.js";
 import type { Ban, RoomModes, Topic } from "./room.js";
 import type { ServerBan, ServerBanKind } from "./server-bans.js";
 
@@ -157,6 +158,8 @@ export type OperationBody =
       tags?: Record<string, string>;
       /** To a room's operators only ("o"), or its voiced members and operators ("v") (IRC STATUSMSG). */
       status?: MemberRank;
+      /** A multiline message (IRCv3 draft/multiline): its lines; `text` is their combined value. */
+      lines?: MultilineLine[];
     }
   | { t: "wallops"; from: number | null; text: string }
   /** Close a user's connection: its own node does, and then tells everyone it quit. */

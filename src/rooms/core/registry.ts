@@ -10,6 +10,7 @@ import { RoomError } from "./errors.js";
 import type { Frontend, ModeChange, RoomEvent, Source, UserWatcher } from "./events.js";
 import { globMatch } from "./glob.js";
 import type { KeptState, RoomKeeper } from "./kept-rooms.js";
+import type { MultilineLine } from "./multiline.js";
 import {
   type Creation,
   compareCreations,
@@ -631,6 +632,7 @@ export class RoomRegistry {
     kind: MessageKind,
     tags?: Readonly<Record<string, string>>,
     status?: MemberRank,
+    lines?: readonly MultilineLine[],
   ): RoomError | null {
     let room: string | null = null;
     let to: number | null = null;
@@ -661,6 +663,7 @@ export class RoomRegistry {
     };
     if (tags) op.tags = { ...tags };
     if (status && room !== null) op.status = status;
+    if (lines) op.lines = lines.map((line) => ({ ...line }));
     this.applyMessage(op, from, target instanceof Room ? target : undefined);
     this.observer?.changed(op);
     return null;
@@ -1241,6 +1244,7 @@ export class RoomRegistry {
         time: op.time,
         id: op.id,
       };
+      if (op.lines) event.lines = op.lines;
       if (op.status === undefined) {
         this.emit(event, room.members.keys());
         this.recorder?.message(op, from, room, null, op.origin === this.origin);
@@ -1257,20 +1261,19 @@ export class RoomRegistry {
     const to = this.usersById.get(op.to ?? -1);
     if (!to) return;
     const recipients = from && from !== to ? [to, from] : [to];
-    this.emit(
-      {
-        type: "message",
-        kind: op.kind,
-        from,
-        room: null,
-        to,
-        text: op.text,
-        tags: op.tags,
-        time: op.time,
-        id: op.id,
-      },
-      recipients,
-    );
+    const event: RoomEvent = {
+      type: "message",
+      kind: op.kind,
+      from,
+      room: null,
+      to,
+      text: op.text,
+      tags: op.tags,
+      time: op.time,
+      id: op.id,
+    };
+    if (op.lines) event.lines = op.lines;
+    this.emit(event, recipients);
     this.recorder?.message(op, from, null, to, op.origin === this.origin);
   }
 

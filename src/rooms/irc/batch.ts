@@ -17,13 +17,33 @@ export function batchRef(): string {
 }
 
 /** A batch held until it ends: its start and end lines, and what it holds. */
-interface HeldBatch {
+export interface HeldBatch {
   ref: string;
   /** `BATCH +ref type params`, encoded without tags. */
   start: string;
   /** `BATCH -ref`, encoded without tags. */
   end: string;
   items: Held[];
+}
+
+/**
+ * A batch built once for many clients (a multiline message): all of it as written on its own, and as held
+ * for a client whose lines are held (a labeled echo, a nested batch).
+ */
+export interface PreparedBatch {
+  wire: Buffer;
+  held: HeldBatch;
+}
+
+/** A batch of encoded lines (each with its CR LF, without a batch tag), ready to write or hold. */
+export function prepareBatch(
+  ref: string,
+  start: string,
+  items: readonly string[],
+  end: string,
+): PreparedBatch {
+  const held: HeldBatch = { ref, start, end, items: [...items] };
+  return { wire: Buffer.from(start + serialize(held.items, ref) + end), held };
 }
 
 /** An encoded line (with CR LF, its tags but no batch tag), or a nested batch. */

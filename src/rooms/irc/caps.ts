@@ -1,4 +1,5 @@
 // IRCv3 capabilities this server offers, as bits: the fan-out picks a line variant by masking them.
+import { MULTILINE_MAX_BYTES, MULTILINE_MAX_LINES } from "./limits.js";
 
 export const Cap = {
   ServerTime: 1,
@@ -21,6 +22,7 @@ export const Cap = {
   AccountTag: 131072,
   ExtendedJoin: 262144,
   AccountRegistration: 524288,
+  Multiline: 1048576,
 } as const;
 
 /** The capabilities offered in CAP LS, by name, in the order listed. */
@@ -33,6 +35,7 @@ export const CAPABILITIES: ReadonlyMap<string, number> = new Map([
   ["chghost", Cap.Chghost],
   ["draft/account-registration", Cap.AccountRegistration],
   ["draft/chathistory", Cap.Chathistory],
+  ["draft/multiline", Cap.Multiline],
   ["echo-message", Cap.EchoMessage],
   ["extended-join", Cap.ExtendedJoin],
   ["extended-monitor", Cap.ExtendedMonitor],
@@ -58,6 +61,7 @@ export function capNames(caps: number): string {
 export const CAP_VALUES: ReadonlyMap<string, string> = new Map([
   // REGISTER works before connection registration; the account is the nick.
   ["draft/account-registration", "before-connect"],
+  ["draft/multiline", `max-bytes=${MULTILINE_MAX_BYTES},max-lines=${MULTILINE_MAX_LINES}`],
   ["sasl", "PLAIN,SCRAM-SHA-256"],
 ]);
 

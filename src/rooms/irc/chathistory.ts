@@ -9,11 +9,14 @@ import {
 import { encodeLine, formatTags } from "../../protocol/irc/message.js";
 import type { History, StoredMessage } from "../../store/history.js";
 import { fold } from "../core/casemap.js";
+import type { MultilineLine } from "../core/multiline.js";
 import type { Room } from "../core/room.js";
+import { CONCAT_OFFSETS, storedLines } from "../history.js";
 import { Cap } from "./caps.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { CHATHISTORY_MAX } from "./limits.js";
+import { MultilineLines } from "./multiline.js";
 import { withText } from "./replies.js";
 
 const COMMAND = { privmsg: "PRIVMSG", notice: "NOTICE" } as const;
@@ -109,8 +112,33 @@ export function replay(
   room: Room | undefined,
 ): void {
   client.batch(type, params, () => {
-    for (const message of messages) client.sendRaw(Buffer.from(historyLine(client, message, room)));
+    for (const message of messages) {
+      const lines = storedLines(message);
+      if (lines === null) client.sendRaw(Buffer.from(historyLine(client, message, room)));
+      else historyLines(message, lines, room).send(client);
+    }
   });
+}
+
+/** A stored multiline message, as it was delivered: a nested `draft/multiline` batch, or its lines. */
+function historyLines(
+  message: StoredMessage,
+  lines: MultilineLine[],
+  room: Room | undefined,
+): MultilineLines {
+  const target = room ? room.name : message.target;
+  const prefix = `:${message.sender} ${COMMAND[message.kind]} ${target}`;
+  const { [CONCAT_OFFSETS]: _, ...clientTags } = message.tags ?? {};
+  const tags = Object.keys(clientTags).length > 0 ? `;${formatTags(clientTags).slice(1)}` : "";
+  return new MultilineLines(
+    prefix,
+    target,
+    message.sender,
+    lines,
+    message.time,
+    `msgid=${message.msgid}${tags}`,
+    null,
+  );
 }
 
 /** One stored message as an IRC line for this client's capabilities. */

@@ -18,11 +18,12 @@ import { User } from "../core/user.js";
 import type { RoomsClient } from "../hub.js";
 import type { RoomsInput } from "../session.js";
 import type { SaslExchange } from "./accounts.js";
-import { HeldOutput, MAX_LABEL_BYTES } from "./batch.js";
+import { HeldOutput, MAX_LABEL_BYTES, type PreparedBatch } from "./batch.js";
 import { Cap } from "./caps.js";
 import { COMMANDS } from "./commands.js";
 import { type ErrorSubject, ircError, STANDARD_FAIL } from "./errors.js";
 import type { IrcFrontend } from "./frontend.js";
+import { batchLineLost, type OpenBatch, takeBatchLine } from "./multiline.js";
 import { ircHostname } from "./replies.js";
 
 /** A user of this front-end, who knows its connection. */
@@ -47,6 +48,12 @@ export class IrcClient implements RoomsClient, OverflowListener {
   capNegotiating = false;
   /** Lines held while a labeled command runs or a batch is open (batch.ts); null: each written at once. */
   private output: HeldOutput | null = null;
+  /** The client's own multiline batch, open between its BATCH + and BATCH - (multiline.ts). */
+  multiline: OpenBatch | null = null;
+  /** A multiline batch is filling: its lines pass flood control as one (RoomsClient). */
+  batching = false;
+  /** Lines flood control is still to count: a multiline batch's cost past its first line (RoomsClient). */
+  owed = 0;
   /** The SASL exchange under way, if any. */
   sasl: SaslExchange | null = null;
   /** SASL succeeded: AUTHENTICATE is answered 907 from now on. */
@@ -189,6 +196,19 @@ export class IrcClient implements RoomsClient, OverflowListener {
     };
   }
 
+  /** A batch built once for many clients: written whole, or put in place in what is held. */
+  sendBatch(batch: PreparedBatch): void {
+    if (this.output !== null) this.output.items.push(batch.held);
+    else this.conn.sendBytes(batch.wire);
+  }
+
+  /** `later()` for a labeled command (its answer comes with a later one), null otherwise. */
+  laterIfLabeled(): ((answer: () => void) => void) | null {
+    const held = this.output;
+    if (held === null || held.label === null || held.parent !== null) return null;
+    return this.later();
+  }
+
   /** Run `build` with this client's lines held, then write them: labeled when `label` is not null. */
   private hold(label: string | null, build: () => void): void {
     const held = new HeldOutput(null, label);
@@ -250,6 +270,7 @@ export class IrcClient implements RoomsClient, OverflowListener {
   lineError(error: LineError): void {
     if (this.closing) return;
     this.seen();
+    if (this.multiline !== null) batchLineLost(this);
     this.refuse(error === LineError.TooLong ? InputError.LineTooLong : InputError.InvalidUtf8, {});
   }
 
@@ -301,6 +322,7 @@ export class IrcClient implements RoomsClient, OverflowListener {
   // ---- dispatch
 
   private dispatch(message: IrcInput): void {
+    if (this.multiline !== null && takeBatchLine(this, message)) return;
     if (message.bodyBytes > MAX_BODY_BYTES || message.tagBytes > MAX_CLIENT_TAG_BYTES) {
       this.refuse(InputError.LineTooLong, {});
       return;

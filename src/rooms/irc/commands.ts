@@ -7,6 +7,7 @@ import { chathistoryCommands } from "./chathistory.js";
 import type { IrcClient } from "./client.js";
 import { messageCommands } from "./messages.js";
 import { monitorCommands } from "./monitor.js";
+import { multilineCommands } from "./multiline.js";
 import { operatorCommands } from "./operators.js";
 import { queryCommands } from "./queries.js";
 import { registrationCommands } from "./registration.js";
@@ -33,6 +34,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...channelCommands,
     ...messageCommands,
     ...monitorCommands,
+    ...multilineCommands,
     ...queryCommands,
     ...operatorCommands,
     ...serverAdminCommands,

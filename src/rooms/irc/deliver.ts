@@ -11,6 +11,7 @@ import { Cap } from "./caps.js";
 import { replayOnJoin } from "./chathistory.js";
 import type { IrcClient, IrcUser } from "./client.js";
 import type { IrcFrontend } from "./frontend.js";
+import { MultilineLines } from "./multiline.js";
 import { sendNames, sendTopic, sourceOf, withText } from "./replies.js";
 
 /** One event's line and its tagged variants, each built on first use. */
@@ -23,7 +24,7 @@ export class EventLine {
     /** The operation's time, as server-time tells it. */
     private readonly time: number,
     /** Tags for message-tags clients (msgid, client-only tags), formatted without '@', or "". */
-    private readonly messageTags = "",
+    readonly messageTags = "",
     /** Whose doing it is: its account goes to account-tag clients. */
     source: Source = null,
   ) {
@@ -86,6 +87,19 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
         event.from,
       );
       const from = event.from;
+      if (event.lines !== undefined) {
+        const lines = new MultilineLines(
+          prefix,
+          target,
+          sourceOf(frontend, from),
+          event.lines,
+          event.time,
+          line.messageTags,
+          from,
+        );
+        deliverMultiline(lines, event, recipients);
+        return;
+      }
       for (const user of recipients) {
         const client = user.client;
         // Tags alone mean nothing to a client without message-tags.
@@ -279,6 +293,20 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
         if (user.client.registered) user.client.sendRaw(line.for(user.client.caps));
       return;
     }
+  }
+}
+
+/** A multiline message: as a batch or line by line, each recipient as its capabilities say (multiline.ts). */
+function deliverMultiline(
+  lines: MultilineLines,
+  event: Extract<RoomEvent, { type: "message" }>,
+  recipients: readonly IrcUser[],
+): void {
+  const from = event.from;
+  for (const user of recipients) {
+    const client = user.client;
+    if (user === from && !client.has(Cap.EchoMessage) && event.to !== from) continue;
+    lines.send(client);
   }
 }
 

@@ -7,6 +7,10 @@ const TEXT: Record<string, string[]> = {
     "Log in with SASL (PLAIN, SCRAM-SHA-256) while negotiating capabilities (sasl).",
   ],
   AWAY: ["AWAY [<message>]", "Mark yourself away with a message, or back without one."],
+  BATCH: [
+    "BATCH +<ref> draft/multiline <target> | BATCH -<ref>",
+    "Send the PRIVMSG lines between them as one message (draft/multiline).",
+  ],
   CAP: ["CAP LS [302] | CAP LIST | CAP REQ :<capabilities> | CAP END", "Negotiate IRCv3 capabilities."],
   CHATHISTORY: ["CHATHISTORY <subcommand> <target> ...", "Fetch a channel's or a conversation's history."],
   CHGHOST: ["CHGHOST <nick> [<username>] <host>", "(operators) Change a user's username and host."],

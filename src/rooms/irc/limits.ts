@@ -21,3 +21,10 @@ export const MAX_WHO_REPLIES = 500;
 
 /** Messages one CHATHISTORY may ask for (ISUPPORT CHATHISTORY); a larger limit is lowered to it. */
 export const CHATHISTORY_MAX = 1000;
+
+/**
+ * IRCv3 draft/multiline: the most bytes of a multiline message's combined value (each LF joining two lines
+ * counts one) and the most lines in one batch, told as the capability's value.
+ */
+export const MULTILINE_MAX_BYTES = 4096;
+export const MULTILINE_MAX_LINES = 100;

@@ -15,6 +15,7 @@ import type { RoomEvent } from "../core/events.js";
 import type { Room } from "../core/room.js";
 import { banNotice, plainAddress, type ServerBan } from "../core/server-bans.js";
 import type { User } from "../core/user.js";
+import { storedLines } from "../history.js";
 import type { RoomsContext, RoomsFrontend } from "../hub.js";
 import { block, SeedClient, type SeedUser } from "./client.js";
 
@@ -71,8 +72,12 @@ export class SeedFrontend implements RoomsFrontend {
             // --seed-history: what was said before, between the reply and the notice.
             for (const message of client.replay ?? []) {
               const from = message.sender.slice(0, message.sender.indexOf("!") >>> 0);
-              const text = seedText(from, message.text);
-              if (text !== null) client.conn.sendBytes(this.chat(event.room, from, text));
+              // A multiline message: its lines, each a CHAT of its own (blank ones left out).
+              const lines = storedLines(message)?.map((line) => line.text) ?? [message.text];
+              for (const line of lines) {
+                const text = line === "" ? null : seedText(from, line);
+                if (text !== null) client.conn.sendBytes(this.chat(event.room, from, text));
+              }
             }
           }
           client.conn.sendBytes(notice);
@@ -125,6 +130,16 @@ export class SeedFrontend implements RoomsFrontend {
         // Private messages are refused by the core (the protocol has none); tags alone say nothing here.
         if (!room || event.kind === "tagmsg") return;
         const from = event.from ? event.from.nick : this.context.config.serverName;
+        if (event.lines !== undefined) {
+          // A multiline message (IRC draft/multiline): each line a CHAT of its own, blank ones left out.
+          for (const part of event.lines) {
+            const text = part.text === "" ? null : seedText(from, part.text);
+            if (text === null) continue;
+            const line = this.chat(room, from, text);
+            for (const user of users) user.client.conn.sendBytes(line);
+          }
+          return;
+        }
         const text = seedText(from, event.text);
         if (text === null) return;
         const line = this.chat(room, from, text);
