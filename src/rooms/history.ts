@@ -70,14 +70,37 @@ export class RoomHistory implements MessageRecorder {
   }
 
   /**
-   * Read the history (CHATHISTORY, the replay on join) with what waits in the queue written first, so that
-   * a reader sees every message delivered here before it asked.
+   * Read the history (CHATHISTORY, the replay on join) with what waits in the queue written first, and the
+   * redactions under way done, so that a reader sees every message delivered here before it asked and none
+   * redacted before it asked.
    */
   async read<T>(query: (history: History) => Promise<T>): Promise<T> {
     if (!this.history) throw new Error("the store is not open");
     await this.queue.flush();
+    await this.removing;
     return query(this.history);
   }
+
+  /**
+   * A redacted message goes from the history: once what waits in the queue (it may be there) is written.
+   * Written by the node that decided the redaction on a shared store, by every node on stores of their own.
+   */
+  redact(op: Extract<Operation, { t: "redact" }>, room: Room, local: boolean): void {
+    if (!this.options.keeps || (!local && this.options.shared)) return;
+    const target = fold(room.name);
+    const history = this.history;
+    if (!history) return;
+    this.removing = this.removing
+      .then(() => this.queue.flush())
+      .then(() => history.remove(target, op.msgid))
+      .then(
+        () => {},
+        (err) => this.log.warn({ err, msgid: op.msgid }, "history: a redacted message could not be removed"),
+      );
+  }
+
+  /** Redactions under way, one after another. */
+  private removing: Promise<void> = Promise.resolve();
 
   message(
     op: Extract<Operation, { t: "message" }>,
@@ -112,6 +135,7 @@ export class RoomHistory implements MessageRecorder {
   async close(): Promise<void> {
     this.sweeper?.cancel();
     await this.sweeping;
+    await this.removing;
     await this.queue.close();
   }
 

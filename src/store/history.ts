@@ -188,6 +188,16 @@ export class History {
     return deleted;
   }
 
+  /** Drop one message of a room (redacted); false when it had none by that msgid. */
+  async remove(target: string, msgid: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom("messages")
+      .where("target", "=", target)
+      .where("msgid", "=", msgid)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   /** How many messages a room has kept (tests, the bench). */
   async count(target: string): Promise<number> {
     const row = await this.room(target)

@@ -53,6 +53,8 @@ export type RoomEvent = (
   | { type: "account"; user: User }
   /** The user's own modes changed: told to that user only. */
   | { type: "umode"; user: User; changes: ModeChange[] }
+  /** A message taken back (`msgid`), in a room or a private conversation with `to`. */
+  | { type: "redact"; by: Source; room: Room | null; to: User | null; msgid: string; reason: string }
   | { type: "wallops"; from: Source; text: string }
 ) & { time: number; id: string };
 

@@ -161,6 +161,11 @@ export type OperationBody =
       /** A multiline message (IRCv3 draft/multiline): its lines; `text` is their combined value. */
       lines?: MultilineLine[];
     }
+  /**
+   * A message taken back (IRCv3 draft/message-redaction): in a room, or in the private conversation of `by`
+   * and `to`; every node tells those who had it and forgets it, the history drops it.
+   */
+  | { t: "redact"; by: number | null; room: string | null; to: number | null; msgid: string; reason: string }
   | { t: "wallops"; from: number | null; text: string }
   /** Close a user's connection: its own node does, and then tells everyone it quit. */
   | { t: "kill"; by: number | null; user: number; reason: string }

@@ -25,6 +25,7 @@ import {
   type StatusTarget,
   type UserInfo,
 } from "./operations.js";
+import { RECENT_PER_ROOM, RECENT_PRIVATE, RecentMessages } from "./recent.js";
 import { RemoteUser } from "./remote.js";
 import {
   type Ban,
@@ -93,7 +94,12 @@ export interface MessageRecorder {
     to: User | null,
     local: boolean,
   ): void;
+  /** A message of `room` was redacted: the history drops it (`local`: decided on this node). */
+  redact?(op: Extract<Operation, { t: "redact" }>, room: Room, local: boolean): void;
 }
+
+/** Why a redaction is refused: not a target one may redact in, no such recent message, not one's own. */
+export type RedactRefusal = "target" | "unknown" | "forbidden";
 
 /** User modes a user changes on itself. */
 export interface UserModes {
@@ -171,6 +177,8 @@ export class RoomRegistry {
   readonly serverBans = new ServerBanList();
   /** Told of every user's arrival, departure and changes (IRC's MONITOR). */
   readonly watchers: UserWatcher[] = [];
+  /** This node's last private messages, for redaction. */
+  private readonly recentPrivate = new RecentMessages(RECENT_PRIVATE);
   /** Passes this node's operations on; null when the node runs alone. */
   observer: OperationObserver | null = null;
   /** Writes messages down (the history); null when nothing is kept. */
@@ -676,6 +684,31 @@ export class RoomRegistry {
     this.emit({ type: "message", kind, from, room: null, to, text, time, id }, recipients);
   }
 
+  /**
+   * Redact a message (IRCv3 draft/message-redaction): its sender may, and in a room its operators, and
+   * server operators. Only messages still remembered (the last RECENT_PER_ROOM of a room, RECENT_PRIVATE
+   * private ones of this node) can be: the others are unknown.
+   */
+  redact(by: User, target: Room | User, msgid: string, reason: string): RedactRefusal | null {
+    if (target instanceof Room) {
+      if (!target.members.has(by) && !by.oper) return "target";
+      const found = target.recent?.find(msgid);
+      if (!found) return "unknown";
+      if (found.from !== by.id && !target.isOp(by) && !by.oper) return "forbidden";
+      this.submit({ t: "redact", by: by.id, room: target.name, to: null, msgid, reason, ...this.stamp() });
+      return null;
+    }
+    const found = this.recentPrivate.find(msgid);
+    const between =
+      found !== undefined &&
+      ((found.from === by.id && found.to === target.id) || (found.from === target.id && found.to === by.id));
+    // A message of another conversation is unknown here, not forbidden: its existence is not told.
+    if (!found || !between) return "unknown";
+    if (found.from !== by.id && !by.oper) return "forbidden";
+    this.submit({ t: "redact", by: by.id, room: null, to: target.id, msgid, reason, ...this.stamp() });
+    return null;
+  }
+
   /** A message to every operator and every user with +w, on every node. */
   wallops(from: Source, text: string): RoomError | null {
     if (from && !from.oper) return RoomError.NotServerOperator;
@@ -873,6 +906,9 @@ export class RoomRegistry {
         return;
       case "message":
         this.applyMessage(op);
+        return;
+      case "redact":
+        this.applyRedact(op);
         return;
       case "wallops": {
         const recipients: User[] = [];
@@ -1245,6 +1281,8 @@ export class RoomRegistry {
         id: op.id,
       };
       if (op.lines) event.lines = op.lines;
+      room.recent ??= new RecentMessages(RECENT_PER_ROOM);
+      room.recent.add(op.id, op.from, null);
       if (op.status === undefined) {
         this.emit(event, room.members.keys());
         this.recorder?.message(op, from, room, null, op.origin === this.origin);
@@ -1273,8 +1311,28 @@ export class RoomRegistry {
       id: op.id,
     };
     if (op.lines) event.lines = op.lines;
+    this.recentPrivate.add(op.id, op.from, op.to);
     this.emit(event, recipients);
     this.recorder?.message(op, from, null, to, op.origin === this.origin);
+  }
+
+  private applyRedact(op: Extract<Operation, { t: "redact" }>): void {
+    const by = this.source(op.by);
+    const { msgid, reason, time, id } = op;
+    if (op.room !== null) {
+      const room = this.findRoom(op.room);
+      if (!room) return;
+      room.recent?.remove(msgid);
+      this.emit({ type: "redact", by, room, to: null, msgid, reason, time, id }, room.members.keys());
+      this.recorder?.redact?.(op, room, op.origin === this.origin);
+      return;
+    }
+    this.recentPrivate.remove(msgid);
+    const to = this.usersById.get(op.to ?? -1) ?? null;
+    const recipients: User[] = [];
+    if (by) recipients.push(by);
+    if (to && to !== by) recipients.push(to);
+    this.emit({ type: "redact", by, room: null, to, msgid, reason, time, id }, recipients);
   }
 
   /**

@@ -1,6 +1,8 @@
 // A room: its members and their status, topic, modes, bans and invitations. The registry changes it; the
 // front-ends read it.
+
 import type { Creation, Stamp } from "./operations.js";
+import type { RecentMessages } from "./recent.js";
 import type { User } from "./user.js";
 
 export interface MemberStatus {
@@ -94,6 +96,8 @@ export class Room {
   readonly members = new Map<User, MemberStatus>();
   /** The stamp of each field's last change: "topic", a mode letter, "b:" and a folded ban mask. */
   readonly stamps = new Map<string, Stamp>();
+  /** Its last messages, for redaction; made with the first. */
+  recent: RecentMessages | null = null;
 
   constructor(
     /** As first written, with its '#'. */

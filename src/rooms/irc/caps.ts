@@ -23,6 +23,7 @@ export const Cap = {
   ExtendedJoin: 262144,
   AccountRegistration: 524288,
   Multiline: 1048576,
+  Redaction: 2097152,
 } as const;
 
 /** The capabilities offered in CAP LS, by name, in the order listed. */
@@ -35,6 +36,7 @@ export const CAPABILITIES: ReadonlyMap<string, number> = new Map([
   ["chghost", Cap.Chghost],
   ["draft/account-registration", Cap.AccountRegistration],
   ["draft/chathistory", Cap.Chathistory],
+  ["draft/message-redaction", Cap.Redaction],
   ["draft/multiline", Cap.Multiline],
   ["echo-message", Cap.EchoMessage],
   ["extended-join", Cap.ExtendedJoin],

@@ -10,6 +10,7 @@ import { monitorCommands } from "./monitor.js";
 import { multilineCommands } from "./multiline.js";
 import { operatorCommands } from "./operators.js";
 import { queryCommands } from "./queries.js";
+import { redactionCommands } from "./redaction.js";
 import { registrationCommands } from "./registration.js";
 import { serverAdminCommands } from "./server-admin.js";
 import { serverBanCommands } from "./server-bans.js";
@@ -36,6 +37,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...monitorCommands,
     ...multilineCommands,
     ...queryCommands,
+    ...redactionCommands,
     ...operatorCommands,
     ...serverAdminCommands,
     ...serverInfoCommands,

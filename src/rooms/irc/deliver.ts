@@ -284,6 +284,23 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       }
       return;
     }
+    case "redact": {
+      // To clients with draft/message-redaction, as the message was: its redactor only with echo-message.
+      const target = event.room ? event.room.name : (event.to?.nick ?? "*");
+      const prefix = `:${sourceOf(frontend, event.by)} REDACT ${target} ${event.msgid}`;
+      const line = new EventLine(
+        event.reason === "" ? prefix : withText(prefix, event.reason),
+        event.time,
+        `msgid=${event.id}`,
+        event.by,
+      );
+      for (const user of recipients) {
+        const client = user.client;
+        if (!client.has(Cap.Redaction) || (user === event.by && !client.has(Cap.EchoMessage))) continue;
+        client.sendRaw(line.for(client.caps));
+      }
+      return;
+    }
     case "wallops": {
       const line = new EventLine(
         withText(`:${sourceOf(frontend, event.from)} WALLOPS`, event.text),

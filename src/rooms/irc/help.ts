@@ -46,6 +46,10 @@ const TEXT: Record<string, string[]> = {
   PONG: ["PONG <token>", "Answer the server's PING."],
   PRIVMSG: ["PRIVMSG <target>{,<target>} :<text>", "Send a message to channels or nicks."],
   QUIT: ["QUIT [:<reason>]", "Leave the server."],
+  REDACT: [
+    "REDACT <target> <msgid> [:<reason>]",
+    "Take back a message: your own; in a channel you operate, anyone's (draft/message-redaction).",
+  ],
   REGISTER: [
     "REGISTER <account> <email|*> <password>",
     "Register your nick as an account (draft/account-registration), also before connecting.",

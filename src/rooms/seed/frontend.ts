@@ -159,6 +159,7 @@ export class SeedFrontend implements RoomsFrontend {
       case "account":
       case "umode":
       case "wallops":
+      case "redact":
         return;
     }
   }
