@@ -99,7 +99,23 @@ export class RoomHistory implements MessageRecorder {
       );
   }
 
-  /** Redactions under way, one after another. */
+  /** A room renamed: its history follows it, once what waits in the queue under the old name is written. */
+  rename(oldName: string, newName: string, local: boolean): void {
+    if (!this.options.keeps || (!local && this.options.shared)) return;
+    const from = fold(oldName);
+    const to = fold(newName);
+    const history = this.history;
+    if (!history || from === to) return;
+    this.removing = this.removing
+      .then(() => this.queue.flush())
+      .then(() => history.retarget(from, to))
+      .then(
+        () => {},
+        (err) => this.log.warn({ err, from, to }, "history: a renamed room's messages could not follow it"),
+      );
+  }
+
+  /** Redactions and renames under way, one after another. */
   private removing: Promise<void> = Promise.resolve();
 
   message(

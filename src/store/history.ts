@@ -198,6 +198,11 @@ export class History {
     return Number(result.numDeletedRows) > 0;
   }
 
+  /** A room renamed: its messages are the new name's. */
+  async retarget(from: string, to: string): Promise<void> {
+    await this.db.updateTable("messages").set({ target: to }).where("target", "=", from).execute();
+  }
+
   /** How many messages a room has kept (tests, the bench). */
   async count(target: string): Promise<number> {
     const row = await this.room(target)

@@ -55,6 +55,8 @@ export type RoomEvent = (
   | { type: "umode"; user: User; changes: ModeChange[] }
   /** A message taken back (`msgid`), in a room or a private conversation with `to`. */
   | { type: "redact"; by: Source; room: Room | null; to: User | null; msgid: string; reason: string }
+  /** The room was renamed (`room.name` is the new name, `old` the one before). */
+  | { type: "rename"; room: Room; by: Source; old: string; reason: string }
   | { type: "wallops"; from: Source; text: string }
 ) & { time: number; id: string };
 

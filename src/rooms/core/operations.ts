@@ -166,6 +166,8 @@ export type OperationBody =
    * and `to`; every node tells those who had it and forgets it, the history drops it.
    */
   | { t: "redact"; by: number | null; room: string | null; to: number | null; msgid: string; reason: string }
+  /** A channel renamed (IRCv3 draft/channel-rename): `room` is its name before, `name` after. */
+  | { t: "rename"; by: number | null; room: string; created: Creation; name: string; reason: string }
   | { t: "wallops"; from: number | null; text: string }
   /** Close a user's connection: its own node does, and then tells everyone it quit. */
   | { t: "kill"; by: number | null; user: number; reason: string }

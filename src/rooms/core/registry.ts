@@ -94,9 +94,17 @@ export interface MessageRecorder {
     to: User | null,
     local: boolean,
   ): void;
+  /** A room was renamed: its history follows it (`local`: decided on this node). */
+  rename?(oldName: string, newName: string, local: boolean): void;
   /** A message of `room` was redacted: the history drops it (`local`: decided on this node). */
   redact?(op: Extract<Operation, { t: "redact" }>, room: Room, local: boolean): void;
 }
+
+/**
+ * Why a rename is refused: not in the room, not its operator, the new name invalid or taken, or the room
+ * registered (ChanServ keeps it by its name).
+ */
+export type RenameRefusal = RoomError | "invalid" | "in-use" | "registered";
 
 /** Why a redaction is refused: not a target one may redact in, no such recent message, not one's own. */
 export type RedactRefusal = "target" | "unknown" | "forbidden";
@@ -685,6 +693,30 @@ export class RoomRegistry {
   }
 
   /**
+   * Rename a room (IRCv3 draft/channel-rename), keeping its members, modes, topic and lists: by its
+   * operators. A change of case only is a rename too.
+   */
+  renameRoom(by: User, room: Room, name: string, reason: string): RenameRefusal | null {
+    if (!room.members.has(by)) return RoomError.NotInRoom;
+    if (!room.isOp(by)) return RoomError.NotOperator;
+    if (!this.isValidRoomName(name)) return "invalid";
+    const taken = this.rooms.get(fold(name));
+    if (taken && taken !== room) return "in-use";
+    if (this.keeper?.kept(room.name) || this.keeper?.kept(name)) return "registered";
+    if (name === room.name) return null;
+    this.submit({
+      t: "rename",
+      by: by.id,
+      room: room.name,
+      created: room.created,
+      name,
+      reason,
+      ...this.stamp(),
+    });
+    return null;
+  }
+
+  /**
    * Redact a message (IRCv3 draft/message-redaction): its sender may, and in a room its operators, and
    * server operators. Only messages still remembered (the last RECENT_PER_ROOM of a room, RECENT_PRIVATE
    * private ones of this node) can be: the others are unknown.
@@ -909,6 +941,9 @@ export class RoomRegistry {
         return;
       case "redact":
         this.applyRedact(op);
+        return;
+      case "rename":
+        this.applyRename(op);
         return;
       case "wallops": {
         const recipients: User[] = [];
@@ -1314,6 +1349,32 @@ export class RoomRegistry {
     this.recentPrivate.add(op.id, op.from, op.to);
     this.emit(event, recipients);
     this.recorder?.message(op, from, null, to, op.origin === this.origin);
+  }
+
+  /**
+   * A room takes its new name everywhere it is known under the creation the rename was decided under. A
+   * room of the new name already here (made at once on another node) keeps it: the rename is lost here.
+   */
+  private applyRename(op: Extract<Operation, { t: "rename" }>): void {
+    const room = this.findRoom(op.room);
+    if (!room || room.created.id !== op.created.id) return;
+    const key = fold(op.name);
+    const taken = this.rooms.get(key);
+    if (taken && taken !== room) return;
+    const old = room.name;
+    this.rooms.delete(room.key);
+    room.name = op.name;
+    room.key = key;
+    this.rooms.set(key, room);
+    // Its ROOM_REF goes with it; a room made again under the old name is another room, with another ref.
+    if (fold(old) !== key) this.refs.delete(fold(old));
+    this.refs.set(key, room.ref);
+    const by = this.source(op.by);
+    this.emit(
+      { type: "rename", room, by, old, reason: op.reason, time: op.time, id: op.id },
+      room.members.keys(),
+    );
+    this.recorder?.rename?.(old, op.name, op.origin === this.origin);
   }
 
   private applyRedact(op: Extract<Operation, { t: "redact" }>): void {

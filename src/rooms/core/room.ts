@@ -100,10 +100,10 @@ export class Room {
   recent: RecentMessages | null = null;
 
   constructor(
-    /** As first written, with its '#'. */
-    readonly name: string,
+    /** As first written, with its '#' (or as a RENAME wrote it). */
+    public name: string,
     /** Folded, for lookups. */
-    readonly key: string,
+    public key: string,
     /** The seed protocol's ROOM_REF: never reused for another room. */
     readonly ref: number,
     /** The join that created it: of two rooms made at once on two nodes, the older stays. */

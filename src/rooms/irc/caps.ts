@@ -24,6 +24,7 @@ export const Cap = {
   AccountRegistration: 524288,
   Multiline: 1048576,
   Redaction: 2097152,
+  ChannelRename: 4194304,
 } as const;
 
 /** The capabilities offered in CAP LS, by name, in the order listed. */
@@ -35,6 +36,7 @@ export const CAPABILITIES: ReadonlyMap<string, number> = new Map([
   ["cap-notify", Cap.CapNotify],
   ["chghost", Cap.Chghost],
   ["draft/account-registration", Cap.AccountRegistration],
+  ["draft/channel-rename", Cap.ChannelRename],
   ["draft/chathistory", Cap.Chathistory],
   ["draft/message-redaction", Cap.Redaction],
   ["draft/multiline", Cap.Multiline],

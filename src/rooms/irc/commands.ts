@@ -12,6 +12,7 @@ import { operatorCommands } from "./operators.js";
 import { queryCommands } from "./queries.js";
 import { redactionCommands } from "./redaction.js";
 import { registrationCommands } from "./registration.js";
+import { renameCommands } from "./rename.js";
 import { serverAdminCommands } from "./server-admin.js";
 import { serverBanCommands } from "./server-bans.js";
 import { serverInfoCommands } from "./server-info.js";
@@ -38,6 +39,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...multilineCommands,
     ...queryCommands,
     ...redactionCommands,
+    ...renameCommands,
     ...operatorCommands,
     ...serverAdminCommands,
     ...serverInfoCommands,

@@ -12,6 +12,7 @@ import { replayOnJoin } from "./chathistory.js";
 import type { IrcClient, IrcUser } from "./client.js";
 import type { IrcFrontend } from "./frontend.js";
 import { MultilineLines } from "./multiline.js";
+import { deliverRename } from "./rename.js";
 import { sendNames, sendTopic, sourceOf, withText } from "./replies.js";
 
 /** One event's line and its tagged variants, each built on first use. */
@@ -284,6 +285,9 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       }
       return;
     }
+    case "rename":
+      deliverRename(frontend, event, recipients);
+      return;
     case "redact": {
       // To clients with draft/message-redaction, as the message was: its redactor only with echo-message.
       const target = event.room ? event.room.name : (event.to?.nick ?? "*");

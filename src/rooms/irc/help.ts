@@ -54,6 +54,10 @@ const TEXT: Record<string, string[]> = {
     "REGISTER <account> <email|*> <password>",
     "Register your nick as an account (draft/account-registration), also before connecting.",
   ],
+  RENAME: [
+    "RENAME <channel> <new name> [:<reason>]",
+    "(channel operators) Rename a channel, keeping its members, modes and topic (draft/channel-rename).",
+  ],
   REHASH: ["REHASH", "(operators) Read the configuration and MOTD files again."],
   SAJOIN: ["SAJOIN <nick> <channel>", "(operators) Put a user into a channel."],
   SAPART: ["SAPART <nick> <channel> [:<reason>]", "(operators) Take a user out of a channel."],

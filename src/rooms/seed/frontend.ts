@@ -160,6 +160,7 @@ export class SeedFrontend implements RoomsFrontend {
       case "umode":
       case "wallops":
       case "redact":
+      case "rename":
         return;
     }
   }
