@@ -44,6 +44,8 @@ export class IrcClient implements RoomsClient, OverflowListener {
   /** Enabled capabilities (Cap bits). */
   caps = 0;
   registered = false;
+  /** The highest CAP LS version the client asked for (302: lists may take several lines). */
+  capVersion = 0;
   /** CAP LS or REQ was sent before registration and CAP END not yet: registration waits. */
   capNegotiating = false;
   /** Lines held while a labeled command runs or a batch is open (batch.ts); null: each written at once. */

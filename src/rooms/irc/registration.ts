@@ -1,4 +1,4 @@
-import { truncateUtf8, utf8Length } from "../../protocol/irc/message.js";
+import { MAX_BODY_BYTES, truncateUtf8, utf8Length } from "../../protocol/irc/message.js";
 import { CHANMODES, PREFIX_MODES, USER_MODES } from "../../protocol/irc/modes.js";
 import {
   ERR_ALREADYREGISTERED,
@@ -90,13 +90,14 @@ function cap(client: IrcClient, params: string[]): void {
     case "LS": {
       if (!client.registered) client.capNegotiating = true;
       const version = Number(params[1]) || 0;
+      client.capVersion = Math.max(client.capVersion, version);
       const sts = version >= 302 ? stsCapability(client) : null;
       const list = capList(version, client.config.password === null);
-      reply(sts ? `${list} ${sts}` : list);
+      capReply(client, "LS", sts ? `${list} ${sts}` : list, version);
       return;
     }
     case "LIST":
-      reply(capNames(client.caps));
+      capReply(client, "LIST", capNames(client.caps), client.capVersion);
       return;
     case "REQ": {
       if (!client.registered) client.capNegotiating = true;
@@ -125,6 +126,33 @@ function cap(client: IrcClient, params: string[]): void {
     default:
       client.numeric(ERR_INVALIDCAPCMD, params[0] as string, "Invalid CAP command");
   }
+}
+
+/**
+ * CAP LS or LIST: one line, or for version 302 and later as many as the list needs, each but the last
+ * marked `*` (capability negotiation 3.2), none over 512 bytes and no capability cut in two.
+ */
+function capReply(client: IrcClient, verb: "LS" | "LIST", list: string, version: number): void {
+  const head = `:${client.frontend.serverName} CAP ${client.name} ${verb}`;
+  const lines = version >= 302 ? capLines(list, MAX_BODY_BYTES - utf8Length(head) - 4) : [list];
+  lines.forEach((line, i) => {
+    client.send(i < lines.length - 1 ? `${head} * :${line}` : `${head} :${line}`);
+  });
+}
+
+/** A space-separated list in pieces of at most `budget` bytes, split between words. */
+export function capLines(list: string, budget: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of list.split(" ")) {
+    if (word === "") continue;
+    if (line !== "" && utf8Length(line) + 1 + utf8Length(word) > budget) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines;
 }
 
 // SETNAME :<realname>   (IRCv3 setname)
