@@ -4,6 +4,8 @@
 // changes (a UserWatcher); this file keeps who follows which nick.
 import {
   ERR_MONLISTFULL,
+  ERR_NEEDMOREPARAMS,
+  ERR_UNKNOWNERROR,
   RPL_ENDOFMONLIST,
   RPL_MONLIST,
   RPL_MONOFFLINE,
@@ -127,6 +129,10 @@ function monitor(client: IrcClient, params: string[]): void {
   const monitors = client.frontend.monitors;
   const modifier = (params[0] as string).toUpperCase();
   const targets = (params[1] ?? "").split(",").filter((nick) => nick !== "");
+  if ((modifier === "+" || modifier === "-") && targets.length === 0) {
+    client.numeric(ERR_NEEDMOREPARAMS, "MONITOR", "Not enough parameters");
+    return;
+  }
   switch (modifier) {
     case "+": {
       const online: string[] = [];
@@ -176,7 +182,7 @@ function monitor(client: IrcClient, params: string[]): void {
       return;
     }
     default:
-      // An unknown modifier: nothing to do, as for any malformed MONITOR.
+      client.numeric(ERR_UNKNOWNERROR, "MONITOR", params[0] as string, "Unknown MONITOR modifier");
       return;
   }
 }

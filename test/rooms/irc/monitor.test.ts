@@ -59,6 +59,30 @@ describe("IRC MONITOR, setname, chghost, invite-notify", { timeout: 60_000 }, ()
     assert.deepEqual(await watcher.drain(), [":irc.test 461 watcher MONITOR :Not enough parameters"]);
   });
 
+  it("answers malformed MONITOR commands, skips invalid nicks, and carries on", async () => {
+    const watcher = await register("badmon");
+    watcher.send("MONITOR X early");
+    watcher.send("MONITOR +");
+    watcher.send("MONITOR - ,,,");
+    assert.deepEqual(await watcher.drain(), [
+      ":irc.test 400 badmon MONITOR X :Unknown MONITOR modifier",
+      ":irc.test 461 badmon MONITOR :Not enough parameters",
+      ":irc.test 461 badmon MONITOR :Not enough parameters",
+    ]);
+    // Nicks that cannot be nicks (too long, a leading digit, a space's remains, non-ASCII) are skipped.
+    watcher.send(`MONITOR + ${"n".repeat(100)},9lives,ÿþ,ok`);
+    assert.deepEqual(await watcher.drain(), [":irc.test 731 badmon :ok"]);
+    watcher.send("MONITOR L");
+    assert.deepEqual(await watcher.drain(), [
+      ":irc.test 732 badmon :ok",
+      ":irc.test 733 badmon :End of MONITOR list",
+    ]);
+    // Removing what is not followed changes nothing and says nothing.
+    watcher.send("MONITOR - nobody,ok");
+    watcher.send("MONITOR L");
+    assert.deepEqual(await watcher.drain(), [":irc.test 733 badmon :End of MONITOR list"]);
+  });
+
   it("tells extended-monitor followers of AWAY, SETNAME and CHGHOST when they share no channel", async () => {
     const follower = await registerWith("follower", "extended-monitor away-notify setname chghost");
     const plain = await registerWith("plainf", "away-notify setname chghost");
