@@ -1,28 +1,35 @@
 #!/usr/bin/env node
 // The `tcpchat` command: one program for every server, preset and client.
 import { Command } from "commander";
-import { benchCommand } from "./cli/bench.js";
-import { certCommand } from "./cli/cert.js";
-import { chatCommand } from "./cli/chat/index.js";
-import { configCommand } from "./cli/config.js";
-import { connectCommand } from "./cli/connect.js";
 import { exitOnUsageErrors } from "./cli/exit.js";
-import { labCommand } from "./cli/lab.js";
-import { passwdCommand } from "./cli/passwd.js";
-import { serveCommand } from "./cli/serve.js";
 import { VERSION } from "./version.js";
+
+/**
+ * Each subcommand's module, loaded only when it is needed: a client (`connect`, `chat`) does not load the
+ * servers, the store drivers or the benchmark harness, and starts in a fraction of the time.
+ */
+const SUBCOMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import("./cli/serve.js")).serveCommand(),
+  lab: async () => (await import("./cli/lab.js")).labCommand(),
+  connect: async () => (await import("./cli/connect.js")).connectCommand(),
+  chat: async () => (await import("./cli/chat/index.js")).chatCommand(),
+  bench: async () => (await import("./cli/bench.js")).benchCommand(),
+  config: async () => (await import("./cli/config.js")).configCommand(),
+  passwd: async () => (await import("./cli/passwd.js")).passwdCommand(),
+  cert: async () => (await import("./cli/cert.js")).certCommand(),
+};
 
 const program = new Command("tcpchat")
   .description("chat servers for every concurrency model, the classic lab servers, and their clients")
-  .version(VERSION, "-V, --version", "print the version and exit")
-  .addCommand(serveCommand())
-  .addCommand(labCommand())
-  .addCommand(connectCommand())
-  .addCommand(chatCommand())
-  .addCommand(benchCommand())
-  .addCommand(configCommand())
-  .addCommand(passwdCommand())
-  .addCommand(certCommand());
+  .version(VERSION, "-V, --version", "print the version and exit");
+// The one subcommand named, or every one (for help, a typo's suggestion, or no subcommand at all).
+const named = process.argv[2] ?? "";
+const wanted = Object.hasOwn(SUBCOMMANDS, named) ? [named] : Object.keys(SUBCOMMANDS);
+for (const command of await Promise.all(
+  wanted.map((name) => (SUBCOMMANDS[name] as () => Promise<Command>)()),
+)) {
+  program.addCommand(command);
+}
 
 exitOnUsageErrors(program);
 await program.parseAsync(process.argv);
