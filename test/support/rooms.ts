@@ -2,9 +2,10 @@
 import { after, before } from "node:test";
 import type { ModelName, RunningServer } from "../../src/models/index.js";
 import { defaultRoomsConfig, type RoomsConfig } from "../../src/rooms/config.js";
-import { LineClient } from "./line-client.js";
+import { LineClient, withoutCr } from "./line-client.js";
 import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "./redis.js";
 import { startTestServer, type TestServerOptions } from "./servers.js";
+import { DEFAULT_WAIT_MS } from "./timing.js";
 
 /** A rooms server on 127.0.0.1:0 named `irc.test`, flood control off unless asked for. */
 export function startRoomsServer(
@@ -120,6 +121,28 @@ export async function joinIrc(
 ): Promise<void> {
   client.send(`JOIN ${channel}\r`);
   await client.until(new RegExp(` 366 ${nick} ${channel} `), timeoutMs);
+}
+
+/**
+ * Until the client's node shows `entry` (a nick, with its prefix) in `channel`'s NAMES: a room made on another
+ * node has reached this one. Asks again after each answer, within one bound.
+ */
+export async function untilNamesShow(
+  client: LineClient,
+  channel: string,
+  entry: string,
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    client.send(`NAMES ${channel}\r`);
+    const lines = await client.until(/ 366 /, timeoutMs);
+    if (
+      lines.some((line) => / 353 /.test(line) && withoutCr(line).split(" :")[1]?.split(" ").includes(entry))
+    )
+      return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${entry} in the NAMES of ${channel}`);
+  }
 }
 
 /** The rooms server on two cluster workers, through the real command: connections are dealt to them in turn. */

@@ -6,7 +6,13 @@ import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../../src/models/index.js";
 import { Irc } from "../../support/irc.js";
 import { LineClient, withoutCr } from "../../support/line-client.js";
-import { connectIrcWithCaps, nodesBackends, startRoomsServer, threeNodes } from "../../support/rooms.js";
+import {
+  connectIrcWithCaps,
+  nodesBackends,
+  startRoomsServer,
+  threeNodes,
+  untilNamesShow,
+} from "../../support/rooms.js";
 import { sqliteStore, type TestStore } from "../../support/stores.js";
 
 const CAPS = "draft/channel-rename";
@@ -166,6 +172,9 @@ for (const backend of await nodesBackends("rename")) {
         [b, "withcap"],
         [c, "plainer"],
       ] as const) {
+        // Not before the room has reached this client's node: a join there first would make a second room,
+        // settled the same on every node, but not the room this test renames.
+        await untilNamesShow(client, "#a", "@renamer");
         client.send("JOIN #a\r");
         await client.until(new RegExp(` 366 ${nick} #a `));
       }
