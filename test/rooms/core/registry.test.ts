@@ -286,6 +286,80 @@ describe("rooms core: messages", () => {
     assert.deepEqual(frontend.of("message")[0]?.to, ["b", "a"]);
   });
 
+  it("a multiline message is one operation with one msgid, its lines and their combined text", () => {
+    const { registry, ops, user, frontend } = recordingRegistry();
+    const a = user("a");
+    user("b");
+    const room = registry.join(a, "#m");
+    assert.ok("room" in room);
+    frontend.clear();
+    const lines = [{ text: "one " }, { text: "two", concat: true as const }, { text: "" }, { text: "three" }];
+    assert.equal(
+      registry.message(a, room.room, "one two\n\nthree", "privmsg", undefined, undefined, lines),
+      null,
+    );
+    const op = ops.at(-1) as Extract<Operation, { t: "message" }>;
+    assert.deepEqual(op.lines, lines);
+    assert.equal(frontend.of("message").length, 1);
+    assert.deepEqual(frontend.of("message")[0]?.event.lines, lines);
+  });
+
+  it("REDACT: the sender, a room's operator or a server operator; once; unknown otherwise", () => {
+    const { registry, ops, user, frontend } = recordingRegistry();
+    const op = user("op");
+    const a = user("a");
+    const b = user("b");
+    const outside = user("outside");
+    const joined = registry.join(op, "#r");
+    assert.ok("room" in joined);
+    const room = joined.room;
+    registry.join(a, "#r");
+    registry.join(b, "#r");
+    registry.message(a, room, "mine", "privmsg");
+    const mine = ops.at(-1)?.id as string;
+    registry.message(b, room, "theirs", "privmsg");
+    const theirs = ops.at(-1)?.id as string;
+    frontend.clear();
+    assert.equal(registry.redact(a, room, theirs, ""), "forbidden");
+    assert.equal(registry.redact(outside, room, mine, ""), "target");
+    assert.equal(registry.redact(a, room, "nope", ""), "unknown");
+    assert.equal(registry.redact(a, room, mine, "oops"), null);
+    assert.equal(ops.at(-1)?.t, "redact");
+    assert.deepEqual(frontend.of("redact")[0]?.to.sort(), ["a", "b", "op"]);
+    assert.equal(registry.redact(a, room, mine, ""), "unknown");
+    assert.equal(registry.redact(op, room, theirs, ""), null);
+    registry.message(a, b, "psst", "privmsg");
+    const pm = ops.at(-1)?.id as string;
+    assert.equal(registry.redact(op, b, pm, ""), "unknown");
+    assert.equal(registry.redact(b, a, pm, ""), "forbidden");
+    assert.equal(registry.redact(a, b, pm, ""), null);
+    assert.deepEqual(frontend.of("redact")[2]?.to.sort(), ["a", "b"]);
+  });
+
+  it("RENAME: by an operator, to a free valid name; the room is found by its new name only", () => {
+    const { registry, ops, user, frontend } = recordingRegistry();
+    const op = user("op");
+    const a = user("a");
+    const joined = registry.join(op, "#old");
+    assert.ok("room" in joined);
+    const room = joined.room;
+    registry.join(a, "#old");
+    registry.join(a, "#taken");
+    frontend.clear();
+    assert.equal(registry.renameRoom(a, room, "#x", ""), RoomError.NotOperator);
+    assert.equal(registry.renameRoom(op, room, "nohash", ""), "invalid");
+    assert.equal(registry.renameRoom(op, room, "#TAKEN", ""), "in-use");
+    assert.equal(registry.renameRoom(op, room, "#New", "why"), null);
+    assert.equal(ops.at(-1)?.t, "rename");
+    assert.equal(registry.findRoom("#old"), undefined);
+    assert.equal(registry.findRoom("#new"), room);
+    assert.equal(room.name, "#New");
+    assert.equal(registry.refFor("#new"), room.ref);
+    assert.notEqual(registry.refFor("#old"), room.ref);
+    assert.deepEqual(frontend.of("rename")[0]?.to.sort(), ["a", "op"]);
+    assert.equal(frontend.of("rename")[0]?.event.old, "#old");
+  });
+
   it("WALLOPS reach operators and +w users only, from operators only", () => {
     const { registry, user, frontend } = recordingRegistry();
     const op = user("op");
