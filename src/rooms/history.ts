@@ -1,9 +1,9 @@
-// The rooms' history: every PRIVMSG and NOTICE to a room, written down after its delivery through a write
-// queue (one transaction at most DURABILITY_WINDOW_MS after the message), pruned by age and per room, and
-// read back for CHATHISTORY and the replay on join. A node writes the messages it decided; with a store of
+// The rooms' history: every PRIVMSG and NOTICE to a room, and between two logged-in accounts, written down
+// after its delivery through a write queue (one transaction at most DURABILITY_WINDOW_MS after the message),
+// pruned by age and per room (and conversation), and read back for CHATHISTORY and the replay on join. A node writes the messages it decided; with a store of
 // its own (SQLite that no other node writes) it writes the others' too, so that its history is whole.
 import type { Logger } from "pino";
-import { History, type StoredMessage } from "../store/history.js";
+import { conversationTarget, History, type StoredMessage } from "../store/history.js";
 import type { Store } from "../store/index.js";
 import { WriteQueue } from "../store/write-queue.js";
 import { fold } from "./core/casemap.js";
@@ -122,14 +122,33 @@ export class RoomHistory implements MessageRecorder {
     op: Extract<Operation, { t: "message" }>,
     from: Source,
     room: Room | null,
-    _to: User | null,
+    to: User | null,
     local: boolean,
   ): void {
-    // TAGMSG carries no text; messages to one user are kept once both ends can be known again by an
-    // account (the recorder hears them already, with `_to`).
-    if (op.kind === "tagmsg" || room === null || !this.options.keeps) return;
+    // TAGMSG carries no text.
+    if (op.kind === "tagmsg" || !this.options.keeps) return;
     if (!local && this.options.shared) return;
-    const target = fold(room.name);
+    if (room === null) {
+      // A message to one user is kept when both ends are logged in: only their accounts can read it back.
+      if (!from?.account || !to?.account) return;
+      const parties = [fold(from.account), fold(to.account)].sort() as [string, string];
+      const target = conversationTarget(parties[0], parties[1]);
+      this.written.add(target);
+      this.queue.push({
+        msgid: op.id,
+        target,
+        kind: op.kind,
+        time: op.time,
+        sender: from.mask,
+        account: from.account,
+        text: op.text,
+        tags: op.tags ?? null,
+        recipient: to.nick,
+        parties,
+      });
+      return;
+    }
+    const target = room.key;
     this.written.add(target);
     this.queue.push({
       msgid: op.id,
@@ -137,7 +156,7 @@ export class RoomHistory implements MessageRecorder {
       kind: op.kind,
       time: op.time,
       sender: from ? from.mask : this.options.serverName,
-      account: null,
+      account: from?.account ?? null,
       text: op.text,
       tags: op.lines ? multilineTags(op.tags, op.lines) : (op.tags ?? null),
     });

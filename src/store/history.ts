@@ -1,6 +1,7 @@
 // A room's history in the store: append messages in one transaction, and read them around a point in time
 // or a message, in the one order every query shares (time, then insertion). The queries behind IRCv3
-// CHATHISTORY and the replay on join; they know rooms only by folded name.
+// CHATHISTORY and the replay on join; they know rooms only by folded name, and a conversation between two
+// accounts by its target (`conversationTarget`).
 import type { ExpressionBuilder, Kysely, Selectable, SelectQueryBuilder } from "kysely";
 import type { Database, MessagesTable } from "./schema.js";
 
@@ -19,6 +20,23 @@ export interface StoredMessage {
   text: string;
   /** Client-only tags (`+draft/reply`), or null. */
   tags: Readonly<Record<string, string>> | null;
+  /** A private message: the nick it was sent to, as the sender wrote it; null (or absent) for a room's. */
+  recipient?: string | null;
+  /** A private message between two accounts: their folded names, in order; null (or absent) for a room's. */
+  parties?: readonly [string, string] | null;
+}
+
+/** The target under which a conversation between two accounts (folded names) is kept: both, in order. */
+export function conversationTarget(a: string, b: string): string {
+  return a <= b ? `${a} ${b}` : `${b} ${a}`;
+}
+
+/** The other end of a conversation kept under `target`, for `account` (folded); null for a room. */
+export function conversationPartner(target: string, account: string): string | null {
+  const space = target.indexOf(" ");
+  if (space === -1) return null;
+  const a = target.slice(0, space);
+  return a === account ? target.slice(space + 1) : a;
 }
 
 /** A point in a room's history: a moment, or a message by its msgid. */
@@ -52,6 +70,9 @@ export class History {
           account: m.account,
           text: m.text,
           tags: m.tags ? JSON.stringify(m.tags) : null,
+          recipient: m.recipient ?? null,
+          party_a: m.parties ? m.parties[0] : null,
+          party_b: m.parties ? m.parties[1] : null,
         }));
         await trx
           .insertInto("messages")
@@ -132,20 +153,27 @@ export class History {
   }
 
   /**
-   * Of `targets`, those with a message strictly between two moments (in either order), each with the time
-   * of its latest there; the least recent first, at most `limit`.
+   * Of `targets` and the conversations of `account` (folded), those with a message strictly between two
+   * moments (in either order), each with the time of its latest there; the least recent first, at most
+   * `limit`.
    */
   async targets(
     targets: readonly string[],
     from: number,
     to: number,
     limit: number,
+    account: string | null = null,
   ): Promise<Array<{ target: string; time: number }>> {
-    if (targets.length === 0 || limit <= 0) return [];
+    if ((targets.length === 0 && account === null) || limit <= 0) return [];
     const rows = await this.db
       .selectFrom("messages")
       .select((eb) => ["target", eb.fn.max("time").as("latest")])
-      .where("target", "in", [...targets])
+      .where((eb) => {
+        const which = [];
+        if (targets.length > 0) which.push(eb("target", "in", [...targets]));
+        if (account !== null) which.push(eb("party_a", "=", account), eb("party_b", "=", account));
+        return eb.or(which);
+      })
       .where("time", ">", Math.min(from, to))
       .where("time", "<", Math.max(from, to))
       .groupBy("target")
@@ -264,5 +292,7 @@ function toMessage(row: Omit<Selectable<MessagesTable>, "id">): StoredMessage {
     account: row.account,
     text: row.text,
     tags: row.tags ? (JSON.parse(row.tags) as Record<string, string>) : null,
+    recipient: row.recipient,
+    parties: row.party_a !== null && row.party_b !== null ? [row.party_a, row.party_b] : null,
   };
 }

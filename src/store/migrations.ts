@@ -54,4 +54,14 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  "0004_direct_messages": {
+    async up(db) {
+      // One column a statement: SQLite adds no more at once.
+      for (const column of ["recipient", "party_a", "party_b"])
+        await db.schema.alterTable("messages").addColumn(column, "text").execute();
+      // CHATHISTORY TARGETS finds an account's conversations by either end.
+      await db.schema.createIndex("messages_party_a").on("messages").columns(["party_a", "time"]).execute();
+      await db.schema.createIndex("messages_party_b").on("messages").columns(["party_b", "time"]).execute();
+    },
+  },
 };

@@ -2,13 +2,13 @@
 // or changes each. Times are milliseconds since the epoch (BIGINT, read back as numbers).
 import type { Generated } from "kysely";
 
-/** Every PRIVMSG and NOTICE to a room, as it was delivered. */
+/** Every PRIVMSG and NOTICE to a room, and between two logged-in accounts, as it was delivered. */
 export interface MessagesTable {
   /** Insertion order: breaks ties between messages of the same millisecond. */
   id: Generated<number>;
   /** The IRCv3 msgid, unique across nodes: only the node that decided a message writes it. */
   msgid: string;
-  /** The room's folded name. */
+  /** The room's folded name, or a conversation's two folded accounts (`alice bob`: no room has a space). */
   target: string;
   /** "privmsg" or "notice". */
   kind: string;
@@ -20,6 +20,12 @@ export interface MessagesTable {
   text: string;
   /** The message's client-only tags as JSON, or null. */
   tags: string | null;
+  /** A private message: the nick it was sent to, as the sender wrote it; null for a room's. */
+  recipient: Generated<string | null>;
+  /** A private message between two accounts: their folded names in order (`target` is both, a space
+   * between); null for a room's. */
+  party_a: Generated<string | null>;
+  party_b: Generated<string | null>;
 }
 
 /**

@@ -3,7 +3,12 @@
 // retention by age and per room.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { History, type StoredMessage } from "../../src/store/history.js";
+import {
+  conversationPartner,
+  conversationTarget,
+  History,
+  type StoredMessage,
+} from "../../src/store/history.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import { storeBackends, type TestStore } from "../support/stores.js";
 
@@ -18,6 +23,20 @@ function message(n: number, target = "#a", time = 1000 * n): StoredMessage {
     account: null,
     text: `text ${n}`,
     tags: n === 3 ? { "+draft/reply": "x" } : null,
+    recipient: null,
+    parties: null,
+  };
+}
+
+/** A private message between two accounts (folded), from the first. */
+function direct(n: number, from: string, to: string, time: number): StoredMessage {
+  const parties = [from, to].sort() as [string, string];
+  return {
+    ...message(n, conversationTarget(from, to), time),
+    sender: `${from}!${from}@host`,
+    account: from,
+    recipient: to,
+    parties,
   };
 }
 const A = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => (n === 6 ? message(6, "#a", 5000) : message(n)));
@@ -106,6 +125,28 @@ for (const backend of await storeBackends()) {
       ]);
       assert.deepEqual(await history.targets(["#b"], 0, 20_002, 10), [{ target: "#b", time: 20_001 }]);
       assert.deepEqual(await history.targets([], 0, 30_000, 10), []);
+    });
+
+    it("a conversation between two accounts: under both, read as a room is, listed by TARGETS for either", async () => {
+      const said = [
+        direct(1, "ann", "bo", 40_001),
+        direct(2, "bo", "ann", 40_002),
+        direct(3, "cy", "ann", 40_003),
+      ];
+      await history.append(said);
+      assert.equal(conversationTarget("bo", "ann"), "ann bo");
+      assert.deepEqual(await history.latest("ann bo", null, 10), said.slice(0, 2));
+      assert.deepEqual(await history.latest("ann cy", null, 10), said.slice(2));
+      assert.deepEqual(await history.targets(["#a"], 0, 50_000, 10, "ann"), [
+        { target: "#a", time: 10_000 },
+        { target: "ann bo", time: 40_002 },
+        { target: "ann cy", time: 40_003 },
+      ]);
+      assert.deepEqual(await history.targets([], 0, 50_000, 10, "bo"), [{ target: "ann bo", time: 40_002 }]);
+      assert.deepEqual(await history.targets([], 0, 50_000, 10, "dee"), []);
+      assert.equal(conversationPartner("ann bo", "ann"), "bo");
+      assert.equal(conversationPartner("ann bo", "bo"), "ann");
+      assert.equal(conversationPartner("#a", "ann"), null);
     });
 
     it("retention: older than a moment everywhere, and each room's excess over its cap", async () => {

@@ -7,7 +7,12 @@ import {
   parseChathistory,
 } from "../../protocol/irc/chathistory.js";
 import { encodeLine, formatTags } from "../../protocol/irc/message.js";
-import type { History, StoredMessage } from "../../store/history.js";
+import {
+  conversationPartner,
+  conversationTarget,
+  type History,
+  type StoredMessage,
+} from "../../store/history.js";
 import { fold } from "../core/casemap.js";
 import type { MultilineLine } from "../core/multiline.js";
 import type { Room } from "../core/room.js";
@@ -33,25 +38,63 @@ function chathistory(client: IrcClient, params: string[]): void {
     return;
   }
   const name = request.target;
-  const room = name.startsWith("#") ? client.registry.findRoom(name) : undefined;
-  const isNick = !name.startsWith("#") && client.registry.isValidNick(name);
+  if (!name.startsWith("#")) {
+    direct(client, request);
+    return;
+  }
+  const room = client.registry.findRoom(name);
   // A room's history is for its members; no one learns more of a room they are not in.
-  if (!isNick && !room?.members.has(client.user)) {
+  if (!room?.members.has(client.user)) {
     fail(client, "INVALID_TARGET", [request.sub, name], "Messages could not be retrieved");
     return;
   }
+  answerWith(client, request, fold(room.name), room);
+}
+
+/**
+ * History with a nick: the conversation between the client's account and the account of that nick (the
+ * user logged in under it now, else the account of that name). Only those two accounts read it: a client
+ * not logged in, or a nick with no account, has none (an empty batch). A nick that is neither online nor
+ * registered is not a target.
+ */
+function direct(client: IrcClient, request: Exclude<ChathistoryRequest, { sub: "TARGETS" }>): void {
+  const name = request.target;
+  const { registry, accounts } = client.frontend.context;
+  const user = registry.isValidNick(name) ? registry.findUser(name) : undefined;
+  const registered = registry.isValidNick(name) && accounts.isRegistered(name);
+  if (!user && !registered) {
+    fail(client, "INVALID_TARGET", [request.sub, name], "Messages could not be retrieved");
+    return;
+  }
+  const mine = client.user.account;
+  const theirs = user?.account ?? (registered ? name : null);
+  if (mine === null || theirs === null) {
+    replay(client, "chathistory", [name], [], undefined);
+    return;
+  }
+  answerWith(client, request, conversationTarget(fold(mine), fold(theirs)), undefined, name);
+}
+
+/** The stored messages of `target` the request asks for, in a `chathistory` batch named for `name`. */
+function answerWith(
+  client: IrcClient,
+  request: Exclude<ChathistoryRequest, { sub: "TARGETS" }>,
+  target: string,
+  room: Room | undefined,
+  name: string = room?.name ?? target,
+): void {
   const answer = client.later();
-  // Messages to one user are not kept: a nick's history is empty.
-  const reading = room
-    ? client.frontend.context.history.read((h) => query(h, fold(room.name), request))
-    : null;
-  (reading ?? Promise.resolve([])).then(
-    (messages) => answer(() => replay(client, "chathistory", [room ? room.name : name], messages, room)),
-    (err) => {
-      client.frontend.context.log.warn({ err }, "CHATHISTORY: the store did not answer");
-      answer(() => fail(client, "MESSAGE_ERROR", [request.sub, name], "Messages could not be retrieved"));
-    },
-  );
+  client.frontend.context.history
+    .read((h) => query(h, target, request))
+    .then(
+      (messages) => answer(() => replay(client, "chathistory", [name], messages, room)),
+      (err) => {
+        client.frontend.context.log.warn({ err }, "CHATHISTORY: the store did not answer");
+        answer(() =>
+          fail(client, "MESSAGE_ERROR", [request.sub, request.target], "Messages could not be retrieved"),
+        );
+      },
+    );
 }
 
 function query(
@@ -73,28 +116,42 @@ function query(
   }
 }
 
-/** The client's rooms that had messages between two moments, each with its latest message's time. */
+/**
+ * The client's rooms, and the accounts its account has a conversation with, that had messages between two
+ * moments, each with its latest message's time. A conversation is named by the other account's name as
+ * registered.
+ */
 function targets(client: IrcClient, request: Extract<ChathistoryRequest, { sub: "TARGETS" }>): void {
   const rooms = new Map<string, Room>();
   for (const room of client.user.rooms) rooms.set(fold(room.name), room);
+  const mine = client.user.account === null ? null : fold(client.user.account);
+  const { history, accounts, log } = client.frontend.context;
   const answer = client.later();
-  client.frontend.context.history
-    .read((h) => h.targets([...rooms.keys()], request.from, request.to, request.limit))
+  history
+    .read((h) => h.targets([...rooms.keys()], request.from, request.to, request.limit, mine))
+    .then(async (found) => {
+      const named: Array<{ name: string; time: number }> = [];
+      for (const { target, time } of found) {
+        const room = rooms.get(target);
+        const partner = room || mine === null ? null : conversationPartner(target, mine);
+        if (room) named.push({ name: room.name, time });
+        else if (partner !== null)
+          named.push({ name: (await accounts.find(partner))?.name ?? partner, time });
+      }
+      return named;
+    })
     .then(
-      (found) =>
+      (named) =>
         answer(() =>
           client.batch("draft/chathistory-targets", [], () => {
-            for (const { target, time } of found) {
-              const room = rooms.get(target);
-              if (room)
-                client.send(
-                  `:${client.frontend.serverName} CHATHISTORY TARGETS ${room.name} ${formatTimestamp(time)}`,
-                );
-            }
+            for (const { name, time } of named)
+              client.send(
+                `:${client.frontend.serverName} CHATHISTORY TARGETS ${name} ${formatTimestamp(time)}`,
+              );
           }),
         ),
       (err) => {
-        client.frontend.context.log.warn({ err }, "CHATHISTORY TARGETS: the store did not answer");
+        log.warn({ err }, "CHATHISTORY TARGETS: the store did not answer");
         answer(() => fail(client, "MESSAGE_ERROR", ["TARGETS", "*"], "Messages could not be retrieved"));
       },
     );
@@ -143,7 +200,7 @@ function historyLines(
 
 /** One stored message as an IRC line for this client's capabilities. */
 function historyLine(client: IrcClient, message: StoredMessage, room: Room | undefined): string {
-  const target = room ? room.name : message.target;
+  const target = room ? room.name : (message.recipient ?? message.target);
   const body = withText(`:${message.sender} ${COMMAND[message.kind]} ${target}`, message.text);
   const tags: string[] = [];
   if (client.has(Cap.ServerTime)) tags.push(`time=${formatTimestamp(message.time)}`);
