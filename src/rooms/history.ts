@@ -5,6 +5,7 @@
 import type { Logger } from "pino";
 import { conversationTarget, History, type StoredMessage } from "../store/history.js";
 import type { Store } from "../store/index.js";
+import { SqliteWriter } from "../store/sqlite-writer.js";
 import { WriteQueue } from "../store/write-queue.js";
 import { fold } from "./core/casemap.js";
 import type { Clock, Timer } from "./core/clock.js";
@@ -39,6 +40,7 @@ export interface HistoryOptions {
 export class RoomHistory implements MessageRecorder {
   private readonly queue: WriteQueue<StoredMessage>;
   private history: History | null = null;
+  private writer: SqliteWriter | null = null;
   /** Rooms written since the last sweep: only they can be over the cap. */
   private readonly written = new Set<string>();
   private sweeper: Timer | null = null;
@@ -64,7 +66,9 @@ export class RoomHistory implements MessageRecorder {
 
   /** The store is open: history can be written and read. */
   open(store: Store): void {
-    this.history = new History(store.db);
+    // A SQLite file is written from a thread of its own: the rooms' thread only posts the rows.
+    this.writer = store.kind === "sqlite" && store.where !== "memory" ? new SqliteWriter(store.where) : null;
+    this.history = new History(store.db, store.sqlite, this.writer);
     this.sweeper = this.clock.every(SWEEP_MS, () => void this.sweep());
     void this.sweep();
   }
@@ -172,6 +176,7 @@ export class RoomHistory implements MessageRecorder {
     await this.sweeping;
     await this.removing;
     await this.queue.close();
+    await this.writer?.close();
   }
 
   private async append(rows: StoredMessage[]): Promise<void> {

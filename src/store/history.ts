@@ -2,6 +2,7 @@
 // or a message, in the one order every query shares (time, then insertion). The queries behind IRCv3
 // CHATHISTORY and the replay on join; they know rooms only by folded name, and a conversation between two
 // accounts by its target (`conversationTarget`).
+import type BetterSqlite3 from "better-sqlite3";
 import type { ExpressionBuilder, Kysely, Selectable, SelectQueryBuilder } from "kysely";
 import type { Database, MessagesTable } from "./schema.js";
 
@@ -53,12 +54,59 @@ const INSERT_CHUNK = 500;
 
 type MessagesQuery = SelectQueryBuilder<Database, "messages", object>;
 
+/** The SQLite statement of `append`: one row, prepared once, run for each message of a transaction. */
+export const INSERT_SQL =
+  "insert into messages (msgid, target, kind, time, sender, account, text, tags, recipient, party_a, party_b) " +
+  "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (msgid) do nothing";
+
 export class History {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** SQLite: the connection under `db`, and `append`'s transaction over one prepared statement. */
+  private readonly sqlite: BetterSqlite3.Database | null;
+  private readonly insertAll: ((messages: readonly StoredMessage[]) => void) | null;
+
+  /**
+   * `sqlite`: the better-sqlite3 connection under `db`, when it is SQLite. Appends then run one prepared
+   * statement per row in one transaction: no query to build, compile and prepare again for every batch.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    sqlite: BetterSqlite3.Database | null = null,
+    /** Writes `append`'s messages elsewhere (SQLite's writer thread); null to write them here. */
+    private readonly writer: { append(messages: readonly StoredMessage[]): Promise<void> } | null = null,
+  ) {
+    this.sqlite = sqlite;
+    if (sqlite === null) {
+      this.insertAll = null;
+      return;
+    }
+    const insert = sqlite.prepare(INSERT_SQL);
+    this.insertAll = sqlite.transaction((messages: readonly StoredMessage[]) => {
+      for (const m of messages)
+        insert.run(
+          m.msgid,
+          m.target,
+          m.kind,
+          m.time,
+          m.sender,
+          m.account,
+          m.text,
+          m.tags ? JSON.stringify(m.tags) : null,
+          m.recipient ?? null,
+          m.parties ? m.parties[0] : null,
+          m.parties ? m.parties[1] : null,
+        );
+    });
+  }
 
   /** Write messages in one transaction; a msgid already stored (another writer's) is left as it is. */
   async append(messages: readonly StoredMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    if (this.writer) return this.writer.append(messages);
+    // Not inside another writer's open transaction on the same connection (its rows would be in it).
+    if (this.insertAll && this.sqlite?.inTransaction === false) {
+      this.insertAll(messages);
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
         const rows = messages.slice(i, i + INSERT_CHUNK).map((m) => ({

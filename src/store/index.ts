@@ -31,6 +31,8 @@ export interface Store {
   readonly shared: boolean;
   /** Where it is, for logs: the file, `memory`, or the URL without its password. */
   readonly where: string;
+  /** SQLite: the connection under `db`, for the statements prepared once on the hot path; else null. */
+  readonly sqlite: BetterSqlite3.Database | null;
   close(): Promise<void>;
 }
 
@@ -70,7 +72,14 @@ function openSqlite(kind: "sqlite" | "memory", dataDir: string): Store {
     throw new StoreError(`cannot open ${file}: ${describe(err)}`);
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { kind, db, shared: false, where: kind === "memory" ? "memory" : file, close: () => db.destroy() };
+  return {
+    kind,
+    db,
+    shared: false,
+    where: kind === "memory" ? "memory" : file,
+    sqlite,
+    close: () => db.destroy(),
+  };
 }
 
 /** BIGINT (time, ids) as numbers: milliseconds and row numbers stay far below 2^53. */
@@ -85,7 +94,14 @@ function openPostgres(url: string): Store {
   // An idle connection's error (the server restarted) is the pool's to recover from, not a crash.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kind: "postgres", db, shared: true, where: redactUrl(url), close: () => db.destroy() };
+  return {
+    kind: "postgres",
+    db,
+    shared: true,
+    where: redactUrl(url),
+    sqlite: null,
+    close: () => db.destroy(),
+  };
 }
 
 async function migrate(db: Kysely<Database>, kind: StoreKind): Promise<void> {

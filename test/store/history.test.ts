@@ -51,7 +51,8 @@ for (const backend of await storeBackends()) {
     before(async () => {
       made = await backend.create("history");
       store = await openStore(made.config);
-      history = new History(store.db);
+      // SQLite's prepared statement where there is one, Kysely's query otherwise.
+      history = new History(store.db, store.sqlite);
       // In two batches, #b between: the order is (time, insertion), m5 before m6 in their millisecond.
       await history.append(A.slice(0, 5));
       await history.append([...B, ...A.slice(5)]);
@@ -153,7 +154,7 @@ for (const backend of await storeBackends()) {
       const made2 = await backend.create("prune");
       const store2 = await openStore(made2.config);
       try {
-        const h = new History(store2.db);
+        const h = new History(store2.db, store2.sqlite);
         await h.append([...A, ...B]);
         assert.equal(await h.prune(3000, 100, []), 2);
         assert.deepEqual(ids(await h.latest("#a", null, 100)), [
@@ -180,7 +181,7 @@ for (const backend of await storeBackends()) {
       const made2 = await backend.create("bulk");
       const store2 = await openStore(made2.config);
       try {
-        const h = new History(store2.db);
+        const h = new History(store2.db, store2.sqlite);
         const many = Array.from({ length: 1234 }, (_, i) => message(i + 1, "#bulk", 1_000_000 + i));
         await h.append(many);
         assert.equal(await h.count("#bulk"), 1234);
