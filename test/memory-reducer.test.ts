@@ -116,18 +116,21 @@ describe("memory reducer in a real server", { timeout: SUITE_TIMEOUT_MS }, () =>
   // What the heap gives back reaches RSS when V8 unmaps the pages, in the background: the bench measures
   // that (`tcpchat bench connections`); this checks the heap V8 reports.
   it("gives back what a burst of 3,000 registrations grew, once the server is quiet", async () => {
-    run = runCli([
-      "serve",
-      "--service",
-      "rooms",
-      "--port",
-      "0",
-      "--backlog",
-      "4096",
-      "--no-flood-limit",
-      "--log-format",
-      "json",
-    ]);
+    run = runCli(
+      [
+        "serve",
+        "--service",
+        "rooms",
+        "--port",
+        "0",
+        "--backlog",
+        "4096",
+        "--no-flood-limit",
+        "--log-format",
+        "json",
+      ],
+      { built: true },
+    );
     const port = await run.listening();
     await registerAll(port, 3000, sockets);
     // One collection, or two a quiet period apart (V8 decides when the young generation may shrink).
