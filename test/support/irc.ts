@@ -26,6 +26,18 @@ export class Irc {
     return new Irc(raw, nick);
   }
 
+  /**
+   * Registered as `nick` with the capabilities `caps` asked for (none for null): CAP LS 302, CAP REQ, NICK,
+   * USER and CAP END in one write, through the end of the MOTD.
+   */
+  static async registerWithCaps(port: number, nick: string, caps: string | null): Promise<Irc> {
+    const raw = await LineClient.connect(port);
+    const req = caps === null ? "" : `CAP REQ :${caps}\r\n`;
+    raw.write(`CAP LS 302\r\n${req}NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`);
+    await raw.until(/^:irc\.test (376|422) /);
+    return new Irc(raw, nick);
+  }
+
   /** Connected, nothing sent. */
   static async open(port: number, nick = "*"): Promise<Irc> {
     return new Irc(await LineClient.connect(port), nick);

@@ -6,19 +6,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../../src/models/index.js";
 import { Irc } from "../../support/irc.js";
-import { LineClient, withoutCr } from "../../support/line-client.js";
+import { withoutCr } from "../../support/line-client.js";
 import { startRoomsServer } from "../../support/rooms.js";
 import { storeBackends, type TestStore } from "../../support/stores.js";
 
 const ALL_CAPS = "batch draft/chathistory message-tags server-time";
 
 /** Registered with `caps` requested (and granted) first. */
-async function withCaps(port: number, nick: string, caps: string): Promise<Irc> {
-  const raw = await LineClient.connect(port);
-  raw.write(`CAP REQ :${caps}\r\nNICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`);
-  await raw.until(/^:irc\.test (376|422) /);
-  return Object.assign(Object.create(Irc.prototype), { raw, nick }) as Irc;
-}
 
 /** One batch's lines, from its start to its end; `ref` the batch's reference. */
 async function batchOf(client: Irc): Promise<{ ref: string; start: string; lines: string[] }> {
@@ -49,8 +43,8 @@ for (const backend of backends.filter((b) => b.name !== "memory")) {
     before(async () => {
       made = await backend.create("chathistory");
       server = await startRoomsServer("evented", { store: made.config.store, dataDir: made.config.dataDir });
-      alice = await withCaps(server.port, "alice", ALL_CAPS);
-      bob = await withCaps(server.port, "bob", ALL_CAPS);
+      alice = await Irc.registerWithCaps(server.port, "alice", ALL_CAPS);
+      bob = await Irc.registerWithCaps(server.port, "bob", ALL_CAPS);
       open.push(alice, bob);
       await alice.join("#h");
       await bob.join("#h");
@@ -202,7 +196,7 @@ for (const backend of backends.filter((b) => b.name !== "memory")) {
     });
 
     it("a labeled CHATHISTORY: the batch carries the label", async () => {
-      const client = await withCaps(server.port, "carol", `${ALL_CAPS} labeled-response`);
+      const client = await Irc.registerWithCaps(server.port, "carol", `${ALL_CAPS} labeled-response`);
       open.push(client);
       await client.join("#h");
       client.send("@label=q1 CHATHISTORY LATEST #h * 2");
@@ -212,7 +206,7 @@ for (const backend of backends.filter((b) => b.name !== "memory")) {
     });
 
     it("replays the last lines on join to a client without draft/chathistory", async () => {
-      const batched = await withCaps(server.port, "dave", "batch server-time");
+      const batched = await Irc.registerWithCaps(server.port, "dave", "batch server-time");
       open.push(batched);
       batched.send("JOIN #h");
       await batched.expect(/ 366 dave #h /);
@@ -270,7 +264,7 @@ describe("CHATHISTORY over --store memory", () => {
   });
 
   it("keeps no history: an empty batch, and nothing replayed on join", async () => {
-    const alice = await withCaps(server.port, "alice", ALL_CAPS);
+    const alice = await Irc.registerWithCaps(server.port, "alice", ALL_CAPS);
     open.push(alice);
     await alice.join("#m");
     alice.send("PRIVMSG #m :said once");

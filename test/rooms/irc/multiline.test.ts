@@ -5,21 +5,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../../src/models/index.js";
 import { Irc } from "../../support/irc.js";
-import { LineClient, withoutCr } from "../../support/line-client.js";
+import { withoutCr } from "../../support/line-client.js";
 import { connectIrcWithCaps, nodesBackends, startRoomsServer, threeNodes } from "../../support/rooms.js";
 import { sqliteStore, type TestStore } from "../../support/stores.js";
 import { renameRefs } from "./fixture.js";
 
 const RICH = "batch draft/multiline echo-message message-tags";
 const ALICE = "alice!alice@127.0.0.1";
-
-async function withCaps(port: number, nick: string, caps: string | null): Promise<Irc> {
-  const raw = await LineClient.connect(port);
-  const req = caps === null ? "" : `CAP REQ :${caps}\r\n`;
-  raw.write(`CAP LS 302\r\n${req}NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`);
-  await raw.until(/^:irc\.test (376|422) /);
-  return Object.assign(Object.create(Irc.prototype), { raw, nick }) as Irc;
-}
 
 /** The lines up to the end of the next batch, references renamed R1..., the msgid as MSGID. */
 async function nextBatch(client: Irc): Promise<string[]> {
@@ -61,7 +53,7 @@ describe("IRC draft/multiline", { timeout: 60_000 }, () => {
   let server: RunningServer;
   const open: Irc[] = [];
   const connect = async (nick: string, caps: string | null) => {
-    const client = await withCaps(server.port, nick, caps);
+    const client = await Irc.registerWithCaps(server.port, nick, caps);
     open.push(client);
     return client;
   };
@@ -358,8 +350,8 @@ describe("IRC draft/multiline under flood control", { timeout: 60_000 }, () => {
   });
 
   it("takes a batch of 60 lines at once, as one line per 512 bytes of its value", async () => {
-    const sender = await withCaps(server.port, "fast", RICH);
-    const hearer = await withCaps(server.port, "hear", "batch draft/multiline");
+    const sender = await Irc.registerWithCaps(server.port, "fast", RICH);
+    const hearer = await Irc.registerWithCaps(server.port, "hear", "batch draft/multiline");
     open.push(sender, hearer);
     await sender.join("#f");
     await hearer.join("#f");

@@ -5,19 +5,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../../src/models/index.js";
 import { Irc } from "../../support/irc.js";
-import { LineClient, withoutCr } from "../../support/line-client.js";
+import { withoutCr } from "../../support/line-client.js";
 import { connectIrcWithCaps, nodesBackends, startRoomsServer, threeNodes } from "../../support/rooms.js";
 import { sqliteStore, type TestStore } from "../../support/stores.js";
 
 const CAPS = "draft/message-redaction echo-message message-tags";
-
-async function withCaps(port: number, nick: string, caps: string | null): Promise<Irc> {
-  const raw = await LineClient.connect(port);
-  const req = caps === null ? "" : `CAP REQ :${caps}\r\n`;
-  raw.write(`CAP LS 302\r\n${req}NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`);
-  await raw.until(/^:irc\.test (376|422) /);
-  return Object.assign(Object.create(Irc.prototype), { raw, nick }) as Irc;
-}
 
 const msgidOf = (line: string) => (/msgid=([^; ]+)/.exec(line) as RegExpExecArray)[1] as string;
 /** A line with its own msgid shown as MSGID. */
@@ -28,7 +20,7 @@ describe("IRC draft/message-redaction", { timeout: 60_000 }, () => {
   let server: RunningServer;
   const open: Irc[] = [];
   const connect = async (nick: string, caps: string | null) => {
-    const client = await withCaps(server.port, nick, caps);
+    const client = await Irc.registerWithCaps(server.port, nick, caps);
     open.push(client);
     return client;
   };

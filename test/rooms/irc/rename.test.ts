@@ -17,14 +17,6 @@ import { sqliteStore, type TestStore } from "../../support/stores.js";
 
 const CAPS = "draft/channel-rename";
 
-async function withCaps(port: number, nick: string, caps: string | null): Promise<Irc> {
-  const raw = await LineClient.connect(port);
-  const req = caps === null ? "" : `CAP REQ :${caps}\r\n`;
-  raw.write(`CAP LS 302\r\n${req}NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nCAP END\r\n`);
-  await raw.until(/^:irc\.test (376|422) /);
-  return Object.assign(Object.create(Irc.prototype), { raw, nick }) as Irc;
-}
-
 /** Lines through the end of the next NAMES, the 333's time as TIME. */
 async function throughNames(client: Irc): Promise<string[]> {
   const lines = await client.raw.until(/ 366 /);
@@ -36,7 +28,7 @@ describe("IRC draft/channel-rename", { timeout: 60_000 }, () => {
   let server: RunningServer;
   const open: Irc[] = [];
   const connect = async (nick: string, caps: string | null) => {
-    const client = await withCaps(server.port, nick, caps);
+    const client = await Irc.registerWithCaps(server.port, nick, caps);
     open.push(client);
     return client;
   };
