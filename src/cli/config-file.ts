@@ -30,6 +30,8 @@ export const SECTIONS: Readonly<Record<string, readonly string[]>> = {
     "no-web",
     "web-port",
     "web-origin",
+    "web-trust-proxy",
+    "web-proxy-header",
   ],
   limits: [
     "max-line",
@@ -52,7 +54,7 @@ export const SECTIONS: Readonly<Record<string, readonly string[]>> = {
 /** Options that make no sense in a file: the file itself, and what a command does rather than is. */
 const NOT_IN_FILE = new Set(["config", "help", "version", "list"]);
 /** Options given several times on the command line: an array (or one string) in the file. */
-const REPEATABLE = new Set(["oper", "web-origin"]);
+const REPEATABLE = new Set(["oper", "web-origin", "web-trust-proxy"]);
 /** Options naming files: a relative path is relative to the configuration file's folder. */
 const PATH_KEYS = new Set(["motd-file", "tls-cert", "tls-key", "data-dir"]);
 

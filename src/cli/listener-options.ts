@@ -2,6 +2,7 @@
 // what they add to a ServerConfig.
 import { type Command, InvalidArgumentError } from "commander";
 import type { ServerConfig } from "../models/index.js";
+import { PROXY_HEADERS, type ProxyHeader, parseProxyEntry } from "../web/forwarded.js";
 import { normalOrigin } from "../web/listener.js";
 import { parsePort, parseSeconds } from "./parse.js";
 import { parseReadableFile } from "./rooms-options.js";
@@ -18,12 +19,33 @@ export interface ListenerFlags {
   webPort?: number;
   web?: boolean;
   webOrigin?: string[];
+  webTrustProxy?: string[];
+  webProxyHeader?: ProxyHeader;
 }
 
 function collectOrigin(text: string, previous: string[] = []): string[] {
   if (text !== "*" && !/^https?:\/\/[^/]+\/?$/.test(text))
     throw new InvalidArgumentError("expected an origin such as https://chat.example.org, or *");
   return [...previous, text === "*" ? text : normalOrigin(text)];
+}
+
+/** `10.0.0.0/8,127.0.0.1`: trusted proxies, added to those of the option given before. */
+function collectTrustedProxies(text: string, previous: string[] = []): string[] {
+  const entries = text.split(",").map((entry) => entry.trim());
+  const parsed = entries.map(parseProxyEntry);
+  const bad = entries.find((_, i) => parsed[i] === null);
+  if (bad !== undefined)
+    throw new InvalidArgumentError(
+      `${JSON.stringify(bad)} is not an IP address or CIDR block (expected a list such as 10.0.0.0/8,::1)`,
+    );
+  return [...previous, ...(parsed as string[])];
+}
+
+function parseProxyHeader(text: string): ProxyHeader {
+  const header = text.toLowerCase();
+  if (!(PROXY_HEADERS as readonly string[]).includes(header))
+    throw new InvalidArgumentError("expected X-Forwarded-For or Forwarded");
+  return header as ProxyHeader;
 }
 
 /** The attribute names of these options (`tlsCert`, ...): like the rooms' own, they apply to the rooms only. */
@@ -36,6 +58,8 @@ export const LISTENER_OPTION_NAMES = [
   "webPort",
   "web",
   "webOrigin",
+  "webTrustProxy",
+  "webProxyHeader",
 ];
 
 /** `webByDefault`: the web listener runs unless `--no-web` (serve), or only when `--web-port` asks (lab). */
@@ -71,6 +95,16 @@ export function addListenerOptions(command: Command, webByDefault: boolean): Com
       "--web-origin <origin>",
       "rooms: a site whose pages may open a WebSocket, https://host[:port], or * for any (repeatable; default: this listener's own pages)",
       collectOrigin,
+    )
+    .option(
+      "--web-trust-proxy <list>",
+      "rooms: reverse proxies in front of the web listener, addresses or CIDR blocks (10.0.0.0/8,::1; repeatable): their --web-proxy-header says who the client is (default: none)",
+      collectTrustedProxies,
+    )
+    .option(
+      "--web-proxy-header <name>",
+      "rooms: where the trusted proxies put the client's address: X-Forwarded-For or Forwarded (default: X-Forwarded-For)",
+      parseProxyHeader,
     );
 }
 
@@ -85,6 +119,10 @@ export function listenerProblem(flags: ListenerFlags): string | null {
   if (!tls && flags.stsDuration !== undefined) return "--sts-duration needs --tls-cert and --tls-key";
   if (flags.web === false && flags.webPort !== undefined)
     return "--no-web and --web-port contradict each other";
+  if (flags.web === false && flags.webTrustProxy !== undefined)
+    return "--web-trust-proxy needs the web listener (it is turned off by --no-web)";
+  if (flags.webProxyHeader !== undefined && flags.webTrustProxy === undefined)
+    return "--web-proxy-header needs --web-trust-proxy: no proxy's header is read otherwise";
   return null;
 }
 
@@ -99,7 +137,13 @@ export function applyListenerFlags(config: ServerConfig, flags: ListenerFlags, w
   const webWanted = flags.web !== false && (webByDefault || flags.webPort !== undefined);
   if (webWanted) {
     const port = flags.webPort ?? (any ? 0 : DEFAULT_WEB_PORT);
-    config.web = { port, origins: flags.webOrigin ?? null, tls };
+    config.web = {
+      port,
+      origins: flags.webOrigin ?? null,
+      tls,
+      trustProxy: flags.webTrustProxy ?? [],
+      proxyHeader: flags.webProxyHeader ?? "x-forwarded-for",
+    };
   }
   if (!tls) return;
   const port = flags.tlsPort ?? (any ? 0 : DEFAULT_TLS_PORT);

@@ -60,6 +60,8 @@ const AT_START: ReadonlyArray<[(c: ServerConfig) => unknown, string]> = [
   [(c) => c.web?.port, "web-port"],
   [(c) => c.web !== null && c.web !== undefined, "web"],
   [(c) => c.web?.origins, "web-origin"],
+  [(c) => c.web?.trustProxy, "web-trust-proxy"],
+  [(c) => c.web?.proxyHeader, "web-proxy-header"],
   [(c) => c.service.rooms.store, "store"],
   [(c) => c.service.rooms.dataDir, "data-dir"],
   [(c) => c.service.rooms.historyDays, "history-days"],

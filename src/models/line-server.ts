@@ -9,7 +9,7 @@ import { createService, type ServiceConfig } from "../services/index.js";
 import { BUSY_REPLY, SHUTDOWN_REPLY } from "../services/line-rules.js";
 import type { ConsoleIO } from "../services/operator.js";
 import type { Hub, HubAttachment, Service } from "../services/service.js";
-import { formatEndpoint } from "../transport/line-connection.js";
+import { type Endpoint, formatEndpoint } from "../transport/line-connection.js";
 import {
   type ConnectionFraming,
   type ConnectionLimits,
@@ -222,12 +222,13 @@ export abstract class LineServer implements RunningServer, ConnectionOwner, WebS
   }
 
   /** A WebSocket client: served in this thread, whatever the model, like any client of the hub. */
-  websocket(ws: WebSocket, socket: Socket, binary: boolean): void {
+  websocket(ws: WebSocket, socket: Socket, binary: boolean, client: Endpoint): void {
     if (this.stopping) {
       ws.terminate();
       return;
     }
-    const conn = new WebSocketLineConnection(ws, socket, binary, this.config.limits, this.log, this.webOwner);
+    const { limits } = this.config;
+    const conn = new WebSocketLineConnection(ws, socket, binary, client, limits, this.log, this.webOwner);
     const hub = this.track(conn);
     conn.start(this.service.open(conn, hub));
   }

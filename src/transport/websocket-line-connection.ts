@@ -48,29 +48,23 @@ export class WebSocketLineConnection implements ServedConnection {
   /** The WebSocket has closed and everyone was told. */
   private done = false;
   private graceTimer: NodeJS.Timeout | null = null;
-  private readonly peerAddress: string;
-  private readonly peerPort: number;
 
   constructor(
     readonly ws: WebSocket,
     readonly socket: Socket,
     /** `binary.ircv3.net`: binary frames both ways, and the client's bytes checked for UTF-8 here. */
     private readonly binary: boolean,
+    /** The client: the socket's peer, or whom a trusted reverse proxy forwarded. */
+    readonly peer: Endpoint,
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
     private readonly owner: ConnectionOwner,
   ) {
-    this.peerAddress = socket.remoteAddress ?? "?";
-    this.peerPort = socket.remotePort ?? 0;
     ws.on("error", (err: NodeJS.ErrnoException) => {
       // Invalid UTF-8 in a text frame, an oversize message, a bad frame: ws closes with the right code.
       this.log.debug({ conn: this.id, code: err.code }, "websocket error: %s", err.message);
     });
     ws.on("close", () => this.closed());
-  }
-
-  get peer(): Endpoint {
-    return { address: this.peerAddress, port: this.peerPort };
   }
 
   get local(): Endpoint {

@@ -1,6 +1,7 @@
 // The web listener: HTTP (HTTPS when TLS is configured) for the pages and endpoints in its route table, and
 // the upgrade to a WebSocket for IRC clients in a browser. Which sites' pages may open a WebSocket is the
-// origin allow-list's to say; what happens to an accepted WebSocket is the server's.
+// origin allow-list's to say, who the client is behind a reverse proxy the trusted proxies' (forwarded.ts);
+// what happens to an accepted WebSocket is the server's.
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -11,8 +12,10 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
+import { type Endpoint, formatEndpoint } from "../transport/line-connection.js";
 import { readTlsFiles, type TlsFiles } from "../transport/tls.js";
 import { BINARY_SUBPROTOCOL, TEXT_SUBPROTOCOL } from "../transport/websocket-line-connection.js";
+import { type ProxyHeader, TrustedProxies } from "./forwarded.js";
 
 /** Plain data: posted to cluster workers as it is. */
 export interface WebListenerConfig {
@@ -24,19 +27,25 @@ export interface WebListenerConfig {
   origins: string[] | null;
   /** HTTPS with this certificate and key; null for plain HTTP. */
   tls: TlsFiles | null;
+  /** Reverse proxies (addresses, CIDR blocks) whose `proxyHeader` names the client; none when absent. */
+  trustProxy?: string[];
+  /** The header the trusted proxies write the client's address in (default `x-forwarded-for`). */
+  proxyHeader?: ProxyHeader;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** What the server does with an accepted WebSocket. */
 export interface WebSocketAcceptor {
-  websocket(ws: WebSocket, socket: Socket, binary: boolean): void;
+  /** `client`: who the user is, the socket's peer or, through a trusted proxy, whom it forwarded. */
+  websocket(ws: WebSocket, socket: Socket, binary: boolean, client: Endpoint): void;
 }
 
 export class WebListener {
   private readonly server: Server | HttpsServer;
   private readonly wss: WebSocketServer;
   private readonly routes = new Map<string, RouteHandler>();
+  private readonly proxies: TrustedProxies;
   private stopping = false;
 
   constructor(
@@ -45,6 +54,7 @@ export class WebListener {
     maxMessageBytes: number,
     private readonly log: Logger,
   ) {
+    this.proxies = new TrustedProxies(config.trustProxy ?? []);
     const handle = (req: IncomingMessage, res: ServerResponse) => this.request(req, res);
     this.server = config.tls ? createHttpsServer(readTlsFiles(config.tls), handle) : createHttpServer(handle);
     this.server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) =>
@@ -122,16 +132,23 @@ export class WebListener {
       refuse(socket, 503, "Service Unavailable");
       return;
     }
+    const peer = { address: socket.remoteAddress ?? "?", port: socket.remotePort ?? 0 };
+    const client = this.proxies.clientOf(peer, req.headers, this.config.proxyHeader ?? "x-forwarded-for");
+    if (client !== peer && this.log.isLevelEnabled("debug"))
+      this.log.debug(
+        { client: formatEndpoint(client), proxy: formatEndpoint(peer) },
+        "websocket through a trusted proxy",
+      );
     if (!this.originAllowed(req)) {
       this.log.info(
-        { origin: req.headers.origin, peer: socket.remoteAddress },
+        { origin: req.headers.origin, peer: client.address },
         "websocket from another site refused",
       );
       refuse(socket, 403, "Forbidden");
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.acceptor.websocket(ws, socket, ws.protocol === BINARY_SUBPROTOCOL);
+      this.acceptor.websocket(ws, socket, ws.protocol === BINARY_SUBPROTOCOL, client);
     });
   }
 

@@ -34,14 +34,18 @@ export class WsClient {
     ws.on("error", () => {});
   }
 
-  /** Open; rejects with the HTTP status when the server refuses the upgrade. */
+  /**
+   * Open; rejects with the HTTP status when the server refuses the upgrade. `localAddress`: connect from
+   * another loopback address (127.0.0.2), as another host would.
+   */
   static connect(
     port: number,
     protocols: string[] = ["text.ircv3.net"],
     headers: Record<string, string> = {},
+    localAddress?: string,
   ): Promise<WsClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/`, protocols, { headers });
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/`, protocols, { headers, localAddress });
       ws.once("open", () => resolve(new WsClient(ws)));
       ws.once("unexpected-response", (_req, res) => {
         reject(Object.assign(new Error(`refused: HTTP ${res.statusCode}`), { status: res.statusCode }));
