@@ -55,9 +55,38 @@ const INSERT_CHUNK = 500;
 type MessagesQuery = SelectQueryBuilder<Database, "messages", object>;
 
 /** The SQLite statement of `append`: one row, prepared once, run for each message of a transaction. */
-export const INSERT_SQL =
+const INSERT_SQL =
   "insert into messages (msgid, target, kind, time, sender, account, text, tags, recipient, party_a, party_b) " +
-  "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (msgid) do nothing";
+  "values (@msgid, @target, @kind, @time, @sender, @account, @text, @tags, @recipient, @party_a, @party_b) " +
+  "on conflict (msgid) do nothing";
+
+/** A message as the messages table stores it (less the insertion id). */
+export function messageRow(m: StoredMessage) {
+  return {
+    msgid: m.msgid,
+    target: m.target,
+    kind: m.kind,
+    time: m.time,
+    sender: m.sender,
+    account: m.account,
+    text: m.text,
+    tags: m.tags ? JSON.stringify(m.tags) : null,
+    recipient: m.recipient ?? null,
+    party_a: m.parties ? m.parties[0] : null,
+    party_b: m.parties ? m.parties[1] : null,
+  };
+}
+
+/**
+ * SQLite: writes a batch in one transaction through one statement prepared here, once (no query to build,
+ * compile and prepare again for every batch). Used on the rooms' thread and by the writer thread.
+ */
+export function sqliteInserter(sqlite: BetterSqlite3.Database): (messages: readonly StoredMessage[]) => void {
+  const insert = sqlite.prepare(INSERT_SQL);
+  return sqlite.transaction((messages: readonly StoredMessage[]) => {
+    for (const m of messages) insert.run(messageRow(m));
+  });
+}
 
 export class History {
   /** SQLite: the connection under `db`, and `append`'s transaction over one prepared statement. */
@@ -75,27 +104,7 @@ export class History {
     private readonly writer: { append(messages: readonly StoredMessage[]): Promise<void> } | null = null,
   ) {
     this.sqlite = sqlite;
-    if (sqlite === null) {
-      this.insertAll = null;
-      return;
-    }
-    const insert = sqlite.prepare(INSERT_SQL);
-    this.insertAll = sqlite.transaction((messages: readonly StoredMessage[]) => {
-      for (const m of messages)
-        insert.run(
-          m.msgid,
-          m.target,
-          m.kind,
-          m.time,
-          m.sender,
-          m.account,
-          m.text,
-          m.tags ? JSON.stringify(m.tags) : null,
-          m.recipient ?? null,
-          m.parties ? m.parties[0] : null,
-          m.parties ? m.parties[1] : null,
-        );
-    });
+    this.insertAll = sqlite === null ? null : sqliteInserter(sqlite);
   }
 
   /** Write messages in one transaction; a msgid already stored (another writer's) is left as it is. */
@@ -109,19 +118,7 @@ export class History {
     }
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
-        const rows = messages.slice(i, i + INSERT_CHUNK).map((m) => ({
-          msgid: m.msgid,
-          target: m.target,
-          kind: m.kind,
-          time: m.time,
-          sender: m.sender,
-          account: m.account,
-          text: m.text,
-          tags: m.tags ? JSON.stringify(m.tags) : null,
-          recipient: m.recipient ?? null,
-          party_a: m.parties ? m.parties[0] : null,
-          party_b: m.parties ? m.parties[1] : null,
-        }));
+        const rows = messages.slice(i, i + INSERT_CHUNK).map(messageRow);
         await trx
           .insertInto("messages")
           .values(rows)

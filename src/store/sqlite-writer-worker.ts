@@ -4,7 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import type { StoredMessage } from "./history.js";
-import { INSERT_SQL } from "./history.js";
+import { sqliteInserter } from "./history.js";
 
 export interface WriterRequest {
   id: number;
@@ -26,23 +26,7 @@ try {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
-  const insert = db.prepare(INSERT_SQL);
-  insertAll = db.transaction((rows: readonly StoredMessage[]) => {
-    for (const m of rows)
-      insert.run(
-        m.msgid,
-        m.target,
-        m.kind,
-        m.time,
-        m.sender,
-        m.account,
-        m.text,
-        m.tags ? JSON.stringify(m.tags) : null,
-        m.recipient ?? null,
-        m.parties ? m.parties[0] : null,
-        m.parties ? m.parties[1] : null,
-      );
-  });
+  insertAll = sqliteInserter(db);
 } catch (err) {
   failure = (err as Error).message || String(err);
 }
