@@ -190,6 +190,9 @@ export async function startPeer(
       // TCPCHAT_BENCH_PROFILE=<dir>: a CPU profile of the server, written when it stops.
       const profile = process.env.TCPCHAT_BENCH_PROFILE;
       const args = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
+      // TCPCHAT_BENCH_NODE_ARGS="--flag …": Node or V8 options for the server only (the generator keeps its own),
+      // to measure a setting such as the young generation's size.
+      args.push(...(process.env.TCPCHAT_BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean));
       if (fromSource) args.push("--import", "tsx");
       args.push(cli, "serve", "--service", tcpchat.service, "--model", tcpchat.model, "--port", String(port));
       args.push("--log-level", "warn", "--backlog", "8192", "--max-threads", "1024");
