@@ -20,6 +20,9 @@ export interface IsupportValues {
   monitor: number;
   /** Messages one CHATHISTORY may ask for. */
   chathistory: number;
+  /** EXTBAN's types (no prefix), and the one that matches accounts (ACCOUNTEXTBAN). */
+  extbans: string;
+  accountExtban: string;
   /** Targets per command (TARGMAX), by command. */
   targmax: Readonly<Record<string, number>>;
 }
@@ -46,7 +49,8 @@ export function isupportTokens(values: IsupportValues): string[] {
     `MAXLIST=b:${values.maxBans},e:${values.maxBans},I:${values.maxBans}`,
     "EXCEPTS=e",
     "INVEX=I",
-    "EXTBAN=,m",
+    `EXTBAN=,${values.extbans}`,
+    `ACCOUNTEXTBAN=${values.accountExtban}`,
     `MODES=${values.modes}`,
     `MONITOR=${values.monitor}`,
     "MSGREFTYPES=timestamp,msgid",

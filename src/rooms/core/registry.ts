@@ -8,6 +8,7 @@ import { fold } from "./casemap.js";
 import { type Clock, systemClock } from "./clock.js";
 import { RoomError } from "./errors.js";
 import type { Frontend, ModeChange, RoomEvent, Source, UserWatcher } from "./events.js";
+import { entryHolds, type ListSubject, listSubject, normaliseEntry } from "./extbans.js";
 import { globMatch } from "./glob.js";
 import type { KeptState, RoomKeeper } from "./kept-rooms.js";
 import type { MultilineLine } from "./multiline.js";
@@ -27,16 +28,7 @@ import {
 } from "./operations.js";
 import { RECENT_PER_ROOM, RECENT_PRIVATE, RecentMessages } from "./recent.js";
 import { RemoteUser } from "./remote.js";
-import {
-  type Ban,
-  defaultModes,
-  isListMode,
-  isValidKey,
-  type ListMode,
-  MUTE_PREFIX,
-  maskList,
-  Room,
-} from "./room.js";
+import { type Ban, defaultModes, isListMode, isValidKey, type ListMode, maskList, Room } from "./room.js";
 import { type BanSubject, banNotice, type ServerBan, ServerBanList, type StampedBan } from "./server-bans.js";
 import { type User, unixSeconds } from "./user.js";
 
@@ -323,26 +315,37 @@ export class RoomRegistry {
   }
 
   /**
-   * Whether a ban holds `user` (one it matches, with no +e exception that matches it). `speaking`: mute
-   * bans (`m:<mask>`) count too, as they keep one from speaking but not from joining.
+   * Whether a ban holds `user`: one that matches it (by mask or account, extbans.ts) with no +e exception
+   * that matches it. `speaking`: mute bans (`m:`) count too, as they keep one from speaking but not from
+   * joining; an `m:` exception exempts from those only.
    */
   isBanned(room: Room, user: User, speaking = false): boolean {
     if (room.bans.length === 0) return false;
-    const mask = fold(user.mask);
-    const matches = (entry: Ban) => {
-      const muted = entry.mask.startsWith(MUTE_PREFIX);
-      if (muted && !speaking) return false;
-      return globMatch(fold(muted ? entry.mask.slice(MUTE_PREFIX.length) : entry.mask), mask);
-    };
-    if (!room.bans.some(matches)) return false;
-    return !room.exceptions.some((entry) => globMatch(fold(entry.mask), mask));
+    const subject = listSubject(user);
+    let muted = false;
+    for (const ban of room.bans) {
+      const holds = entryHolds(ban.mask, subject);
+      if (holds === "all") {
+        if (!this.exempt(room, subject, "all")) return true;
+      } else if (holds === "mute" && speaking) muted = true;
+    }
+    return muted && !this.exempt(room, subject, "mute");
+  }
+
+  /** Whether a +e entry exempts `subject` from bans that do `what`: every entry from all, m: from mutes. */
+  private exempt(room: Room, subject: ListSubject, what: "all" | "mute"): boolean {
+    for (const entry of room.exceptions) {
+      const holds = entryHolds(entry.mask, subject);
+      if (holds === "all" || (holds === "mute" && what === "mute")) return true;
+    }
+    return false;
   }
 
   /** Whether a +I entry lets `user` past +i. */
   private inviteExempt(room: Room, user: User): boolean {
     if (room.inviteExceptions.length === 0) return false;
-    const mask = fold(user.mask);
-    return room.inviteExceptions.some((entry) => globMatch(fold(entry.mask), mask));
+    const subject = listSubject(user);
+    return room.inviteExceptions.some((entry) => entryHolds(entry.mask, subject) === "all");
   }
 
   // ---- deciding: checks, then an operation applied here and passed on
@@ -815,10 +818,10 @@ export class RoomRegistry {
       case "e":
       case "I": {
         if (change.param === undefined) return null;
-        // An extended ban keeps its prefix; the mask after it is completed like any other.
-        const muted = change.mode === "b" && change.param.startsWith(MUTE_PREFIX);
-        const mask = muted ? change.param.slice(MUTE_PREFIX.length) : change.param;
-        change.param = (muted ? MUTE_PREFIX : "") + normaliseMask(mask);
+        // An extended ban keeps its prefix; a mask is completed (`nick` → `nick!*@*`).
+        const entry = normaliseEntry(change.mode, change.param);
+        if (entry === null) return RoomError.InvalidModeParam;
+        change.param = entry;
         return null;
       }
       case "k":
@@ -1676,14 +1679,6 @@ function merge(room: Room, snapshot: RoomSnapshot): void {
       if (flag) room.modes[flag] = snapshot.modes[flag];
     }
   }
-}
-
-/** `nick` → `nick!*@*`, `nick!user` → `nick!user@*`, as servers complete ban masks. */
-export function normaliseMask(mask: string): string {
-  if (!mask.includes("!") && !mask.includes("@")) return `${mask}!*@*`;
-  if (!mask.includes("@")) return `${mask}@*`;
-  if (!mask.includes("!")) return `*!${mask}`;
-  return mask;
 }
 
 function stampOf(stamp: Stamp): Stamp {

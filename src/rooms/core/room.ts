@@ -64,9 +64,6 @@ export function maskList(room: Room, mode: ListMode): Ban[] {
   return mode === "b" ? room.bans : mode === "e" ? room.exceptions : room.inviteExceptions;
 }
 
-/** Extended bans (EXTBAN=,m): `m:<mask>` mutes who matches instead of keeping them out. */
-export const MUTE_PREFIX = "m:";
-
 export function defaultModes(): RoomModes {
   return {
     inviteOnly: false,

@@ -46,6 +46,9 @@ type Reply = (subject: ErrorSubject) => [code: string, ...params: string[]];
 const INVALID_PARAM_TEXT: Readonly<Record<string, string>> = {
   k: `Invalid key: 1 to ${KEY_LENGTH} characters, no spaces or commas`,
   l: "Invalid limit: a positive number",
+  b: "Invalid ban: a mask, a:<account> or m:<mask>",
+  e: "Invalid exception: a mask, a:<account> or m:<mask>",
+  I: "Invalid invite exception: a mask or a:<account>",
 };
 
 const channel = (s: ErrorSubject) => s.channel ?? "*";

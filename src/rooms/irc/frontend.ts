@@ -7,6 +7,7 @@ import { VERSION } from "../../version.js";
 import { CASEMAPPING } from "../core/casemap.js";
 import type { Timer } from "../core/clock.js";
 import type { RoomEvent } from "../core/events.js";
+import { ACCOUNT_EXTBAN, EXTBAN_TYPES } from "../core/extbans.js";
 import { KEY_LENGTH } from "../core/room.js";
 import { banNotice, plainAddress, type ServerBan } from "../core/server-bans.js";
 import type { User } from "../core/user.js";
@@ -61,6 +62,8 @@ export class IrcFrontend implements RoomsFrontend {
       maxBans: MAX_BANS,
       monitor: MAX_MONITORED,
       chathistory: CHATHISTORY_MAX,
+      extbans: EXTBAN_TYPES,
+      accountExtban: ACCOUNT_EXTBAN,
       targmax: {
         JOIN: config.limits.maxRoomsPerUser,
         KICK: MAX_TARGETS,

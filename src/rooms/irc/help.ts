@@ -32,7 +32,7 @@ const TEXT: Record<string, string[]> = {
   LUSERS: ["LUSERS", "How many users, operators, connections and channels there are."],
   MODE: [
     "MODE <channel> [<modes> [<parameters>]] | MODE <nick> [<modes>]",
-    "Channel modes b i k l m n s t o v; user modes i o w.",
+    "Channel modes b e I i k l m n s t o v (a:<account>, m:<mask> in b e I); user modes i o w B.",
   ],
   MONITOR: ["MONITOR + <nicks> | - <nicks> | C | L | S", "Be told when nicks come online and go."],
   MOTD: ["MOTD", "The message of the day."],

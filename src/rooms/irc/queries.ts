@@ -109,7 +109,8 @@ function whoFlags(user: User, prefix: string): string {
   return `${user.away === null ? "H" : "G"}${user.oper ? "*" : ""}${user.bot ? "B" : ""}${prefix}`;
 }
 
-// 354 <client> [token] [channel] [user] [ip] [host] [server] [nick] [flags] [idle] [account] [:realname]
+// 354 <client> [token] [channel] [user] [ip] [host] [server] [nick] [flags] [hops] [idle] [account] [oplevel]
+//     [:realname]
 function whoxReply(client: IrcClient, user: User, room: Room | null, prefix: string, query: WhoxQuery): void {
   const { fields } = query;
   const out: string[] = [];
@@ -123,9 +124,13 @@ function whoxReply(client: IrcClient, user: User, room: Room | null, prefix: str
   if (fields.includes("s")) out.push(client.frontend.serverName);
   if (fields.includes("n")) out.push(user.nick);
   if (fields.includes("f")) out.push(whoFlags(user, prefix));
+  // Hops to the user's server: every node is one server to its clients.
+  if (fields.includes("d")) out.push("0");
   if (fields.includes("l"))
     out.push(String(Math.max(0, unixSeconds(client.frontend.context.clock.now()) - user.lastActiveAt)));
-  if (fields.includes("a")) out.push("0");
+  if (fields.includes("a")) out.push(user.account ?? "0");
+  // Channel operator levels are not kept here.
+  if (fields.includes("o")) out.push("n/a");
   if (fields.includes("r")) out.push(lineSafe(user.realname));
   if (out.length > 0) client.numeric(RPL_WHOSPCRPL, ...out);
 }

@@ -153,6 +153,63 @@ describe("rooms core: rooms", () => {
     assert.deepEqual(registry.join(w, "#gate"), { error: RoomError.Banned });
   });
 
+  it("holds extended bans: a:<account> in +b, +e and +I, m: mutes and its exceptions, bad entries refused", () => {
+    const { registry, user } = recordingRegistry();
+    const op = user("op");
+    const ann = user("ann");
+    const anne = user("anne");
+    registry.setAccount(ann, "Ann");
+    const room = (registry.join(op, "#acct") as { room: Room }).room;
+    const mode = (sign: "+" | "-", letter: string, param?: string) =>
+      registry
+        .setModes(op, room, [param === undefined ? { sign, mode: letter } : { sign, mode: letter, param }])
+        .map((refusal) => refusal.error);
+    assert.deepEqual(mode("+", "b", "a:AN*"), []);
+    assert.deepEqual(
+      room.bans.map((ban) => ban.mask),
+      ["a:AN*"],
+    );
+    assert.deepEqual(registry.join(ann, "#acct"), { error: RoomError.Banned });
+    // An account ban matches the account, whatever the nick: one logged in to none is never matched.
+    assert.ok("room" in registry.join(anne, "#acct"));
+    mode("+", "e", "a:ann");
+    assert.ok("room" in registry.join(ann, "#acct"));
+    assert.equal(registry.canSend(ann, room), null);
+    mode("-", "e", "a:ann");
+    mode("-", "b", "a:AN*");
+    // m: stacked on a: mutes the account; an m: exception lifts mutes only.
+    mode("+", "b", "m:a:ann");
+    assert.equal(registry.canSend(ann, room), RoomError.BannedFromSending);
+    assert.equal(registry.canSend(anne, room), null);
+    mode("+", "e", "m:ann");
+    assert.deepEqual(
+      room.exceptions.map((entry) => entry.mask),
+      ["m:ann!*@*"],
+    );
+    assert.equal(registry.canSend(ann, room), null);
+    mode("+", "b", "ann");
+    assert.equal(registry.canSend(ann, room), RoomError.BannedFromSending);
+    registry.part(ann, room, "");
+    assert.deepEqual(registry.join(ann, "#acct"), { error: RoomError.Banned });
+    // +I by account: past +i once logged in.
+    const bob = user("bob");
+    mode("+", "i");
+    mode("+", "I", "a:bob");
+    assert.deepEqual(registry.join(bob, "#acct"), { error: RoomError.InviteOnly });
+    registry.setAccount(bob, "bob");
+    assert.ok("room" in registry.join(bob, "#acct"));
+    // Entries that cannot be: nothing after a: or m:, m: in +I, m: twice.
+    for (const [letter, param] of [
+      ["b", "a:"],
+      ["b", "m:"],
+      ["e", "m:a:"],
+      ["I", "m:bob"],
+      ["b", "m:m:bob"],
+    ] as const)
+      assert.deepEqual(mode("+", letter, param), [RoomError.InvalidModeParam], `${letter} ${param}`);
+    assert.equal(room.inviteExceptions.length, 1);
+  });
+
   it("parts and kicks: membership checked, the room goes with its last member", () => {
     const { registry, user, frontend } = recordingRegistry();
     const a = user("a");

@@ -478,5 +478,71 @@ describe("IRC channels", { timeout: 60_000 }, () => {
         [":irc.test 404 exguest #ex :Cannot send to channel (+b)"],
       );
     });
+
+    it("matches accounts with a: in +b, +e and +I, mutes with m:a:, and refuses entries that cannot be", async () => {
+      const op = await register("acop");
+      const troll = await register("actroll");
+      const guest = await register("acguest");
+      troll.send("REGISTER * * :troll-password");
+      await troll.numeric("900");
+      await op.join("#acc");
+      op.send("MODE #acc +b a:ACT*");
+      assert.equal(await op.expect(/ MODE /), ":acop!acop@127.0.0.1 MODE #acc +b a:ACT*");
+      troll.send("JOIN #acc");
+      assert.deepEqual(
+        (await troll.drain()).filter((line) => / 474 /.test(line)),
+        [":irc.test 474 actroll #acc :Cannot join channel (+b)"],
+      );
+      // Not logged in to an account: no a: entry matches, whatever the nick.
+      guest.send("NICK actguest");
+      await guest.expect(/ NICK actguest/);
+      await guest.join("#acc");
+      op.send("MODE #acc +e a:actroll");
+      await op.expect(/ MODE #acc \+e a:actroll/);
+      await troll.join("#acc");
+      op.send("MODE #acc -be a:ACT* a:actroll");
+      op.send("MODE #acc +b m:a:actroll");
+      await op.expect(/ MODE #acc \+b m:a:actroll/);
+      troll.send("PRIVMSG #acc :muted?");
+      assert.deepEqual(
+        (await troll.drain()).filter((line) => / 404 /.test(line)),
+        [":irc.test 404 actroll #acc :Cannot send to channel (+b)"],
+      );
+      op.send("MODE #acc +e m:a:act*");
+      await op.expect(/ MODE #acc \+e m:a:act\*/);
+      troll.send("PRIVMSG #acc :heard again");
+      assert.equal(await op.expect(/ PRIVMSG /), ":actroll!actroll@127.0.0.1 PRIVMSG #acc :heard again");
+      // +I by account, past +i.
+      op.send("MODE #acc +iI a:actroll");
+      await op.expect(/ MODE #acc \+iI a:actroll/);
+      troll.send("PART #acc");
+      guest.send("PART #acc");
+      await troll.join("#acc");
+      guest.send("JOIN #acc");
+      assert.deepEqual(
+        (await guest.drain()).filter((line) => / 473 /.test(line)),
+        [":irc.test 473 actguest #acc :Cannot join channel (+i)"],
+      );
+      op.send("MODE #acc b");
+      op.send("MODE #acc e");
+      op.send("MODE #acc I");
+      assert.deepEqual(
+        (await op.drain())
+          .filter((line) => / 3(67|48|46) /.test(line))
+          .map((line) => line.split(" ").slice(1, 5).join(" ")),
+        ["367 acop #acc m:a:actroll", "348 acop #acc m:a:act*", "346 acop #acc a:actroll"],
+      );
+      // Nothing after a: or m:, m: in +I, m: twice: 696 naming the mode and the entry.
+      op.send("MODE #acc +b a:");
+      op.send("MODE #acc +e m:");
+      op.send("MODE #acc +I m:a:actroll");
+      op.send("MODE #acc +b m:m:x");
+      assert.deepEqual(await op.drain(), [
+        ":irc.test 696 acop #acc b a: :Invalid ban: a mask, a:<account> or m:<mask>",
+        ":irc.test 696 acop #acc e m: :Invalid exception: a mask, a:<account> or m:<mask>",
+        ":irc.test 696 acop #acc I m:a:actroll :Invalid invite exception: a mask or a:<account>",
+        ":irc.test 696 acop #acc b m:m:x :Invalid ban: a mask, a:<account> or m:<mask>",
+      ]);
+    });
   });
 });

@@ -226,6 +226,22 @@ describe("IRC queries", { timeout: 60_000 }, () => {
         const tokens = (await me.drain()).filter((line) => / 005 /.test(line)).join(" ");
         assert.match(tokens, / WHOX /);
       });
+
+      it("answers WHOX's a with the account (0 for none), d with 0 hops and o with n/a", async () => {
+        const me = await register("whoxacct");
+        await register("whoxnone");
+        me.send("REGISTER * * :whox-password");
+        await me.numeric("900");
+        await me.drain();
+        me.send("WHO whoxacct %tndaor,7");
+        me.send("WHO whoxnone %rona,7");
+        assert.deepEqual(await me.drain(), [
+          ":irc.test 354 whoxacct 7 whoxacct 0 whoxacct n/a :whoxacct",
+          ":irc.test 315 whoxacct whoxacct :End of WHO list",
+          ":irc.test 354 whoxacct whoxnone 0 n/a :whoxnone",
+          ":irc.test 315 whoxacct whoxnone :End of WHO list",
+        ]);
+      });
     });
   });
 });

@@ -116,7 +116,8 @@ describe("IRC registration", { timeout: 60_000 }, () => {
         "CHANMODES=beI,k,l,imnst",
         "EXCEPTS=e",
         "INVEX=I",
-        "EXTBAN=,m",
+        "EXTBAN=,am",
+        "ACCOUNTEXTBAN=a",
         "MAXLIST=b:100,e:100,I:100",
         "CASEMAPPING=rfc1459",
         "NETWORK=tcpchat",
@@ -130,6 +131,7 @@ describe("IRC registration", { timeout: 60_000 }, () => {
         assert.ok(tokens.includes(token), `${token} in ${tokens.join(" ")}`);
       // Exactly what is implemented: no token more, none less.
       assert.deepEqual(tokens.map((token) => token.replace(/=.*$/, "")).sort(), [
+        "ACCOUNTEXTBAN",
         "AWAYLEN",
         "BOT",
         "CASEMAPPING",
