@@ -170,10 +170,15 @@ describe("tcpchat connect", () => {
     });
     const run = tcpchat([HOST, String(server.port)]); // stdin stays open
     await run.waitForStdout("welcome to the echo\n");
+    // Still connected both ways: a line typed after the greeting is answered (a client that had ended its
+    // side could not send it), and only then is the client's end looked for.
+    run.type("abc");
+    await run.waitForStdout("ABC\n");
     assert.equal(await Promise.race([server.received(0), "still open"]), "still open");
-    run.child.stdin?.end("abc\n");
+    run.child.stdin?.end("def\n");
     assert.equal(await run.exitCode(), EXIT_CODES.ok);
-    assert.equal(run.stdout, "welcome to the echo\nABC\n");
+    assert.equal(run.stdout, "welcome to the echo\nABC\nDEF\n");
+    assert.equal(await receivedBy(server), "abc\ndef\n");
   });
 
   it("scripted: server output one byte per read, UTF-8 characters cut too", {

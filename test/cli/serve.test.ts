@@ -6,6 +6,7 @@ import { PRESETS } from "../../src/cli/presets.js";
 import { type CliRun, cliSuite } from "../support/cli.js";
 import { LabClient } from "../support/lab-client.js";
 import { LineClient } from "../support/line-client.js";
+import { portIsFree } from "../support/ports.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 /** What every command exits with on a usage error. */
@@ -33,6 +34,7 @@ describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
     run.kill("SIGTERM");
     assert.deepEqual(await c.linesUntilClose(), ["Server shutting down"]);
     assert.deepEqual(await run.exited, { code: 0, signal: null });
+    assert.equal(await portIsFree(port), true, `port ${port} is free`);
   });
 
   it("shuts down on SIGINT too, with a client of the threaded model connected", async () => {
@@ -59,7 +61,9 @@ describe("tcpchat serve / lab", { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.deepEqual(await served.linesUntilClose(), ["Server shutting down"]);
     assert.deepEqual(await queued.linesUntilClose(), ["Server shutting down"]);
     assert.equal(queued.error, null, "closed, not reset");
+    assert.equal(served.error, null, "closed, not reset");
     assert.deepEqual(await run.exited, { code: 0, signal: null });
+    assert.equal(await portIsFree(port), true, `port ${port} is free`);
   });
 
   it("says clearly when the port is taken", async () => {

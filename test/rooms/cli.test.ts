@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { cliSuite } from "../support/cli.js";
 import { LineClient, withoutCr } from "../support/line-client.js";
+import { portIsFree } from "../support/ports.js";
 import { connectIrc, SeedClient } from "../support/rooms.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
@@ -158,6 +159,7 @@ describe("tcpchat serve --service rooms: its flags, signals and logs", { timeout
       assert.equal((await ircLines).map(withoutCr).at(-1), "ERROR :Server shutting down");
       assert.deepEqual(await seedLines, ["ERROR_CODE: 14", "ERROR_DESCRIPTION: server shutting down"]);
       assert.deepEqual(await run.exited, { code: 0, signal: null });
+      assert.equal(await portIsFree(port), true, `port ${port} is free`);
     } finally {
       for (const client of clients.splice(0)) client.destroy();
     }

@@ -8,6 +8,7 @@ import { roomsSession } from "../../src/rooms/session.js";
 import type { ConsoleIO } from "../../src/services/operator.js";
 import type { Hub, Session } from "../../src/services/service.js";
 import type { LineConnection } from "../../src/transport/line-connection.js";
+import { withoutCr } from "./line-client.js";
 import { Waiters } from "./wait.js";
 
 /** A connection in memory: what the server writes is kept as lines, without CR LF. */
@@ -25,7 +26,7 @@ export class MemoryConnection implements LineConnection {
     this.peer = { address, port: 40000 + id };
   }
   send(line: string): void {
-    if (this.closed === null) for (const one of line.split("\n")) this.lines.push(one.replace(/\r$/, ""));
+    if (this.closed === null) for (const one of line.split("\n")) this.lines.push(withoutCr(one));
     this.waiters.wake();
   }
   sendBytes(bytes: Buffer): void {
@@ -35,7 +36,7 @@ export class MemoryConnection implements LineConnection {
   }
   close(lastLine?: string): void {
     if (this.closed !== null) return;
-    this.closed = (lastLine ?? "").replace(/\r$/, "");
+    this.closed = withoutCr(lastLine ?? "");
     this.waiters.wake();
   }
   /**

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type Irc, ircSuiteServer } from "../../support/irc.js";
+import { withoutCr } from "../../support/line-client.js";
 import { b64, plain, ScramClient, unb64 } from "../../support/sasl.js";
 
 type Suite = ReturnType<typeof ircSuiteServer>;
@@ -166,7 +167,7 @@ describe("accounts over IRC", { timeout: 120_000 }, () => {
         ":irc.test 900 dana dana!dana@127.0.0.1 dana :You are now logged in as dana",
       );
       assert.equal(
-        await c.raw.nextLine().then((l) => l.replace(/\r$/, "")),
+        await c.raw.nextLine().then(withoutCr),
         ":irc.test 903 dana :SASL authentication successful",
       );
       c.send("AUTHENTICATE PLAIN");
@@ -336,7 +337,7 @@ describe("accounts over IRC", { timeout: 120_000 }, () => {
       assert.equal(await ns("DROP new-henry-password"), "Account henry dropped.");
       assert.equal(await ns("INFO henry"), "henry is not a registered account.");
       c.send("WHOIS NickServ");
-      const whois = (await c.raw.until(/ 318 /)).map((line) => line.replace(/\r$/, ""));
+      const whois = (await c.raw.until(/ 318 /)).map(withoutCr);
       assert.ok(
         whois.includes(":irc.test 311 henry NickServ NickServ services. * :NickServ service"),
         whois.join("\n"),

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Irc } from "../../support/irc.js";
+import { withoutCr } from "../../support/line-client.js";
 import { joinIrc } from "../../support/rooms.js";
 import { basicServer, detailServer, replyCode } from "./fixture.js";
 
@@ -323,7 +324,7 @@ describe("IRC channels", { timeout: 60_000 }, () => {
       );
       for (const line of told) assert.match(line, stamp, line);
       assert.deepEqual(
-        told.slice(-2).map((line) => line.replace(stamp, "").replace(/\r$/, "")),
+        told.slice(-2).map((line) => withoutCr(line.replace(stamp, ""))),
         [":kop!kop@127.0.0.1 KICK #kk kx :all of you", ":kop!kop@127.0.0.1 KICK #kk ky :all of you"],
       );
       op.send("NAMES #kk");

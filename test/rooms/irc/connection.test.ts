@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../../src/models/index.js";
 import { PROC_NET_MISSING, writeBytewise } from "../../support/bytewise.js";
 import { Irc } from "../../support/irc.js";
-import { LineClient } from "../../support/line-client.js";
+import { LineClient, withoutCr } from "../../support/line-client.js";
 import { connectIrc, joinIrc, startRoomsServer } from "../../support/rooms.js";
 import { SUITE_TIMEOUT_MS, WINDOW_MS } from "../../support/timing.js";
 import { basicServer, detailServer } from "./fixture.js";
@@ -29,7 +29,7 @@ for (const model of ["evented", "threaded"] as const) {
     it("registers with 001-005, LUSERS and MOTD, and exchanges messages", async () => {
       const raw = await LineClient.connect(server.port);
       raw.write("NICK reg\r\nUSER reg 0 * :Real Name\r\n");
-      const lines = (await raw.until(/ 422 /)).map((line) => line.replace(/\r$/, ""));
+      const lines = (await raw.until(/ 422 /)).map(withoutCr);
       raw.destroy();
       const codes = lines.map((line) => line.split(" ")[1]);
       for (const code of ["001", "002", "003", "004", "005", "251", "255", "422"])
@@ -84,7 +84,7 @@ for (const model of ["evented", "threaded"] as const) {
       const nickLine = ":mover!mover@127.0.0.1 NICK Moved";
       const quitLine = ":Moved!mover@127.0.0.1 QUIT :Quit: bye now";
       for (const watcher of [both, one]) {
-        const lines = (await watcher.raw.until(/ QUIT /)).map((line) => line.replace(/\r$/, ""));
+        const lines = (await watcher.raw.until(/ QUIT /)).map(withoutCr);
         lines.push(...(await watcher.drain()));
         const told = lines.filter((line) => / (NICK|QUIT) /.test(line));
         assert.deepEqual(told, [nickLine, quitLine], watcher.nick);

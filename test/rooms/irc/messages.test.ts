@@ -1,6 +1,7 @@
 // IRC messages: PRIVMSG, NOTICE, TAGMSG and what capabilities change.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { withoutCr } from "../../support/line-client.js";
 import { joinIrc } from "../../support/rooms.js";
 import { basicServer, detailServer } from "./fixture.js";
 
@@ -65,10 +66,7 @@ describe("IRC messages", { timeout: 60_000 }, () => {
       await rich.expect(/ PART #rich/);
       plain.send("JOIN #rich");
       assert.equal(await rich.expect(/ JOIN #rich/), ":plainer!plainer@127.0.0.1 JOIN #rich");
-      assert.equal(
-        (await rich.raw.nextLine()).replace(/\r$/, ""),
-        ":plainer!plainer@127.0.0.1 AWAY :joining later",
-      );
+      assert.equal(withoutCr(await rich.raw.nextLine()), ":plainer!plainer@127.0.0.1 AWAY :joining later");
       plain.send("AWAY");
       await plain.numeric("305");
       await rich.expect(/ AWAY\r?$/);
@@ -137,7 +135,7 @@ describe("IRC messages", { timeout: 60_000 }, () => {
       bot.send("MODE robo");
       assert.equal(await bot.numeric("221"), "robo :+B");
       tagged.send("WHOIS robo");
-      const whois = (await tagged.raw.until(/ 318 /)).map((line) => line.replace(/\r$/, ""));
+      const whois = (await tagged.raw.until(/ 318 /)).map(withoutCr);
       assert.ok(whois.includes(":irc.test 335 tagsee robo :is a Bot on tcpchat"), whois.join("\n"));
       tagged.send("WHO robo");
       assert.equal(await tagged.numeric("352"), "tagsee * robo 127.0.0.1 irc.test robo HB :0 robo");

@@ -1,7 +1,7 @@
 // IRC registration: NICK, USER, PASS, CAP and the welcome.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { LineClient } from "../../support/line-client.js";
+import { LineClient, withoutCr } from "../../support/line-client.js";
 import { startRoomsServer } from "../../support/rooms.js";
 import { basicServer, detailServer } from "./fixture.js";
 
@@ -94,7 +94,7 @@ describe("IRC registration", { timeout: 60_000 }, () => {
       const c = await connect();
       c.send("NICK limits");
       c.send("USER limits 0 * :Limit Tester");
-      const lines = (await c.raw.until(/ 422 /)).map((line) => line.replace(/\r$/, ""));
+      const lines = (await c.raw.until(/ 422 /)).map(withoutCr);
       const myinfo = lines.find((line) => / 004 /.test(line)) ?? "";
       assert.match(myinfo, /^:irc\.test 004 limits irc\.test tcpchat-\S+ iowB :?beIklimnstov$/);
       const tokens = lines
