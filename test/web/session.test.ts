@@ -163,6 +163,44 @@ describe("the page's IRC client", () => {
     assert.deepEqual(socket.take(), [], "nothing more to ask for");
   });
 
+  test("history: earlier messages of the same millisecond go before those shown, in the server's order", () => {
+    const { chat, welcome } = session("batch server-time message-tags draft/chathistory");
+    const socket = welcome();
+    socket.say(
+      ":irc.test CAP ann ACK :server-time message-tags batch draft/chathistory",
+      ":irc.test 001 ann :Welcome",
+      ":irc.test 005 ann CHATHISTORY=3 :are supported",
+    );
+    socket.take();
+    socket.say("@time=2026-01-01T10:00:09.000Z;msgid=j :ann!a@h JOIN #lobby");
+    assert.deepEqual(socket.take(), ["CHATHISTORY LATEST #lobby * 3"]);
+    const lobby = chat.conversations.get("#lobby");
+    assert.ok(lobby);
+    // Seven messages: m1 alone, then m2 to m7 all in one millisecond.
+    const at = (n: number) => `@batch=b;time=2026-01-01T10:00:0${n === 1 ? 1 : 5}.000Z;msgid=m${n}`;
+    const said = (n: number) => `${at(n)} :bo!b@h PRIVMSG #lobby :${n}`;
+    socket.say(":irc.test BATCH +b chathistory #lobby", said(5), said(6), said(7), ":irc.test BATCH -b");
+    // Before m5: m2 to m4, of m5's millisecond (added after those of their time, they would follow m7).
+    chat.loadEarlier("#lobby");
+    assert.deepEqual(socket.take(), ["CHATHISTORY BEFORE #lobby msgid=m5 3"]);
+    socket.say(":irc.test BATCH +b chathistory #lobby", said(2), said(3), said(4), ":irc.test BATCH -b");
+    chat.loadEarlier("#lobby");
+    assert.deepEqual(socket.take(), ["CHATHISTORY BEFORE #lobby msgid=m2 3"]);
+    socket.say(":irc.test BATCH +b chathistory #lobby", said(1), ":irc.test BATCH -b");
+    const messages = lobby.lines.filter((l) => l.kind === "message").map((l) => l.text);
+    assert.deepEqual(messages, ["1", "2", "3", "4", "5", "6", "7"]);
+    assert.equal(lobby.lines.at(-1)?.kind, "join");
+    // Answered again (a repeated request), nothing is shown twice.
+    lobby.historyDone = false;
+    chat.loadEarlier("#lobby");
+    assert.deepEqual(socket.take(), ["CHATHISTORY BEFORE #lobby msgid=m1 3"]);
+    socket.say(":irc.test BATCH +b chathistory #lobby", said(1), ":irc.test BATCH -b");
+    assert.deepEqual(
+      lobby.lines.filter((l) => l.kind === "message").map((l) => l.text),
+      ["1", "2", "3", "4", "5", "6", "7"],
+    );
+  });
+
   test("without chathistory offered, nothing is asked for", () => {
     const { chat, welcome } = session("server-time");
     const socket = welcome();

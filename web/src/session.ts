@@ -6,9 +6,11 @@ import { formatMessage, type IrcInput, parseIrcLine, utf8Length } from "../../sr
 import { fold } from "../../src/rooms/core/casemap.js";
 import { HELP, parseTyped, splitMessage } from "./commands.js";
 import {
+  addEarlierLine,
   addLine,
   type Conversation,
   type ConversationKind,
+  type Line,
   type LineKind,
   newConversation,
   newLine,
@@ -96,7 +98,7 @@ export class ChatSession {
   private chanTypes = "#";
   private prefixSymbols = "@+";
   private historyLimit = 0;
-  private readonly batches = new Map<string, { type: string; target: string; count: number }>();
+  private readonly batches = new Map<string, HistoryBatch>();
   private listeners: Array<() => void> = [];
 
   constructor(
@@ -244,6 +246,7 @@ export class ChatSession {
     const oldest = oldestMessage(conversation);
     const limit = String(this.historyLimit > 0 ? Math.min(HISTORY_PAGE, this.historyLimit) : HISTORY_PAGE);
     conversation.historyLoading = true;
+    conversation.historyAnchor = oldest;
     if (oldest?.msgid)
       this.sendLine("CHATHISTORY", ["BEFORE", conversation.name, `msgid=${oldest.msgid}`, limit]);
     else this.sendLine("CHATHISTORY", ["LATEST", conversation.name, "*", limit]);
@@ -289,6 +292,7 @@ export class ChatSession {
     this.registered = false;
     for (const conversation of this.conversations.values()) {
       conversation.historyLoading = false;
+      conversation.historyAnchor = null;
       conversation.members.clear();
     }
     if (!this.everConnected) {
@@ -531,7 +535,13 @@ export class ChatSession {
   private batch(params: string[]): void {
     const ref = params[0] ?? "";
     if (ref.startsWith("+")) {
-      this.batches.set(ref.slice(1), { type: params[1] ?? "", target: params[2] ?? "", count: 0 });
+      const type = params[1] ?? "";
+      const target = params[2] ?? "";
+      // The answer to BEFORE goes before the message it was asked before.
+      const asked = type === "chathistory" ? this.conversations.get(this.key(target)) : undefined;
+      const anchor = asked?.historyAnchor ?? null;
+      if (asked) asked.historyAnchor = null;
+      this.batches.set(ref.slice(1), { type, target, count: 0, anchor, last: null });
       return;
     }
     const batch = this.batches.get(ref.slice(1));
@@ -611,6 +621,7 @@ export class ChatSession {
   private requestLatest(conversation: Conversation): void {
     const limit = String(this.historyLimit > 0 ? Math.min(HISTORY_PAGE, this.historyLimit) : HISTORY_PAGE);
     conversation.historyLoading = true;
+    conversation.historyAnchor = null;
     this.sendLine("CHATHISTORY", ["LATEST", conversation.name, "*", limit]);
   }
 
@@ -707,6 +718,7 @@ export class ChatSession {
       const conversation = target === undefined ? null : this.conversations.get(this.key(target));
       if (conversation) {
         conversation.historyLoading = false;
+        conversation.historyAnchor = null;
         conversation.historyDone = true;
         return;
       }
@@ -811,7 +823,12 @@ export class ChatSession {
   ): boolean {
     const stamp = message.tags.time ? Date.parse(message.tags.time) : Number.NaN;
     const time = Number.isNaN(stamp) ? Date.now() : stamp;
-    return addLine(conversation, newLine(kind, from, text, time, message.tags.msgid ?? null, self));
+    const line = newLine(kind, from, text, time, message.tags.msgid ?? null, self);
+    const batch = message.tags.batch === undefined ? undefined : this.batches.get(message.tags.batch);
+    if (batch?.type !== "chathistory" || batch.anchor === null) return addLine(conversation, line);
+    if (!addEarlierLine(conversation, line, batch.anchor, batch.last)) return false;
+    batch.last = line;
+    return true;
   }
 
   private note(conversation: Conversation, kind: LineKind, text: string, message?: IrcInput): void {
@@ -822,6 +839,16 @@ export class ChatSession {
   private noteEverywhere(kind: LineKind, text: string): void {
     for (const conversation of this.conversations.values()) this.note(conversation, kind, text);
   }
+}
+
+/** A batch the server opened; of a chathistory batch, where its messages go. */
+interface HistoryBatch {
+  type: string;
+  target: string;
+  count: number;
+  /** The answer to CHATHISTORY BEFORE: the message it was asked before, and the line it added last. */
+  anchor: Line | null;
+  last: Line | null;
 }
 
 function nickOf(source: string | null): string {

@@ -50,6 +50,8 @@ export interface Conversation {
   /** No earlier messages to ask for. */
   historyDone: boolean;
   historyLoading: boolean;
+  /** The oldest message when earlier ones were last asked for (CHATHISTORY BEFORE): they go before it. */
+  historyAnchor: Line | null;
   msgids: Set<string>;
 }
 
@@ -80,6 +82,7 @@ export function newConversation(name: string, kind: ConversationKind): Conversat
     joined: false,
     historyDone: false,
     historyLoading: false,
+    historyAnchor: null,
     msgids: new Set(),
   };
 }
@@ -89,20 +92,51 @@ export function newConversation(name: string, kind: ConversationKind): Conversat
  * what arrived live). Returns whether it was added.
  */
 export function addLine(conversation: Conversation, line: Line): boolean {
-  if (line.msgid !== null) {
-    if (conversation.msgids.has(line.msgid)) return false;
-    conversation.msgids.add(line.msgid);
-  }
+  if (!remember(conversation, line)) return false;
   const lines = conversation.lines;
   let at = lines.length;
   while (at > 0 && (lines[at - 1] as Line).time > line.time) at--;
   lines.splice(at, 0, line);
-  if (lines.length > MAX_LINES) {
-    const dropped = lines.splice(0, lines.length - MAX_LINES);
-    for (const old of dropped) if (old.msgid !== null) conversation.msgids.delete(old.msgid);
-    conversation.historyDone = false;
-  }
+  trim(conversation);
   return true;
+}
+
+/**
+ * Adds a message of earlier history, asked for before `anchor` (the oldest message shown then), after
+ * `previous` (the line of the same answer added before it, if any): before the anchor and before lines of the
+ * same time, so that messages of one millisecond stay in the server's order. Returns whether it was added.
+ */
+export function addEarlierLine(
+  conversation: Conversation,
+  line: Line,
+  anchor: Line,
+  previous: Line | null,
+): boolean {
+  const lines = conversation.lines;
+  let at = lines.indexOf(anchor);
+  if (at === -1) return addLine(conversation, line);
+  if (!remember(conversation, line)) return false;
+  const floor = previous === null ? 0 : lines.indexOf(previous) + 1;
+  while (at > floor && (lines[at - 1] as Line).time >= line.time) at--;
+  lines.splice(at, 0, line);
+  trim(conversation);
+  return true;
+}
+
+/** Notes a line's msgid; false if that message is there already. */
+function remember(conversation: Conversation, line: Line): boolean {
+  if (line.msgid === null) return true;
+  if (conversation.msgids.has(line.msgid)) return false;
+  conversation.msgids.add(line.msgid);
+  return true;
+}
+
+function trim(conversation: Conversation): void {
+  const lines = conversation.lines;
+  if (lines.length <= MAX_LINES) return;
+  const dropped = lines.splice(0, lines.length - MAX_LINES);
+  for (const old of dropped) if (old.msgid !== null) conversation.msgids.delete(old.msgid);
+  conversation.historyDone = false;
 }
 
 /** The oldest line with a msgid: earlier history is asked for before it. */
