@@ -1,13 +1,15 @@
 // /metrics, /healthz and /readyz on the web listener, with values checked after known traffic: clients of
-// every protocol and transport, a room, messages and their deliveries, a flood disconnect; under cluster,
-// one view of every worker.
+// every protocol and transport, a room, messages and their deliveries, a flood disconnect; operations over
+// the bus between two nodes and the lag they took; under cluster, one view of every worker. (Clients over
+// TLS: test/transport/tls.test.ts.)
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
 import { cliSuite } from "../support/cli.js";
 import { Irc } from "../support/irc.js";
+import { REDIS_URL, redisSkipReason, suitePrefixes } from "../support/redis.js";
 import { SeedClient, startRoomsServer } from "../support/rooms.js";
-import { SUITE_TIMEOUT_MS } from "../support/timing.js";
+import { DEFAULT_WAIT_MS, SUITE_TIMEOUT_MS } from "../support/timing.js";
 import { WsClient, webPort } from "../support/websocket.js";
 
 /** The samples of a Prometheus text page: `name{labels}` to value. */
@@ -178,6 +180,79 @@ describe("metrics under cluster", { timeout: SUITE_TIMEOUT_MS }, () => {
     } finally {
       for (const client of clients) client.close();
       run.kill("SIGTERM");
+    }
+  });
+});
+
+const redisSkip = await redisSkipReason();
+
+describe("metrics of the bus", { skip: redisSkip, timeout: SUITE_TIMEOUT_MS }, () => {
+  const commands = cliSuite();
+  const prefix = suitePrefixes(redisSkip);
+
+  it("operations out on the sender's node, in on the other's, and the lag they took", async () => {
+    const bus = ["--bus", REDIS_URL, "--bus-prefix", prefix("metrics-bus")];
+    const node = async () => {
+      const run = commands.run([
+        "serve",
+        "--service",
+        "rooms",
+        "--port",
+        "0",
+        "--server-name",
+        "irc.test",
+        ...bus,
+      ]);
+      const m = await run.waitFor(
+        /^listening on 127\.0\.0\.1:(\d+)\nweb listening on http:\/\/127\.0\.0\.1:(\d+)\/\n/m,
+      );
+      return { run, irc: Number(m[1]), web: Number(m[2]) };
+    };
+    const a = await node();
+    const b = await node();
+    const clients: Irc[] = [];
+    try {
+      const ann = await Irc.register(a.irc, "ann");
+      const bo = await Irc.register(b.irc, "bo");
+      clients.push(ann, bo);
+      await ann.join("#bus");
+      await bo.join("#bus");
+      await ann.expect(/^:bo!\S+ JOIN #bus\r?$/);
+      // Both nodes have everything so far: what follows is the only traffic.
+      ann.send("PRIVMSG #bus :settled");
+      await bo.expect(/PRIVMSG #bus :settled\r?$/);
+      const beforeA = await scrape(a.web);
+      const beforeB = await scrape(b.web);
+
+      for (let i = 0; i < 10; i++) ann.send(`PRIVMSG #bus :over the bus ${i}`);
+      await bo.expect(/PRIVMSG #bus :over the bus 9\r?$/);
+      const afterA = await scrape(a.web);
+      const afterB = await scrape(b.web);
+      const delta = (after: Map<string, number>, before: Map<string, number>, name: string) =>
+        value(after, name) - value(before, name);
+      const OUT = 'tcpchat_bus_messages_total{direction="out"}';
+      const IN = 'tcpchat_bus_messages_total{direction="in"}';
+      assert.deepEqual(
+        [
+          delta(afterA, beforeA, OUT),
+          delta(afterA, beforeA, IN),
+          delta(afterB, beforeB, OUT),
+          delta(afterB, beforeB, IN),
+        ],
+        [10, 0, 0, 10],
+      );
+      assert.equal(value(afterA, "tcpchat_bus_connected"), 1);
+      // The lag is the longest since the last scrape: the ten messages' on b, nothing on a.
+      const lag = value(afterB, "tcpchat_bus_lag_seconds");
+      assert.ok(lag >= 0 && lag < DEFAULT_WAIT_MS / 1000, String(lag));
+      assert.equal(value(afterA, "tcpchat_bus_lag_seconds"), 0);
+      // Deliveries: one to bo on b for each message; on a, none (ann has no echo-message).
+      assert.equal(delta(afterB, beforeB, "tcpchat_deliveries_out_total"), 10);
+      assert.equal(delta(afterA, beforeA, "tcpchat_lines_in_total"), 10);
+    } finally {
+      for (const client of clients) client.close();
+      a.run.kill("SIGTERM");
+      b.run.kill("SIGTERM");
     }
   });
 });

@@ -6,18 +6,20 @@ import assert from "node:assert/strict";
 import { createHash, X509Certificate } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { get as httpsGet } from "node:https";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { connect as connectTls } from "node:tls";
+import { setTimeout as delay } from "node:timers/promises";
+import { connect as connectTls, type TLSSocket } from "node:tls";
 import irc, { type Client } from "irc-framework";
 import { WebSocket } from "ws";
 import { selfSigned } from "../../src/cli/cert.js";
 import { type CliRun, cliSuite } from "../support/cli.js";
 import { Irc } from "../support/irc.js";
 import { LineClient } from "../support/line-client.js";
-import { CLI_TEST_TIMEOUT_MS, SUITE_TIMEOUT_MS } from "../support/timing.js";
+import { CLI_TEST_TIMEOUT_MS, DEFAULT_WAIT_MS, SUITE_TIMEOUT_MS } from "../support/timing.js";
 import { bounded } from "../support/wait.js";
 
 const fingerprintOf = (pem: string | Buffer) =>
@@ -38,6 +40,42 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
   let tlsPort = 0;
   let webPort = 0;
   const trusted = () => ({ ca: readFileSync(certPath), servername: "localhost" });
+  /** GET over HTTPS from the web listener, checking its certificate: the body, and the certificate seen. */
+  const fetchTls = (path: string): Promise<{ body: string; fingerprint: string }> =>
+    bounded(
+      new Promise((resolve, reject) => {
+        const req = httpsGet(
+          { host: "127.0.0.1", port: webPort, path, agent: false, ...trusted() },
+          (res) => {
+            const cert = (res.socket as TLSSocket).getPeerCertificate();
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => {
+              body += chunk;
+            });
+            res.on("end", () =>
+              resolve({ body, fingerprint: cert.fingerprint256.replaceAll(":", "").toLowerCase() }),
+            );
+          },
+        );
+        req.on("error", reject);
+      }),
+      `GET ${path} over HTTPS`,
+    );
+  /** A metric's value on /metrics. */
+  const metric = async (name: string): Promise<number> => {
+    const { body } = await fetchTls("/metrics");
+    const line = body.split("\n").find((l) => l.startsWith(`${name} `));
+    assert.ok(line, `${name} in ${body}`);
+    return Number(line.slice(name.length + 1));
+  };
+  /** A WebSocket over HTTPS, open. */
+  const wss = async (): Promise<WebSocket> => {
+    const ws = new WebSocket(`wss://localhost:${webPort}/`, ["text.ircv3.net"], trusted());
+    keep({ close: () => ws.terminate() });
+    await bounded(once(ws, "open"), "the wss handshake");
+    return ws;
+  };
 
   after(() => {
     for (const client of open) client.close();
@@ -109,6 +147,38 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
       ws.send("PING :secure");
       const [pong] = (await bounded(once(ws, "message"), "the PONG")) as [Buffer];
       assert.match(String(pong), /PONG \S+ :secure$/);
+    });
+
+    it("/metrics counts clients over TLS by what they speak: IRC, seed, and WebSocket over HTTPS", async () => {
+      const names = ["irc", "seed", "websocket"].map(
+        (p) => `tcpchat_connections{protocol="${p}",transport="tls"}`,
+      );
+      const before = await Promise.all(names.map(metric));
+      const ircClient = keep(
+        await Irc.registerOn(await LineClient.connectTls(tlsPort, trusted()), "counted"),
+      );
+      const seed = await LineClient.connectTls(tlsPort, trusted());
+      keep({ close: () => seed.destroy() });
+      seed.write("HELO counted\n");
+      await seed.until(/^StudentID:/);
+      const web = await wss();
+      web.send("PING :counted");
+      await bounded(once(web, "message"), "the PONG");
+      assert.deepEqual(
+        (await Promise.all(names.map(metric))).map((n, i) => n - (before[i] as number)),
+        [1, 1, 1],
+      );
+      ircClient.raw.destroy();
+      seed.destroy();
+      web.terminate();
+      // Closed, they are counted no more (looked at again until the server has seen the closes).
+      const deadline = Date.now() + DEFAULT_WAIT_MS;
+      let now = await Promise.all(names.map(metric));
+      while (now.some((n, i) => n !== before[i]) && Date.now() < deadline) {
+        await delay(20);
+        now = await Promise.all(names.map(metric));
+      }
+      assert.deepEqual(now, before);
     });
 
     it("a node:tls client that checks the certificate talks with a plain one in one room", async () => {
@@ -215,6 +285,7 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
 
     it("SIGHUP reads the certificate again: new clients get the new one, connected ones stay", async () => {
       const before = keep(await Irc.registerOn(await LineClient.connectTls(tlsPort, trusted()), "stays"));
+      const webBefore = await wss();
       const oldPrint = fingerprintOf(readFileSync(certPath));
       const renewed = await selfSigned("localhost");
       writeFileSync(certPath, renewed.cert);
@@ -226,8 +297,13 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
       const seen = fresh.socket.getPeerCertificate().fingerprint256.replaceAll(":", "").toLowerCase();
       assert.equal(seen, fingerprintOf(renewed.cert));
       assert.notEqual(seen, oldPrint);
-      // The client from before is still connected and served.
+      // The web listener (HTTPS, wss) too.
+      assert.equal((await fetchTls("/healthz")).fingerprint, fingerprintOf(renewed.cert));
+      // The clients from before are still connected and served.
       assert.equal((await before.drain()).length, 0);
+      webBefore.send("PING :still here");
+      const [pong] = (await bounded(once(webBefore, "message"), "the PONG")) as [Buffer];
+      assert.match(String(pong), /PONG \S+ :still here$/);
 
       // A bad key on the next reload leaves the running certificate in place.
       writeFileSync(keyPath, "not a key\n");

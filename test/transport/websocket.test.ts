@@ -1,17 +1,58 @@
 // IRC over WebSocket, as the IRCv3 WebSocket specification has it: both subprotocols, one line per message,
-// the origin allow-list, the limits of TCP (line length, invalid UTF-8, send queue, per-IP), and WebSocket
-// and TCP clients in one room of one rooms server.
+// invalid frames, the origin allow-list, the limits of TCP (line length, invalid UTF-8, send queue, per-IP),
+// and WebSocket and TCP clients in one room of one rooms server.
 import assert from "node:assert/strict";
+import { once } from "node:events";
+import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "../../src/models/index.js";
 import { cliSuite } from "../support/cli.js";
 import { Irc } from "../support/irc.js";
 import { startRoomsServer } from "../support/rooms.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
+import { bounded } from "../support/wait.js";
 import { WsClient, webPort } from "../support/websocket.js";
 
 const WEB = { port: 0, origins: null, tls: null };
 const MAX_LINE = 8703;
+
+/**
+ * Opens a WebSocket by hand on a raw socket, sends `frame` after the handshake, and returns the close code of
+ * the server's close frame (null if it sent none) once the server has closed the socket.
+ */
+async function closeCodeAfter(port: number, frame: Buffer): Promise<number | null> {
+  const socket = connect({ port, host: "127.0.0.1" });
+  socket.on("error", () => {});
+  await bounded(once(socket, "connect"), "the raw connection");
+  socket.write(
+    `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+      "Sec-WebSocket-Protocol: text.ircv3.net\r\n\r\n",
+  );
+  let received = Buffer.alloc(0);
+  let sent = false;
+  socket.on("data", (data: Buffer) => {
+    received = Buffer.concat([received, data]);
+    const end = received.indexOf("\r\n\r\n");
+    if (!sent && end !== -1) {
+      assert.match(received.subarray(0, end).toString(), /^HTTP\/1\.1 101 /);
+      sent = true;
+      socket.write(frame);
+    }
+  });
+  await bounded(once(socket, "close"), "the server's close");
+  const frames = received.subarray(received.indexOf("\r\n\r\n") + 4);
+  // A close frame (opcode 8) without a mask, its payload's first two bytes the code.
+  const at = frames.indexOf(0x88);
+  return at === -1 || frames.length < at + 4 ? null : frames.readUInt16BE(at + 2);
+}
+
+/** A client's frame: `first` (FIN, RSV, opcode), masked (with a zero mask) unless `masked` is false. */
+function frame(first: number, payload: string, masked = true): Buffer {
+  const body = Buffer.from(payload);
+  const head = Buffer.from([first, (masked ? 0x80 : 0) | body.length]);
+  return Buffer.concat(masked ? [head, Buffer.alloc(4), body] : [head, body]);
+}
 
 describe("IRC over WebSocket", { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
@@ -95,6 +136,20 @@ describe("IRC over WebSocket", { timeout: SUITE_TIMEOUT_MS }, () => {
     const web = keep(await WsClient.register(port, "badutf"));
     web.send(Buffer.from([0x50, 0x49, 0x4e, 0x47, 0x20, 0xc3, 0x28]), false);
     assert.equal(await web.closeCode(), 1007);
+  });
+
+  it("invalid frames close the client with 1002 (protocol error); the server serves on", async () => {
+    const cases: Array<[string, Buffer]> = [
+      ["an unmasked frame from a client", frame(0x81, "PING :x", false)],
+      ["a reserved opcode", frame(0x83, "PING :x")],
+      ["RSV1 without an extension", frame(0xc1, "PING :x")],
+      ["a fragmented control frame", frame(0x09, "x")],
+      ["a continuation with nothing to continue", frame(0x80, "PING :x")],
+    ];
+    for (const [what, bytes] of cases) assert.equal(await closeCodeAfter(port, bytes), 1002, what);
+    const after = keep(await WsClient.register(port, "afterbad"));
+    after.send("PING :fine");
+    await after.until(/PONG irc\.test :fine$/);
   });
 
   it("the garbage of a non-WebSocket request is answered in HTTP, and an unknown path is 404", async () => {
