@@ -1,7 +1,7 @@
 // IRC over TLS as a user runs it: `tcpchat cert` makes the pair, `tcpchat serve` listens in plain text and
 // over TLS; real TLS clients (node:tls, irc-framework), a failed handshake, plain text on the TLS port, STS,
-// the client certificate's fingerprint in WHOIS, and the certificate read again on SIGHUP while everyone
-// stays connected.
+// the client certificate's fingerprint in WHOIS, /metrics of clients over TLS, and the certificate read again
+// on SIGHUP (by every listener, and every worker under cluster) while everyone stays connected.
 import assert from "node:assert/strict";
 import { createHash, X509Certificate } from "node:crypto";
 import { once } from "node:events";
@@ -326,6 +326,65 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
       oper.send("REHASH");
       await oper.expect(/NOTICE oper :REHASH: reloaded the TLS certificate \S*localhost\.pem\r?$/);
     });
+  });
+
+  it("under cluster, SIGHUP gives every worker the new certificate; their clients stay", {
+    timeout: CLI_TEST_TIMEOUT_MS,
+  }, async () => {
+    const cert = join(dir, "cluster.pem");
+    const key = join(dir, "cluster-key.pem");
+    const first = await selfSigned("localhost");
+    writeFileSync(cert, first.cert);
+    writeFileSync(key, first.key, { mode: 0o600 });
+    const run = commands.run([
+      ...["serve", "--service", "rooms", "--model", "cluster", "--workers", "2", "--port", "0"],
+      ...["--server-name", "irc.test", "--tls-cert", cert, "--tls-key", key, "--log-format", "json"],
+    ]);
+    const port = Number((await run.waitFor(/^tls listening on 127\.0\.0\.1:(\d+)\n/m))[1]);
+    /** The fingerprint of the certificate a new connection is shown. */
+    const shown = async (): Promise<string> => {
+      const socket = connectTls({
+        port,
+        host: "127.0.0.1",
+        servername: "localhost",
+        rejectUnauthorized: false,
+      });
+      try {
+        await bounded(once(socket, "secureConnect"), "the TLS handshake");
+        return socket.getPeerCertificate().fingerprint256.replaceAll(":", "").toLowerCase();
+      } finally {
+        socket.destroy();
+      }
+    };
+    // Connections go to the workers in turn: a few reach both.
+    const stays: Irc[] = [];
+    for (let i = 0; i < 4; i++) {
+      const client = keep(
+        await Irc.registerOn(await LineClient.connectTls(port, { rejectUnauthorized: false }), `w${i}`),
+      );
+      stays.push(client);
+    }
+    assert.equal(await shown(), fingerprintOf(first.cert));
+
+    const renewed = await selfSigned("localhost");
+    writeFileSync(cert, renewed.cert);
+    writeFileSync(key, renewed.key);
+    run.kill("SIGHUP");
+    await run.waitFor(/"msg":"SIGHUP: reloaded the TLS certificate [^"]*cluster\.pem"/, "stderr");
+    // Each worker applies it as its message arrives: looked at until six connections in a row (both workers,
+    // three times each) are shown the new one.
+    const deadline = Date.now() + DEFAULT_WAIT_MS;
+    let inARow = 0;
+    while (inARow < 6) {
+      assert.ok(Date.now() < deadline, "every worker shows the new certificate in time");
+      inARow = (await shown()) === fingerprintOf(renewed.cert) ? inARow + 1 : 0;
+    }
+    for (const client of stays) {
+      client.send(`PING :${client.nick}`);
+      await client.expect(new RegExp(`PONG irc\\.test :${client.nick}\r?$`));
+    }
+    run.kill("SIGTERM");
+    assert.equal(await run.exitCode(), 0, run.stderr);
   });
 
   it("--no-plain listens over TLS only; TLS options alone or half given are usage errors", {
