@@ -150,7 +150,7 @@ export function addRoomsOptions(command: Command): Command {
     .option(`--bus-prefix <prefix>`, `rooms: prefix of the bus's Redis keys (default: ${d.busPrefix})`)
     .option(
       "--store <where>",
-      "rooms: where history is kept: sqlite (a file in --data-dir), memory (nothing kept) or postgres://user:pass@host:port/db for nodes sharing it (default: $TCPCHAT_STORE, else sqlite for serve, memory for lab)",
+      "rooms: where history, accounts and registered channels are kept: sqlite (a file in --data-dir), memory (nothing kept) or postgres://user:pass@host:port/db for nodes sharing it (default: $TCPCHAT_STORE, else sqlite for serve, memory for lab)",
       parseStore,
     )
     .option(

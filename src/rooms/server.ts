@@ -4,10 +4,13 @@ import type { Logger } from "pino";
 import { counters } from "../metrics/counters.js";
 import type { ConsoleIO } from "../services/operator.js";
 import type { Hub, HubEnv } from "../services/service.js";
+import { SqlAccountStore } from "../store/accounts.js";
+import { SqlChannelStore } from "../store/channels.js";
 import { storeKind } from "../store/config.js";
 import type { Store } from "../store/index.js";
+import { whenOpen } from "../store/pending.js";
 import { Accounts } from "./accounts/accounts.js";
-import { MemoryAccountStore } from "./accounts/store.js";
+import type { AccountStore } from "./accounts/store.js";
 import { IpcTransport } from "./bus/ipc.js";
 import { MemoryNetwork } from "./bus/memory.js";
 import { RedisTransport } from "./bus/redis.js";
@@ -23,12 +26,15 @@ import { RoomsHub } from "./hub.js";
 import { IrcFrontend } from "./irc/frontend.js";
 import { SeedFrontend } from "./seed/frontend.js";
 import { ServerBanKeeper } from "./server-bans-store.js";
-import { MemoryChannelStore } from "./services/channels-store.js";
+import type { ChannelStore } from "./services/channels-store.js";
 import { ChanServ } from "./services/chanserv.js";
 import { NickServ } from "./services/nickserv.js";
 
 /** Nicks of this node's service users: nobody may register them. */
-const SERVICE_NICKS = ["NickServ", "ChanServ"];
+export const SERVICE_NICKS = ["NickServ", "ChanServ"];
+
+/** How often the names of accounts are read again (some may be added or dropped by `tcpchat account`). */
+const ACCOUNT_NAMES_REFRESH_MS = 60_000;
 
 export interface RoomsEnv {
   log: Logger;
@@ -41,13 +47,14 @@ export interface RoomsEnv {
 /** The rooms' hub for one server: it lives in the main thread whatever the model. */
 export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEnv): Hub {
   const clock = env.clock ?? systemClock;
+  // Cluster workers share one SQLite file as nodes share PostgreSQL: each writes what it decided.
+  const shared = storeKind(config.store) === "postgres" || config.bus === "ipc";
   const history = new RoomHistory(
     {
       days: config.historyDays,
       perRoom: config.historyPerRoom,
       keeps: storeKind(config.store) !== "memory",
-      // Cluster workers share one SQLite file as nodes share PostgreSQL: each writes what it decided.
-      shared: storeKind(config.store) === "postgres" || config.bus === "ipc",
+      shared,
       serverName: config.serverName,
     },
     clock,
@@ -55,15 +62,23 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
   );
   const registry = new RoomRegistry(config.limits, clock);
   registry.recorder = history;
-  const bans = new ServerBanKeeper(
-    {
-      shared: storeKind(config.store) === "postgres" || config.bus === "ipc",
-      origin: () => registry.origin,
-    },
-    clock,
-    env.log,
-  );
-  const accounts = new Accounts(new MemoryAccountStore(), {
+  const bans = new ServerBanKeeper({ shared, origin: () => registry.origin }, clock, env.log);
+  let store: Store | null = null;
+  // The database drivers load here, in the process that owns the rooms (not in every session's worker).
+  const storing = import("../store/index.js")
+    .then(({ openStore }) => openStore(config))
+    .then(async (opened) => {
+      store = opened;
+      history.open(opened);
+      const kept = { accounts: new SqlAccountStore(opened.db), channels: new SqlChannelStore(opened.db) };
+      // Accounts' names and registered channels are known, and the bans kept hold, before anyone connects.
+      await accounts.open(kept.accounts);
+      await chanserv.open(kept.channels, shared);
+      await registry.serverBans.follow(bans.open(opened));
+      return kept;
+    });
+  // Until the store is open, a request to NickServ or ChanServ waits for it.
+  const accounts = new Accounts(whenOpen<AccountStore>(storing.then((kept) => kept.accounts)), {
     clock,
     isValidName: (name) => registry.isValidNick(name),
     reserved: SERVICE_NICKS,
@@ -77,9 +92,9 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
     onError: (err) => env.log.error({ err }, "NickServ: %s", (err as Error).message),
   });
   const chanserv = new ChanServ(registry, {
-    store: new MemoryChannelStore(),
+    store: whenOpen<ChannelStore>(storing.then((kept) => kept.channels)),
     clock,
-    shared: false,
+    shared,
     onError: (err) => env.log.error({ err }, "ChanServ: %s", (err as Error).message),
   });
   registry.registrations = (kind, name, registered, local) => {
@@ -106,16 +121,16 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
     irc: (ctx) => new IrcFrontend(ctx),
   });
   const console = config.console && env.console ? new RoomsConsole(context, env.console) : null;
-  let store: Store | null = null;
-  // The database drivers load here, in the process that owns the rooms (not in every session's worker).
-  const storing = import("../store/index.js")
-    .then(({ openStore }) => openStore(config))
-    .then(async (opened) => {
-      store = opened;
-      history.open(opened);
-      // The bans kept hold before anyone connects.
-      await registry.serverBans.follow(bans.open(opened));
-    });
+  // Another process may add or drop accounts in a store that outlives this one.
+  const refresher =
+    storeKind(config.store) === "memory"
+      ? null
+      : clock.every(ACCOUNT_NAMES_REFRESH_MS, () => {
+          if (store)
+            accounts
+              .refresh()
+              .catch((err: unknown) => env.log.warn({ err }, "accounts: cannot read the names"));
+        });
   const replicator = config.bus
     ? new Replicator(context.registry, busTransport(config, env.log), env.log, (user, text) =>
         user.frontend.notice?.(user, text),
@@ -138,6 +153,7 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
     attach: (conn) => hub.attach(conn),
     close: async () => {
       closing = true;
+      refresher?.cancel();
       console?.close();
       // Everyone says goodbye (and the other nodes hear of it) before this node leaves the bus.
       hub.close();
@@ -146,6 +162,8 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
       await storing.catch(() => {});
       await history.close();
       await bans.close();
+      // ChanServ's last writes are done before the store closes.
+      await chanserv.flush();
       await (store as Store | null)?.close();
     },
     ready: joining.then(() => {}),

@@ -64,4 +64,59 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex("messages_party_b").on("messages").columns(["party_b", "time"]).execute();
     },
   },
+  "0005_accounts_channels": {
+    async up(db) {
+      await db.schema
+        .createTable("accounts")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("email", "text")
+        .addColumn("password_hash", "text", (c) => c.notNull())
+        .addColumn("scram_salt", "text", (c) => c.notNull())
+        .addColumn("scram_iterations", "integer", (c) => c.notNull())
+        .addColumn("scram_stored_key", "text", (c) => c.notNull())
+        .addColumn("scram_server_key", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("account_certificates")
+        .addColumn("fingerprint", "text", (c) => c.primaryKey())
+        .addColumn("account", "text", (c) => c.notNull())
+        .addColumn("added_at", "bigint", (c) => c.notNull())
+        .execute();
+      // CERT LIST and dropping an account find its certificates.
+      await db.schema
+        .createIndex("account_certificates_account")
+        .on("account_certificates")
+        .column("account")
+        .execute();
+      await db.schema
+        .createTable("channels")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("founder", "text", (c) => c.notNull())
+        .addColumn("registered_at", "bigint", (c) => c.notNull())
+        .addColumn("topic", "text")
+        .addColumn("topic_set_by", "text")
+        .addColumn("topic_set_at", "bigint")
+        .addColumn("invite_only", "integer", (c) => c.notNull())
+        .addColumn("moderated", "integer", (c) => c.notNull())
+        .addColumn("no_external", "integer", (c) => c.notNull())
+        .addColumn("secret", "integer", (c) => c.notNull())
+        .addColumn("topic_locked", "integer", (c) => c.notNull())
+        .addColumn("join_key", "text")
+        .addColumn("member_limit", "integer")
+        .execute();
+      await db.schema
+        .createTable("channel_masks")
+        .addColumn("channel", "text", (c) => c.notNull())
+        .addColumn("list", "text", (c) => c.notNull())
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("mask", "text", (c) => c.notNull())
+        .addColumn("set_by", "text", (c) => c.notNull())
+        .addColumn("set_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("channel_masks_pk", ["channel", "list", "position"])
+        .execute();
+    },
+  },
 };

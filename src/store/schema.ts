@@ -51,7 +51,73 @@ export interface ServerBansTable {
   stamp_id: string;
 }
 
+/** Accounts (NickServ, SASL, draft/account-registration, `tcpchat account`), by folded name. */
+export interface AccountsTable {
+  /** The name folded as nicknames fold: one account per folded name. */
+  key: string;
+  /** As registered, its case kept. */
+  name: string;
+  email: string | null;
+  /** scrypt as a PHC string (password-hash.ts): PLAIN and NickServ IDENTIFY check it. */
+  password_hash: string;
+  /** SCRAM-SHA-256's salt (base64), iteration count, StoredKey and ServerKey (base64). */
+  scram_salt: string;
+  scram_iterations: number;
+  scram_stored_key: string;
+  scram_server_key: string;
+  created_at: number;
+}
+
+/** TLS client certificates that log in to an account (SASL EXTERNAL): each fingerprint is one account's. */
+export interface AccountCertificatesTable {
+  /** SHA-256 of the certificate, lower-case hex. */
+  fingerprint: string;
+  /** The account's folded name (`accounts.key`). */
+  account: string;
+  added_at: number;
+}
+
+/** Channels registered with ChanServ, by folded name, with the state they keep while empty. */
+export interface ChannelsTable {
+  key: string;
+  /** As registered, with its '#'. */
+  name: string;
+  /** The founder's account, as registered. */
+  founder: string;
+  registered_at: number;
+  /** The topic, who set it (`nick!user@host` or `server`) and when; all null without one. */
+  topic: string | null;
+  topic_set_by: string | null;
+  topic_set_at: number | null;
+  /** Modes +i, +m, +n, +s, +t: 1 when set. */
+  invite_only: number;
+  moderated: number;
+  no_external: number;
+  secret: number;
+  topic_locked: number;
+  /** +k and +l; null when unset. */
+  join_key: string | null;
+  member_limit: number | null;
+}
+
+/** A registered channel's mask lists: bans (b), ban exceptions (e), invite exceptions (I), in order. */
+export interface ChannelMasksTable {
+  /** The channel's folded name (`channels.key`). */
+  channel: string;
+  /** "b", "e" or "I". */
+  list: string;
+  /** The entry's place in its list. */
+  position: number;
+  mask: string;
+  set_by: string;
+  set_at: number;
+}
+
 export interface Database {
   messages: MessagesTable;
   server_bans: ServerBansTable;
+  accounts: AccountsTable;
+  account_certificates: AccountCertificatesTable;
+  channels: ChannelsTable;
+  channel_masks: ChannelMasksTable;
 }

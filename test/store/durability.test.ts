@@ -4,19 +4,16 @@
 // decided it, and answer CHATHISTORY the same. Messages arrive many to a packet.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
 import type { RunningServer } from "../../src/models/index.js";
-import { DURABILITY_WINDOW_MS } from "../../src/rooms/history.js";
 import { History } from "../../src/store/history.js";
 import { openStore } from "../../src/store/index.js";
 import { cliSuite } from "../support/cli.js";
 import { LineClient } from "../support/line-client.js";
 import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
 import { joinIrc, startRoomsServer } from "../support/rooms.js";
+import { StoredServer } from "../support/stored-server.js";
 import { storeBackends, type TestStore } from "../support/stores.js";
-import { SUITE_TIMEOUT_MS, WINDOW_MS } from "../support/timing.js";
-
-const ROOMS = ["serve", "--service", "rooms", "--port", "0", "--server-name", "irc.test", "--no-flood-limit"];
+import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 /** Registered with message-tags, so that each message shows its msgid. */
 async function tagged(port: number, nick: string): Promise<LineClient> {
@@ -68,8 +65,8 @@ for (const backend of backends) {
     it("kill -9 once the window has passed since the last delivery loses nothing", async () => {
       const made = await backend.create("kill9");
       stores.push(made);
-      const run = cli.run([...ROOMS, "--store", made.config.store, "--data-dir", made.config.dataDir]);
-      const port = await run.listening();
+      const server = new StoredServer(cli, made.config);
+      const port = await server.start();
       const alice = await tagged(port, "alice");
       const bob = await tagged(port, "bob");
       clients.push(alice, bob);
@@ -83,10 +80,7 @@ for (const backend of backends) {
       const delivered = await receive(bob, "#durable", 600);
       alice.write(lines.slice(600).join(""));
       delivered.push(...(await receive(bob, "#durable", 50)));
-      // The window under test, and a loaded machine's margin on a timer: then the process dies at once.
-      await delay(DURABILITY_WINDOW_MS + WINDOW_MS);
-      run.kill("SIGKILL");
-      assert.equal((await run.exited).signal, "SIGKILL");
+      await server.killAfterWindow();
 
       const store = await openStore(made.config);
       try {
@@ -111,20 +105,16 @@ for (const backend of backends) {
     it("an orderly stop writes what waits, and a restart upgrades nothing and keeps it", async () => {
       const made = await backend.create("restart");
       stores.push(made);
-      const args = [...ROOMS, "--store", made.config.store, "--data-dir", made.config.dataDir];
-      const first = cli.run(args);
-      const port = await first.listening();
+      const server = new StoredServer(cli, made.config);
+      const port = await server.start();
       const alice = await tagged(port, "alice");
       clients.push(alice);
       await joinIrc(alice, "alice", "#kept");
       alice.write("PRIVMSG #kept :one\r\nNOTICE #kept :two\r\nTAGMSG #kept\r\nPRIVMSG alice :to myself\r\n");
       await alice.until(/ PRIVMSG alice :to myself/);
-      first.kill("SIGTERM");
-      assert.equal(await first.exitCode(), 0);
-      const second = cli.run(args);
-      await second.listening();
-      second.kill("SIGTERM");
-      assert.equal(await second.exitCode(), 0);
+      await server.stop();
+      await server.start();
+      await server.stop();
       const store = await openStore(made.config);
       try {
         const kept = await new History(store.db).latest("#kept", null, 10);

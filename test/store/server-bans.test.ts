@@ -15,21 +15,12 @@ import { cliSuite } from "../support/cli.js";
 import { LineClient, withoutCr } from "../support/line-client.js";
 import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
 import { connectIrc, startRoomsServer } from "../support/rooms.js";
+import { StoredServer } from "../support/stored-server.js";
 import { storeBackends, type TestStore } from "../support/stores.js";
-import { SUITE_TIMEOUT_MS, WINDOW_MS } from "../support/timing.js";
+import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
-const ROOMS = [
-  "serve",
-  "--service",
-  "rooms",
-  "--port",
-  "0",
-  "--server-name",
-  "irc.test",
-  "--no-flood-limit",
-  "--oper",
-  "boss:secret",
-];
+/** An operator's password on the command line. */
+const OPER = ["--oper", "boss:secret"];
 
 /** An IRC operator on `port`. */
 async function operator(port: number, nick = "op"): Promise<LineClient> {
@@ -131,9 +122,8 @@ for (const backend of backends) {
     it("K-lines and D-lines refuse after kill -9 and restart; an ended one is gone, a lifted one stays lifted", async () => {
       const made = await backend.create("bans");
       stores.push(made);
-      const args = [...ROOMS, "--store", made.config.store, "--data-dir", made.config.dataDir];
-      const first = cli.run(args);
-      const port = await first.listening();
+      const server = new StoredServer(cli, made.config, OPER);
+      const port = await server.start();
       const op = await operator(port);
       clients.push(op);
       op.send("KLINE kept@* :stay out\r");
@@ -146,9 +136,7 @@ for (const backend of backends) {
       await op.until(/NOTICE op :Added 1h K-line for lifted@\*: for a moment/);
       op.send("UNKLINE lifted@*\r");
       await op.until(/NOTICE op :Removed K-line for lifted@\*/);
-      await delay(DURABILITY_WINDOW_MS + WINDOW_MS);
-      first.kill("SIGKILL");
-      assert.equal((await first.exited).signal, "SIGKILL");
+      await server.killAfterWindow();
 
       // Every change is in the store: the lift as a lifted row.
       assert.deepEqual(await banRows(made.config), [
@@ -160,8 +148,7 @@ for (const backend of backends) {
       // The short one ends before the restart (1 s after it was set; the restart takes longer anyway).
       await delay(1000);
 
-      const second = cli.run(args);
-      const again = await second.listening();
+      const again = await server.start();
       assert.deepEqual(await register(again, "kept"), [
         ":irc.test 465 kept :You are banned from this server- K-Lined: stay out",
         "ERROR :Closing Link: 127.0.0.1 (K-Lined: stay out)",
@@ -177,8 +164,7 @@ for (const backend of backends) {
       op2.send("STATS k\r");
       const stats = (await op2.until(/ 219 op k /)).map(withoutCr).filter((l) => / 216 /.test(l));
       assert.deepEqual(stats, [":irc.test 216 op K * * kept :stay out (permanent, set by op)"]);
-      second.kill("SIGTERM");
-      assert.equal(await second.exitCode(), 0);
+      await server.stop();
       // The ended ban was deleted from the store when the bans were loaded.
       assert.deepEqual(await banRows(made.config), [
         "dline 127.0.0.2 0 wrong address",

@@ -38,6 +38,11 @@ export class Irc {
     return new Irc(raw, nick);
   }
 
+  /** Over a connection already made (TLS, say), nothing sent. */
+  static on(raw: LineClient, nick: string): Irc {
+    return new Irc(raw, nick);
+  }
+
   /** Connected, nothing sent. */
   static async open(port: number, nick = "*"): Promise<Irc> {
     return new Irc(await LineClient.connect(port), nick);

@@ -1,21 +1,25 @@
-// Accounts: registering, logging in, changing a password, dropping; the rules, whatever the store. Names
-// fold as nicknames do (an account is a nickname someone owns). Passwords are kept twice, never in clear:
-// as an scrypt hash (PLAIN, NickServ IDENTIFY) and as SCRAM-SHA-256's salted keys. Registered names are
-// also held in memory, so that a nick's owner is known at once (nick enforcement, the seed protocol).
+// Accounts: registering, logging in, changing a password, dropping, the certificates that log in; the rules,
+// whatever the store. Names fold as nicknames do (an account is a nickname someone owns). Passwords are kept
+// twice, never in clear: as an scrypt hash (PLAIN, NickServ IDENTIFY) and as SCRAM-SHA-256's salted keys.
+// Records are read from the store each time (another node, or `tcpchat account`, may have changed them);
+// registered names are also held in memory, so that a nick's owner is known at once (nick enforcement, the
+// seed protocol), and read again now and then.
 import { hashPassword, verifyPassword } from "../../password-hash.js";
 import { makeScramCredentials, normalisePassword, type ScramCredentials } from "../../protocol/sasl/scram.js";
 import { fold } from "../core/casemap.js";
 import type { Clock } from "../core/clock.js";
-import type { AccountRecord, AccountStore } from "./store.js";
+import type { AccountRecord, AccountStore, CertificateRecord } from "./store.js";
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from "./throttle.js";
 
-export type { AccountRecord, AccountStore };
+export type { AccountRecord, AccountStore, CertificateRecord };
 
 /** Shorter passwords are refused as weak. */
 export const MIN_PASSWORD_LENGTH = 6;
 /** Passwords must fit a PRIVMSG to NickServ (the account-registration spec's advice). */
 export const MAX_PASSWORD_BYTES = 300;
 const MAX_EMAIL_LENGTH = 254;
+/** Client certificates one account may have (NickServ CERT ADD). */
+export const MAX_CERTIFICATES = 10;
 
 /** Why an account change was refused. */
 export const AccountError = {
@@ -31,7 +35,22 @@ export const AccountError = {
 } as const;
 export type AccountError = (typeof AccountError)[keyof typeof AccountError];
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AccountError };
+/** Why a certificate change was refused. */
+export const CertificateError = {
+  /** Not a SHA-256 fingerprint (64 hex digits, colons allowed). */
+  BadFingerprint: "bad-fingerprint",
+  /** On this account already. */
+  Exists: "exists",
+  /** Another account's. */
+  Taken: "taken",
+  TooMany: "too-many",
+  /** Not on this account. */
+  NotFound: "not-found",
+  NoAccount: "no-account",
+} as const;
+export type CertificateError = (typeof CertificateError)[keyof typeof CertificateError];
+
+export type Outcome<T, E = AccountError> = { ok: true; value: T } | { ok: false; error: E };
 
 export interface AccountsOptions {
   clock: Clock;
@@ -46,7 +65,9 @@ export interface AccountsOptions {
 
 export class Accounts {
   /** Folded names of every account. */
-  private readonly names = new Set<string>();
+  private names = new Set<string>();
+  /** Counts changes to `names`: a reading from the store started before one is stale. */
+  private changes = 0;
   readonly throttle: LoginThrottle;
   private readonly reserved: Set<string>;
   /** A hash to check wrong names against, so that an unknown account costs the same time as a known one. */
@@ -68,12 +89,23 @@ export class Accounts {
 
   /** Read the registered names from the store. */
   async load(): Promise<void> {
-    this.names.clear();
-    for (const record of await this.store.list()) this.names.add(fold(record.name));
+    this.names = new Set(await this.store.keys());
+    this.changes += 1;
+  }
+
+  /**
+   * Read the names again (accounts added or dropped with `tcpchat account` while the server runs); a
+   * reading that a change overtook is left for the next one.
+   */
+  async refresh(): Promise<void> {
+    const before = this.changes;
+    const keys = await this.store.keys();
+    if (this.changes === before) this.names = new Set(keys);
   }
 
   /** An account registered or dropped elsewhere (another node sharing the store). */
   learn(name: string, registered: boolean): void {
+    this.changes += 1;
     if (registered) this.names.add(fold(name));
     else this.names.delete(fold(name));
   }
@@ -83,8 +115,15 @@ export class Accounts {
     return this.names.has(fold(name));
   }
 
-  find(name: string): Promise<AccountRecord | null> {
-    return this.store.find(fold(name));
+  async find(name: string): Promise<AccountRecord | null> {
+    const record = await this.store.find(fold(name));
+    this.noteFound(name, record);
+    return record;
+  }
+
+  /** What the store said of `name` holds for nick enforcement too. */
+  private noteFound(name: string, record: AccountRecord | null): void {
+    if ((record !== null) !== this.names.has(fold(name))) this.learn(name, record !== null);
   }
 
   /** What is wrong with a new account's name, email or password; null when nothing. */
@@ -102,10 +141,10 @@ export class Accounts {
     const [passwordHash, scram] = await credentials(password);
     const record: AccountRecord = { name, email, passwordHash, scram, createdAt: this.options.clock.now() };
     if (!(await this.store.create(key, record))) {
-      this.names.add(key);
+      this.learn(name, true);
       return { ok: false, error: AccountError.Exists };
     }
-    this.names.add(key);
+    this.learn(name, true);
     this.options.announce?.(name, true);
     return { ok: true, value: record };
   }
@@ -115,6 +154,7 @@ export class Accounts {
     const key = fold(name);
     if (this.throttle.wait(key, address) > 0) return { ok: false, error: AccountError.Throttled };
     const record = await this.store.find(key);
+    this.noteFound(name, record);
     const good = await verifyPassword(
       normalisePassword(password),
       record?.passwordHash ?? (await this.decoyHash()),
@@ -150,13 +190,56 @@ export class Accounts {
   async drop(name: string): Promise<Outcome<null>> {
     const key = fold(name);
     const dropped = await this.store.drop(key);
-    this.names.delete(key);
+    this.learn(name, false);
     if (dropped) this.options.announce?.(name, false);
     return dropped ? { ok: true, value: null } : { ok: false, error: AccountError.NoAccount };
   }
 
   list(): Promise<AccountRecord[]> {
     return this.store.list();
+  }
+
+  // ---- client certificates (SASL EXTERNAL)
+
+  /** Log in with a TLS client certificate: the account that added its fingerprint. */
+  async loginByCertificate(fingerprint: string): Promise<Outcome<string>> {
+    const record = await this.store.findByCertificate(fingerprint);
+    return record ? { ok: true, value: record.name } : { ok: false, error: AccountError.NoAccount };
+  }
+
+  /** Let the certificate of `fingerprint` (any case, colons allowed) log in to `account`. */
+  async addCertificate(account: string, fingerprint: string): Promise<Outcome<string, CertificateError>> {
+    const normal = normaliseFingerprint(fingerprint);
+    if (normal === null) return { ok: false, error: CertificateError.BadFingerprint };
+    const key = fold(account);
+    if ((await this.store.certificates(key)).length >= MAX_CERTIFICATES)
+      return { ok: false, error: CertificateError.TooMany };
+    const added = await this.store.addCertificate(key, {
+      fingerprint: normal,
+      addedAt: this.options.clock.now(),
+    });
+    switch (added) {
+      case "added":
+        return { ok: true, value: normal };
+      case "exists":
+        return { ok: false, error: CertificateError.Exists };
+      case "taken":
+        return { ok: false, error: CertificateError.Taken };
+      case "no-account":
+        return { ok: false, error: CertificateError.NoAccount };
+    }
+  }
+
+  async deleteCertificate(account: string, fingerprint: string): Promise<Outcome<string, CertificateError>> {
+    const normal = normaliseFingerprint(fingerprint);
+    if (normal === null) return { ok: false, error: CertificateError.BadFingerprint };
+    return (await this.store.deleteCertificate(fold(account), normal))
+      ? { ok: true, value: normal }
+      : { ok: false, error: CertificateError.NotFound };
+  }
+
+  certificates(account: string): Promise<CertificateRecord[]> {
+    return this.store.certificates(fold(account));
   }
 
   private decoyHash(): Promise<string> {
@@ -170,6 +253,12 @@ export function checkPassword(password: string): AccountError | null {
     return AccountError.UnacceptablePassword;
   if ([...password].length < MIN_PASSWORD_LENGTH) return AccountError.WeakPassword;
   return null;
+}
+
+/** A SHA-256 fingerprint as the server shows them (lower-case hex), from any case, with or without colons. */
+export function normaliseFingerprint(text: string): string | null {
+  const hex = text.replaceAll(":", "").toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
 }
 
 function validEmail(email: string): boolean {

@@ -1628,6 +1628,8 @@ function keptRoom(name: string, kept: KeptState): Room {
   room.topic = kept.topic;
   Object.assign(room.modes, kept.modes);
   room.bans.push(...kept.bans);
+  room.exceptions.push(...kept.exceptions);
+  room.inviteExceptions.push(...kept.inviteExceptions);
   return room;
 }
 
@@ -1642,6 +1644,8 @@ function keptSnapshot(
   const stamps: Record<string, Stamp> = { topic: stamp, k: stamp, l: stamp };
   for (const letter of Object.keys(FLAG_FIELDS)) stamps[letter] = stamp;
   for (const ban of kept.bans) stamps[`b:${fold(ban.mask)}`] = stamp;
+  for (const entry of kept.exceptions) stamps[`e:${fold(entry.mask)}`] = stamp;
+  for (const entry of kept.inviteExceptions) stamps[`I:${fold(entry.mask)}`] = stamp;
   return {
     name,
     ref,
@@ -1649,6 +1653,8 @@ function keptSnapshot(
     topic: kept.topic ? { ...kept.topic } : null,
     modes: { ...kept.modes },
     bans: kept.bans.map((ban) => ({ ...ban })),
+    exceptions: kept.exceptions.map((entry) => ({ ...entry })),
+    inviteExceptions: kept.inviteExceptions.map((entry) => ({ ...entry })),
     stamps,
   };
 }

@@ -1,6 +1,8 @@
 // ChanServ: registered channels. A logged-in channel operator registers a channel; from then on its
-// topic (with setter and time), modes, key, limit and bans are kept while it is empty and across
-// restarts, and its founder is its operator whenever it joins. The core asks it through `RoomKeeper`.
+// topic (with setter and time), modes, key, limit, bans, ban exceptions (+e) and invite exceptions (+I) are
+// kept while it is empty and across restarts, and its founder is its operator whenever it joins. The core
+// asks it through `RoomKeeper`; it holds every registered channel in memory and writes each change to the
+// store (with nodes sharing one, the node that decided the change writes it).
 import { fold } from "../core/casemap.js";
 import type { Clock } from "../core/clock.js";
 import { type KeptState, keptStateOf, type RoomKeeper } from "../core/kept-rooms.js";
@@ -61,11 +63,18 @@ export class ChanServ extends Service implements RoomKeeper {
     for (const channel of channels) this.channels.set(fold(channel.name), channel);
   }
 
-  /** A channel registered or dropped on another node: read again from the store they share. */
+  /** A channel registered or dropped on another node: read it from the store they share. */
   heard(name: string, registered: boolean, local: boolean): void {
     if (local) return;
-    if (!registered) this.channels.delete(fold(name));
-    else if (this.options.shared) this.load().catch((err: unknown) => this.failed(err));
+    const key = fold(name);
+    if (!registered) this.channels.delete(key);
+    else if (this.options.shared)
+      this.options.store
+        .find(key)
+        .then((channel) => {
+          if (channel) this.channels.set(key, channel);
+        })
+        .catch((err: unknown) => this.failed(err));
   }
 
   /** Every write asked for so far, done. */
@@ -101,7 +110,7 @@ export class ChanServ extends Service implements RoomKeeper {
   private help(from: User): void {
     this.reply(
       from,
-      "ChanServ keeps registered channels: their topic, modes and bans, and their founder. Commands:",
+      "ChanServ keeps registered channels: their topic, modes, bans and exceptions, and their founder. Commands:",
     );
     for (const line of HELP) this.reply(from, line);
   }

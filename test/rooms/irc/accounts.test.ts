@@ -3,9 +3,10 @@
 // account (account-notify, account-tag, extended-join, WHOIS 330).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ask, scramLogin } from "../../support/accounts.js";
 import { type Irc, ircSuiteServer } from "../../support/irc.js";
 import { withoutCr } from "../../support/line-client.js";
-import { b64, plain, ScramClient, unb64 } from "../../support/sasl.js";
+import { b64, plain, ScramClient } from "../../support/sasl.js";
 
 type Suite = ReturnType<typeof ircSuiteServer>;
 
@@ -35,27 +36,6 @@ async function account(suite: Suite, nick: string, password: string): Promise<vo
   await c.expect(/ REGISTER SUCCESS /);
   c.send("QUIT");
   await c.raw.linesUntilClose();
-}
-
-async function scramLogin(c: Irc, user: string, password: string): Promise<ScramClient> {
-  const scram = new ScramClient(user, password);
-  c.send("AUTHENTICATE SCRAM-SHA-256");
-  assert.equal(await c.expect(/^AUTHENTICATE /), "AUTHENTICATE +");
-  c.send(`AUTHENTICATE ${b64(scram.first)}`);
-  const challenge = unb64((await c.expect(/^AUTHENTICATE /)).slice("AUTHENTICATE ".length));
-  assert.match(
-    challenge,
-    new RegExp(`^r=${scram.nonce.replace(/[+/]/g, "\\$&")}[^,]+,s=[A-Za-z0-9+/=]+,i=4096$`),
-  );
-  c.send(`AUTHENTICATE ${b64(scram.final(challenge))}`);
-  return scram;
-}
-
-/** NickServ's answer to one command: the text of its NOTICE. */
-async function nickserv(c: Irc, nick: string, text: string): Promise<string> {
-  c.send(`PRIVMSG NickServ :${text}`);
-  const notice = new RegExp(`^:NickServ!NickServ@services\\. NOTICE ${nick} :`);
-  return (await c.expect(notice)).replace(notice, "");
 }
 
 describe("accounts over IRC", { timeout: 120_000 }, () => {
@@ -312,7 +292,7 @@ describe("accounts over IRC", { timeout: 120_000 }, () => {
 
     it("registers, identifies, tells INFO, changes the password and drops, over PRIVMSG", async () => {
       const c = await registered(suite, "henry", "multi-prefix");
-      const ns = (text: string) => nickserv(c, "henry", text);
+      const ns = (text: string) => ask(c, text);
       assert.equal(await ns("REGISTER henry-password"), "Account henry registered; you are now logged in.");
       c.send("WHOIS henry");
       assert.equal(await c.expect(/ 330 /), ":irc.test 330 henry henry henry :is logged in as");
@@ -350,7 +330,7 @@ describe("accounts over IRC", { timeout: 120_000 }, () => {
       const peer = await registered(suite, "jill", "multi-prefix");
       await c.join("#syntax");
       await peer.join("#syntax");
-      const ns = (text: string) => nickserv(c, "jack", text);
+      const ns = (text: string) => ask(c, text);
       assert.equal(await ns("REGISTER"), "Syntax: REGISTER <password> [email]");
       assert.equal(await ns("REGISTER a b c"), "Syntax: REGISTER <password> [email]");
       assert.equal(await ns("IDENTIFY"), "Syntax: IDENTIFY [account] <password>");
