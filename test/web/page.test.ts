@@ -1,6 +1,8 @@
 // The chat page in a real browser (Debian's chromium through playwright-core) against a real rooms server:
-// pages, an IRC client and a seed-protocol client in one room; slash commands; bad input; a phone's screen.
+// pages, an IRC client and a seed-protocol client in one room; slash commands; bad input; the keyboard; a
+// phone's screen; the page's size.
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { after, afterEach, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import type { RunningServer } from "../../src/models/index.js";
@@ -192,6 +194,35 @@ describe("the chat page in a browser", { skip: CHROMIUM_MISSING, timeout: SUITE_
       .waitFor();
   });
 
+  test("keyboard: typing goes to the message box; Alt+↑ and Alt+↓ move between conversations", {
+    timeout: TEST_TIMEOUT_MS,
+  }, async () => {
+    const kim = await page();
+    await logIn(kim, url, "kim", "#keys-one");
+    const lee = await irc("lee", "#keys-one");
+    lee.send("JOIN #keys-two");
+    await lee.numeric("366");
+    await type(kim, "/join #keys-two");
+    const heading = (name: string) => kim.getByRole("heading", { level: 1, name });
+    await heading("#keys-two").waitFor();
+    // No mouse from here on: keys only.
+    await kim.keyboard.press("Alt+ArrowUp");
+    await heading("#keys-one").waitFor();
+    await kim.keyboard.type("said by keyboard");
+    await kim.keyboard.press("Enter");
+    await lee.expect(/^:kim!\S+ PRIVMSG #keys-one :said by keyboard\r?$/);
+    await kim.keyboard.press("Alt+ArrowDown");
+    await heading("#keys-two").waitFor();
+    await kim.keyboard.type("and in the next room");
+    await kim.keyboard.press("Enter");
+    await lee.expect(/^:kim!\S+ PRIVMSG #keys-two :and in the next room\r?$/);
+    // Past the last conversation, round to the first (the server's).
+    await kim.keyboard.press("Alt+ArrowDown");
+    await heading("#keys-two").waitFor({ state: "detached" });
+    await kim.keyboard.press("Alt+ArrowUp");
+    await heading("#keys-two").waitFor();
+  });
+
   test("a phone-sized screen: the message box and the rooms are usable", {
     timeout: TEST_TIMEOUT_MS,
   }, async () => {
@@ -243,6 +274,13 @@ describe("the chat page in a browser", { skip: CHROMIUM_MISSING, timeout: SUITE_
     const js = await fetch(new URL(script, url));
     assert.equal(js.headers.get("content-type"), "text/javascript; charset=utf-8");
     assert.match(js.headers.get("cache-control") ?? "", /immutable/);
+    // Small, as docs/web-client.md says: what a browser downloads, gzipped as the server sends it, is far
+    // under the 100 KB aimed at.
+    const style = /href="(\/style-[A-Z0-9]+\.css)"/.exec(html)?.[1];
+    assert.ok(style, html);
+    const sizes = await Promise.all(["/", script, style].map((path) => gzippedSize(new URL(path, url))));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    assert.ok(total > 1000 && total < 100 * 1024, `${total} bytes gzipped`);
     // A browser's page logs in: its Origin was the listener's own (the default allow-list).
     const ivy = await page();
     await logIn(ivy, url, "ivy", "#origin");
@@ -285,3 +323,19 @@ describe("the chat page in a browser", { skip: CHROMIUM_MISSING, timeout: SUITE_
     await kate.expect(/^:jack!\S+ PRIVMSG #restart :back again\r?$/);
   });
 });
+
+/** The bytes of a file as the server sends it to a browser that takes gzip. */
+function gzippedSize(url: URL): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { "Accept-Encoding": "gzip" }, agent: false }, (res) => {
+      let size = 0;
+      res.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+      });
+      res.on("end", () => resolve(size));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
