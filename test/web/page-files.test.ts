@@ -1,10 +1,10 @@
 // The chat page's files over HTTP, without a browser: content types, caching, ETags, gzip, HEAD, and a
-// server whose page was never built.
+// server whose page was never built; the page's screenshots in the README and docs.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gunzipSync } from "node:zlib";
 import pino from "pino";
@@ -130,6 +130,29 @@ describe("the chat page's files", () => {
     } finally {
       bare.close();
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the chat page's screenshots", () => {
+  test("the README and docs/web-client.md show a desktop and a phone screenshot that are there", () => {
+    const root = new URL("../../", import.meta.url).pathname;
+    for (const doc of ["README.md", "docs/web-client.md"]) {
+      const text = readFileSync(join(root, doc), "utf8");
+      const shown = [...text.matchAll(/(?:src="|\]\()([^")]+\.png)/g)].map((m) => m[1] as string);
+      assert.deepEqual(
+        shown.map((path) => path.replace(/^.*\//, "")).sort(),
+        ["web-client-desktop.png", "web-client-phone.png"],
+        doc,
+      );
+      for (const path of shown) {
+        const png = readFileSync(join(root, dirname(doc), path));
+        assert.equal(png.subarray(1, 4).toString(), "PNG", path);
+        // The IHDR's width and height: a phone's is narrow and tall, a desktop's wide.
+        const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+        if (path.includes("phone")) assert.ok(width < height && width <= 800, `${path}: ${width}x${height}`);
+        else assert.ok(width > height && width >= 1000, `${path}: ${width}x${height}`);
+      }
     }
   });
 });
