@@ -1,22 +1,27 @@
-// `npm start` and `npx tcpchat` stopped by a signal to npm's own process leave no server behind.
+// `npm start` and `npx tcpchat serve` from this repository, stopped by a signal to npm's own process (or
+// to its process group, as Ctrl-C in a terminal does), leave no server behind: every process npm started
+// is gone, by PID, and the port is free again. The real npm and npx run the release build (`npm test`
+// builds it first), with this repository's .npmrc.
 //
-// npm runs a script through `sh -c`, and signals only its direct child: without care, the shell dies and
-// the server is left running, orphaned, holding its port. The test runs the real npm on a copy of this
-// package's scripts, whose dist/cli.js loads the sources (so no build is needed).
+// npm runs the command through its script shell and passes SIGINT and SIGTERM to that shell only; .npmrc
+// makes it bash, which runs a lone command in its own process, so the signal reaches the server. A SIGKILL
+// is not passed on: the server sees npm go and stops by itself.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { bounded, CliRun, ROOT } from "../support/cli.js";
 import { LineClient } from "../support/line-client.js";
-import { CLI_TEST_TIMEOUT_MS } from "../support/timing.js";
+import { portIsFree } from "../support/ports.js";
+import { CHILD_START_MS, CLI_TEST_TIMEOUT_MS } from "../support/timing.js";
 
-/** One case: npm starting under load, then three bounded waits for things to stop. */
+/** One case: npm starting under load (npx installs this package in its cache the first time), then stops. */
 const CASE_MS = 2 * CLI_TEST_TIMEOUT_MS;
-const CASES = 4;
+const CASES = 6;
+/** npm and npx start more slowly than the command alone: npm itself loads first. */
+const NPM_START_MS = 4 * CHILD_START_MS;
+const BUILD = join(ROOT, "dist", "cli.js");
 
 /** Every process below `pid`, from /proc. */
 function descendants(pid: number): number[] {
@@ -41,6 +46,17 @@ function alive(pid: number): boolean {
   }
 }
 
+/** When the process `pid` started, in clock ticks since boot; null once it is gone. */
+function startTime(pid: number): string | null {
+  try {
+    // The fields after the command's name (which may hold spaces): the 22nd field is the 20th of them.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Resolves once none of `pids` runs; a process that is not our child gives no event, so this looks, and
  * stops looking after `limitMs` (the caller's bound then fails the test).
@@ -56,76 +72,54 @@ function gone(pids: number[], limitMs: number): Promise<void> {
   });
 }
 
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", (err: NodeJS.ErrnoException) => resolve(err.code === "ECONNREFUSED"));
-  });
-}
-
-describe("signals through npm", { timeout: CASES * CASE_MS }, () => {
-  let project = "";
+describe("signals through npm and npx", {
+  timeout: CASES * CASE_MS,
+  skip: existsSync(BUILD) ? false : "needs the release build (npm run build; npm test builds it first)",
+}, () => {
   const runs: CliRun[] = [];
   const clients: LineClient[] = [];
+  /** Every process npm started, with its start time: a case that fails may leave them behind, no longer
+   * below npm (the time tells it from a later process given the same PID). */
+  const started = new Map<number, string | null>();
 
-  before(() => {
-    project = mkdtempSync(join(tmpdir(), "tcpchat-npm-"));
-    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Record<string, unknown>;
-    const { name, version, type, bin, scripts } = pkg as { scripts: Record<string, string> } & Record<
-      string,
-      unknown
-    >;
-    writeFileSync(
-      join(project, "package.json"),
-      JSON.stringify({ name, version, type, bin, scripts: { start: scripts.start } }),
-    );
-    mkdirSync(join(project, "dist"));
-    const cli = join(project, "dist", "cli.js");
-    writeFileSync(
-      cli,
-      [
-        "#!/usr/bin/env node",
-        `const { register } = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))});`,
-        "register();",
-        `await import(${JSON.stringify(new URL("../../src/cli.ts", import.meta.url).href)});`,
-        "",
-      ].join("\n"),
-    );
-    chmodSync(cli, 0o755);
-    mkdirSync(join(project, "node_modules", ".bin"), { recursive: true });
-    symlinkSync("../../dist/cli.js", join(project, "node_modules", ".bin", "tcpchat"));
-  });
   after(() => {
     for (const c of clients) c.destroy();
     for (const run of runs) {
-      for (const pid of descendants(run.child.pid ?? 0)) if (alive(pid)) process.kill(pid, "SIGKILL");
+      for (const pid of descendants(run.child.pid ?? 0)) started.set(pid, startTime(pid));
       run.kill();
     }
-    rmSync(project, { recursive: true, force: true });
+    for (const [pid, time] of started)
+      if (alive(pid) && startTime(pid) === time) process.kill(pid, "SIGKILL");
   });
 
   /**
-   * Start the server through npm, then send `signal` to npm's PID, or to its whole process group as a
-   * terminal's Ctrl-C does (npm then runs in a group of its own).
+   * Start the rooms server with `command` (npm or npx) in this repository, connect a client, then send
+   * `signal` to npm's PID, or to its whole process group as a terminal's Ctrl-C does (npm then runs in a
+   * group of its own).
    */
-  async function stopsEverything(args: string[], signal: NodeJS.Signals, to: "npm" | "group" = "npm") {
+  async function stopsEverything(command: string[], signal: NodeJS.Signals, to: "npm" | "group" = "npm") {
     const npm = new CliRun(
-      spawn("npm", args, {
-        cwd: project,
+      spawn(command[0] as string, command.slice(1), {
+        cwd: ROOT,
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, NO_COLOR: "1", REDIS_URL: "", npm_config_update_notifier: "false" },
+        env: {
+          ...process.env,
+          NO_COLOR: "1",
+          REDIS_URL: "",
+          TCPCHAT_STORE: "memory",
+          npm_config_update_notifier: "false",
+          // npx installs this package into its cache from the folder: its `prepare` would build it again.
+          npm_config_ignore_scripts: command[0] === "npx" ? "true" : "false",
+        },
         detached: to === "group",
       }),
     );
     runs.push(npm);
-    const port = await npm.listening(60_000);
+    const port = await npm.listening(NPM_START_MS);
     const client = await LineClient.connect(port);
     clients.push(client);
     const below = descendants(npm.child.pid as number);
+    for (const pid of below) started.set(pid, startTime(pid));
     assert.ok(below.length > 0, "npm runs the server in a process of its own");
 
     if (to === "group") process.kill(-(npm.child.pid as number), signal);
@@ -138,21 +132,23 @@ describe("signals through npm", { timeout: CASES * CASE_MS }, () => {
       30_000,
     );
     await bounded(npm.exited, () => `npm's exit after ${signal}${seen()}`, 30_000);
-    assert.equal(await refused(port), true, `port ${port} is free`);
+    assert.equal(await portIsFree(port), true, `port ${port} is free`);
   }
 
+  const SERVER = ["--port", "0", "--no-web"];
+  const NPM_START = ["npm", "start", "--", ...SERVER];
+  const NPX = ["npx", "--yes", "tcpchat", "serve", "--service", "rooms", ...SERVER];
+
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    it(`npm start, then ${signal} to npm`, { timeout: CASE_MS }, () =>
-      stopsEverything(["start", "--", "--port", "0"], signal),
-    );
+    it(`npm start, then ${signal} to npm`, { timeout: CASE_MS }, () => stopsEverything(NPM_START, signal));
   }
-  // npx cannot exec: npm runs `sh -c 'tcpchat …'`, and passes a signal on to that shell only. A SIGTERM
-  // kills the shell, npm goes, and the server sees npm go. A SIGINT to npm's PID alone stops nothing: the
-  // shell (dash) holds it until its child ends, and the server never hears of it. Ctrl-C in a terminal
-  // signals the whole group, the server with it.
-  const NPX = ["exec", "--", "tcpchat", "serve", "--service", "echo", "--port", "0"];
-  it("npx tcpchat serve, then SIGTERM to npm", { timeout: CASE_MS }, () => stopsEverything(NPX, "SIGTERM"));
-  it("npx tcpchat serve, then SIGINT to npm's group (Ctrl-C)", { timeout: CASE_MS }, () =>
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`npx tcpchat serve, then ${signal} to npx`, { timeout: CASE_MS }, () => stopsEverything(NPX, signal));
+  }
+  it("npx tcpchat serve, then SIGINT to npx's group (Ctrl-C)", { timeout: CASE_MS }, () =>
     stopsEverything(NPX, "SIGINT", "group"),
+  );
+  it("npx tcpchat serve, then SIGKILL to npx: the server sees npm go and stops", { timeout: CASE_MS }, () =>
+    stopsEverything(NPX, "SIGKILL"),
   );
 });
