@@ -328,7 +328,7 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
     });
   });
 
-  it("under cluster, SIGHUP gives every worker the new certificate; their clients stay", {
+  it("under cluster, SIGHUP gives every worker the new certificate; their clients stay; no STS unless asked", {
     timeout: CLI_TEST_TIMEOUT_MS,
   }, async () => {
     const cert = join(dir, "cluster.pem");
@@ -340,7 +340,12 @@ describe("IRC over TLS", { timeout: SUITE_TIMEOUT_MS }, () => {
       ...["serve", "--service", "rooms", "--model", "cluster", "--workers", "2", "--port", "0"],
       ...["--server-name", "irc.test", "--tls-cert", cert, "--tls-key", key, "--log-format", "json"],
     ]);
-    const port = Number((await run.waitFor(/^tls listening on 127\.0\.0\.1:(\d+)\n/m))[1]);
+    const m = await run.waitFor(/^listening on 127\.0\.0\.1:(\d+)\ntls listening on 127\.0\.0\.1:(\d+)\n/m);
+    const port = Number(m[2]);
+    // Without --sts-duration no STS is offered, though TLS is on.
+    const plain = keep(await Irc.open(Number(m[1])));
+    plain.send("CAP LS 302");
+    assert.doesNotMatch(await plain.expect(/ CAP \* LS /), /sts/);
     /** The fingerprint of the certificate a new connection is shown. */
     const shown = async (): Promise<string> => {
       const socket = connectTls({
