@@ -24,6 +24,7 @@ import { RemoteUser } from "./core/remote.js";
 import { RoomHistory } from "./history.js";
 import { RoomsHub } from "./hub.js";
 import { IrcFrontend } from "./irc/frontend.js";
+import { ReadMarkerKeeper } from "./read-markers-store.js";
 import { SeedFrontend } from "./seed/frontend.js";
 import { ServerBanKeeper } from "./server-bans-store.js";
 import type { ChannelStore } from "./services/channels-store.js";
@@ -63,6 +64,7 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
   const registry = new RoomRegistry(config.limits, clock);
   registry.recorder = history;
   const bans = new ServerBanKeeper({ shared, origin: () => registry.origin }, clock, env.log);
+  const markers = new ReadMarkerKeeper(shared, clock, env.log);
   let store: Store | null = null;
   // The database drivers load here, in the process that owns the rooms (not in every session's worker).
   const storing = import("../store/index.js")
@@ -75,6 +77,7 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
       await accounts.open(kept.accounts);
       await chanserv.open(kept.channels, shared);
       await registry.serverBans.follow(bans.open(opened));
+      await registry.readMarkers.follow(markers.open(opened));
       return kept;
     });
   // Until the store is open, a request to NickServ or ChanServ waits for it.
@@ -162,6 +165,7 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
       await storing.catch(() => {});
       await history.close();
       await bans.close();
+      await markers.close();
       // ChanServ's last writes are done before the store closes.
       await chanserv.flush();
       await (store as Store | null)?.close();

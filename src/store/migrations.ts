@@ -119,4 +119,15 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  "0006_read_markers": {
+    async up(db) {
+      await db.schema
+        .createTable("read_markers")
+        .addColumn("account", "text", (c) => c.notNull())
+        .addColumn("target", "text", (c) => c.notNull())
+        .addColumn("time", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("read_markers_pk", ["account", "target"])
+        .execute();
+    },
+  },
 };

@@ -113,6 +113,15 @@ export interface ChannelMasksTable {
   set_at: number;
 }
 
+/** Read markers (IRCv3 draft/read-marker): per account and target, the time read up to; only ever later. */
+export interface ReadMarkersTable {
+  /** The account's folded name. */
+  account: string;
+  /** The channel's or nick's folded name. */
+  target: string;
+  time: number;
+}
+
 export interface Database {
   messages: MessagesTable;
   server_bans: ServerBansTable;
@@ -120,4 +129,5 @@ export interface Database {
   account_certificates: AccountCertificatesTable;
   channels: ChannelsTable;
   channel_masks: ChannelMasksTable;
+  read_markers: ReadMarkersTable;
 }

@@ -58,6 +58,8 @@ export type RoomEvent = (
   /** The room was renamed (`room.name` is the new name, `old` the one before). */
   | { type: "rename"; room: Room; by: Source; old: string; reason: string }
   | { type: "wallops"; from: Source; text: string }
+  /** An account's read marker for `target` moved to `read` (ms): told to that account's connections. */
+  | { type: "markread"; target: string; read: number }
 ) & { time: number; id: string };
 
 /**

@@ -168,6 +168,11 @@ export type OperationBody =
   | { t: "redact"; by: number | null; room: string | null; to: number | null; msgid: string; reason: string }
   /** A channel renamed (IRCv3 draft/channel-rename): `room` is its name before, `name` after. */
   | { t: "rename"; by: number | null; room: string; created: Creation; name: string; reason: string }
+  /**
+   * An account read a target (a channel or a nick) up to `read`, in milliseconds (IRCv3 draft/read-marker):
+   * every node moves its marker forward and tells the account's connections there.
+   */
+  | { t: "markread"; account: string; target: string; read: number }
   | { t: "wallops"; from: number | null; text: string }
   /** Close a user's connection: its own node does, and then tells everyone it quit. */
   | { t: "kill"; by: number | null; user: number; reason: string }

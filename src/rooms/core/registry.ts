@@ -26,9 +26,10 @@ import {
   type StatusTarget,
   type UserInfo,
 } from "./operations.js";
+import { ReadMarkers } from "./read-markers.js";
 import { RECENT_PER_ROOM, RECENT_PRIVATE, RecentMessages } from "./recent.js";
 import { RemoteUser } from "./remote.js";
-import { type Ban, defaultModes, isListMode, isValidKey, type ListMode, maskList, Room } from "./room.js";
+import { defaultModes, isListMode, isValidKey, type ListMode, maskList, Room } from "./room.js";
 import { type BanSubject, banNotice, type ServerBan, ServerBanList, type StampedBan } from "./server-bans.js";
 import { type User, unixSeconds } from "./user.js";
 
@@ -177,6 +178,8 @@ export class RoomRegistry {
   readonly serverBans = new ServerBanList();
   /** Told of every user's arrival, departure and changes (IRC's MONITOR). */
   readonly watchers: UserWatcher[] = [];
+  /** Every account's read markers (IRCv3 draft/read-marker), the same on every node. */
+  readonly readMarkers = new ReadMarkers();
   /** This node's last private messages, for redaction. */
   private readonly recentPrivate = new RecentMessages(RECENT_PRIVATE);
   /** Passes this node's operations on; null when the node runs alone. */
@@ -744,6 +747,21 @@ export class RoomRegistry {
     return null;
   }
 
+  /**
+   * `user`'s account has read `target` (a channel or nick, as it should be told) up to `time`, never later
+   * than now: its marker moves forward on every node, and the account's connections are told. The marker in
+   * force after (the one before when `time` is no later); null for a user logged in to no account.
+   */
+  markRead(user: User, target: string, time: number): number | null {
+    const account = user.account;
+    if (account === null) return null;
+    const read = Math.min(time, this.clock.now());
+    const known = this.readMarkers.get(account, target);
+    if (known !== null && known >= read) return known;
+    this.submit({ t: "markread", account, target, read, ...this.stamp() });
+    return read;
+  }
+
   /** A message to every operator and every user with +w, on every node. */
   wallops(from: Source, text: string): RoomError | null {
     if (from && !from.oper) return RoomError.NotServerOperator;
@@ -948,6 +966,20 @@ export class RoomRegistry {
       case "rename":
         this.applyRename(op);
         return;
+      case "markread": {
+        if (!this.readMarkers.set(op.account, op.target, op.read, op.origin === this.origin)) return;
+        // The account's connections on this node, whatever their nick.
+        const account = fold(op.account);
+        const recipients: User[] = [];
+        for (const user of this.usersById.values())
+          if (!user.frontend.remote && user.account !== null && fold(user.account) === account)
+            recipients.push(user);
+        this.emit(
+          { type: "markread", target: op.target, read: op.read, time: op.time, id: op.id },
+          recipients,
+        );
+        return;
+      }
       case "wallops": {
         const recipients: User[] = [];
         for (const user of this.usersById.values()) if (user.wallops || user.oper) recipients.push(user);

@@ -25,6 +25,7 @@ export const Cap = {
   Multiline: 1048576,
   Redaction: 2097152,
   ChannelRename: 4194304,
+  ReadMarker: 8388608,
 } as const;
 
 /** The capabilities offered in CAP LS, by name, in the order listed. */
@@ -40,6 +41,7 @@ export const CAPABILITIES: ReadonlyMap<string, number> = new Map([
   ["draft/chathistory", Cap.Chathistory],
   ["draft/message-redaction", Cap.Redaction],
   ["draft/multiline", Cap.Multiline],
+  ["draft/read-marker", Cap.ReadMarker],
   ["echo-message", Cap.EchoMessage],
   ["extended-join", Cap.ExtendedJoin],
   ["extended-monitor", Cap.ExtendedMonitor],

@@ -56,6 +56,8 @@ export class IrcClient implements RoomsClient, OverflowListener {
   batching = false;
   /** Lines flood control is still to count: a multiline batch's cost past its first line (RoomsClient). */
   owed = 0;
+  /** Read markers of a client logged in to no account, by folded target (read-markers.ts); null for none. */
+  readMarkers: Map<string, number> | null = null;
   /** The SASL exchange under way, if any. */
   sasl: SaslExchange | null = null;
   /** SASL succeeded: AUTHENTICATE is answered 907 from now on. */

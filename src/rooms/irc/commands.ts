@@ -10,6 +10,7 @@ import { monitorCommands } from "./monitor.js";
 import { multilineCommands } from "./multiline.js";
 import { operatorCommands } from "./operators.js";
 import { queryCommands } from "./queries.js";
+import { readMarkerCommands } from "./read-markers.js";
 import { redactionCommands } from "./redaction.js";
 import { registrationCommands } from "./registration.js";
 import { renameCommands } from "./rename.js";
@@ -38,6 +39,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...monitorCommands,
     ...multilineCommands,
     ...queryCommands,
+    ...readMarkerCommands,
     ...redactionCommands,
     ...renameCommands,
     ...operatorCommands,

@@ -12,6 +12,7 @@ import { replayOnJoin } from "./chathistory.js";
 import type { IrcClient, IrcUser } from "./client.js";
 import type { IrcFrontend } from "./frontend.js";
 import { MultilineLines } from "./multiline.js";
+import { markreadLine, sendJoinMarker } from "./read-markers.js";
 import { deliverRename } from "./rename.js";
 import { sendNames, sendTopic, sourceOf, withText } from "./replies.js";
 
@@ -305,6 +306,12 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       }
       return;
     }
+    case "markread": {
+      // To the account's connections that asked for draft/read-marker.
+      const line = markreadLine(frontend.serverName, event.target, event.read);
+      for (const user of recipients) if (user.client.has(Cap.ReadMarker)) user.client.send(line);
+      return;
+    }
     case "wallops": {
       const line = new EventLine(
         withText(`:${sourceOf(frontend, event.from)} WALLOPS`, event.text),
@@ -336,8 +343,9 @@ function fanOut(recipients: readonly IrcUser[], body: string, time: number, sour
   for (const user of recipients) user.client.sendRaw(line.for(user.client.caps));
 }
 
-/** What a client is told after its own JOIN line: the topic and the names. */
+/** What a client is told after its own JOIN line: its read marker, the topic and the names. */
 function joined(client: IrcClient, room: Room, time: number): void {
+  sendJoinMarker(client, room);
   sendTopic(client, room, false);
   sendNames(client, room);
   replayOnJoin(client, room, time);

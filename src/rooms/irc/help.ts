@@ -30,6 +30,10 @@ const TEXT: Record<string, string[]> = {
   LINKS: ["LINKS", "The nodes of this server."],
   LIST: ["LIST [<channel>{,<channel>}]", "Channels, their member counts and topics."],
   LUSERS: ["LUSERS", "How many users, operators, connections and channels there are."],
+  MARKREAD: [
+    "MARKREAD <target> [timestamp=<time>]",
+    "Read or move forward how far you have read a channel or a conversation (draft/read-marker).",
+  ],
   MODE: [
     "MODE <channel> [<modes> [<parameters>]] | MODE <nick> [<modes>]",
     "Channel modes b e I i k l m n s t o v (a:<account>, m:<mask> in b e I); user modes i o w B.",

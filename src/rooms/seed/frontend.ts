@@ -161,6 +161,7 @@ export class SeedFrontend implements RoomsFrontend {
       case "wallops":
       case "redact":
       case "rename":
+      case "markread":
         return;
     }
   }

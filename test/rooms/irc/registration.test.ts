@@ -192,7 +192,7 @@ describe("IRC registration", { timeout: 60_000 }, () => {
       c.send("CAP LS");
       assert.equal(
         await c.expect(/ CAP /),
-        ":irc.test CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/account-registration draft/channel-rename draft/chathistory draft/message-redaction draft/multiline echo-message extended-join extended-monitor invite-notify labeled-response message-tags multi-prefix sasl server-time setname standard-replies userhost-in-names",
+        ":irc.test CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/account-registration draft/channel-rename draft/chathistory draft/message-redaction draft/multiline draft/read-marker echo-message extended-join extended-monitor invite-notify labeled-response message-tags multi-prefix sasl server-time setname standard-replies userhost-in-names",
       );
       c.send("CAP REQ :multi-prefix bogus");
       assert.equal(await c.expect(/ CAP /), ":irc.test CAP * NAK :multi-prefix bogus");
