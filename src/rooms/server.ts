@@ -23,6 +23,7 @@ import { RoomRegistry } from "./core/registry.js";
 import { RemoteUser } from "./core/remote.js";
 import { RoomHistory } from "./history.js";
 import { RoomsHub } from "./hub.js";
+import { IrcUser } from "./irc/client.js";
 import { IrcFrontend } from "./irc/frontend.js";
 import { ReadMarkerKeeper } from "./read-markers-store.js";
 import { SeedFrontend } from "./seed/frontend.js";
@@ -92,6 +93,8 @@ export function createRoomsHub(config: RoomsConfig, env: RoomsEnv, hubEnv: HubEn
     clock,
     graceMs: config.nickGraceMs,
     addressOf: (user) => user.hostname,
+    certificateOf: (user) =>
+      user instanceof IrcUser ? (user.client.conn.certFingerprint?.() ?? null) : null,
     onError: (err) => env.log.error({ err }, "NickServ: %s", (err as Error).message),
   });
   const chanserv = new ChanServ(registry, {

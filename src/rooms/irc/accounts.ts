@@ -1,4 +1,4 @@
-// Accounts over IRC: SASL (AUTHENTICATE, PLAIN and SCRAM-SHA-256) and draft/account-registration
+// Accounts over IRC: SASL (AUTHENTICATE, PLAIN, SCRAM-SHA-256 and EXTERNAL) and draft/account-registration
 // (REGISTER, VERIFY). Logged-in state is the core's (`setAccount`): every node knows who is who.
 
 import {
@@ -20,12 +20,13 @@ import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { withText } from "./replies.js";
 
-export const SASL_MECHANISMS = ["PLAIN", SCRAM_MECHANISM] as const;
+/** EXTERNAL: the TLS client certificate, added to an account with NickServ CERT ADD, is the credential. */
+export const SASL_MECHANISMS = ["PLAIN", SCRAM_MECHANISM, "EXTERNAL"] as const;
 
 /** One SASL exchange of a client, from `AUTHENTICATE <mechanism>` to its end. */
 export class SaslExchange {
   readonly reader = new ResponseReader();
-  /** SCRAM's state; null for PLAIN. */
+  /** SCRAM's state; null for PLAIN and EXTERNAL. */
   readonly scram: ScramServer | null;
   /** Waiting on the store or a hash: input other than an abort fails the exchange. */
   busy = false;
@@ -111,6 +112,21 @@ function current(client: IrcClient, exchange: SaslExchange): boolean {
 async function step(client: IrcClient, exchange: SaslExchange, data: Buffer): Promise<void> {
   const { accounts } = client.frontend.context;
   const address = client.user.hostname;
+  if (exchange.mechanism === "EXTERNAL") {
+    // The client's one message: empty, or the account it means (which must be the certificate's).
+    const authzid = utf8(data);
+    const fingerprint = client.conn.certFingerprint?.() ?? null;
+    if (authzid === null || fingerprint === null) {
+      fail(client);
+      return;
+    }
+    exchange.busy = true;
+    const result = await accounts.loginByCertificate(fingerprint);
+    if (!current(client, exchange)) return;
+    if (result.ok && (authzid === "" || fold(authzid) === fold(result.value))) succeed(client, result.value);
+    else fail(client);
+    return;
+  }
   if (!exchange.scram) {
     const plain = parsePlain(data);
     // Logging in as one account on behalf of another is not offered.

@@ -68,7 +68,7 @@ export const CAP_VALUES: ReadonlyMap<string, string> = new Map([
   // REGISTER works before connection registration; the account is the nick.
   ["draft/account-registration", "before-connect"],
   ["draft/multiline", `max-bytes=${MULTILINE_MAX_BYTES},max-lines=${MULTILINE_MAX_LINES}`],
-  ["sasl", "PLAIN,SCRAM-SHA-256"],
+  ["sasl", "PLAIN,SCRAM-SHA-256,EXTERNAL"],
 ]);
 
 /**

@@ -2,7 +2,7 @@
 // in irssi), and the guard of registered nicknames: whoever uses one without being logged in to it is
 // told to identify, and renamed to a guest nick when the grace period runs out.
 
-import { AccountError, type Accounts } from "../accounts/accounts.js";
+import { AccountError, type Accounts, CertificateError, MAX_CERTIFICATES } from "../accounts/accounts.js";
 import { fold } from "../core/casemap.js";
 import type { Clock, Timer } from "../core/clock.js";
 import type { RoomRegistry } from "../core/registry.js";
@@ -16,6 +16,8 @@ export interface NickServOptions {
   graceMs: number;
   /** The user's address, for the failed-login throttle. */
   addressOf: (user: User) => string;
+  /** The fingerprint of the user's TLS client certificate (CERT ADD without one named), or null. */
+  certificateOf: (user: User) => string | null;
   onError: (err: unknown) => void;
 }
 
@@ -26,7 +28,29 @@ const HELP: Record<string, string[]> = {
   "SET PASSWORD": ["SET PASSWORD <new password>: change the password of the account you are logged in to."],
   DROP: ["DROP <password>: delete the account you are logged in to; its nick is free again."],
   LOGOUT: ["LOGOUT: log out of your account."],
+  CERT: [
+    "CERT ADD [fingerprint] | CERT DEL <fingerprint> | CERT LIST: the TLS client certificates that log in to your account with SASL EXTERNAL (ADD alone adds this connection's).",
+  ],
 };
+
+const CERT_SYNTAX = "Syntax: CERT ADD [fingerprint] | CERT DEL <fingerprint> | CERT LIST";
+
+export function describeCertificateError(error: CertificateError, fingerprint: string): string {
+  switch (error) {
+    case CertificateError.BadFingerprint:
+      return "That is not a certificate fingerprint: 64 hexadecimal digits of SHA-256 (colons allowed).";
+    case CertificateError.Exists:
+      return `${fingerprint} is already one of your certificates.`;
+    case CertificateError.Taken:
+      return "That certificate logs in to another account.";
+    case CertificateError.TooMany:
+      return `An account has at most ${MAX_CERTIFICATES} certificates: remove one first (CERT DEL).`;
+    case CertificateError.NotFound:
+      return `${fingerprint} is not one of your certificates.`;
+    case CertificateError.NoAccount:
+      return "You are not logged in.";
+  }
+}
 
 export function describeError(error: AccountError, account: string): string {
   switch (error) {
@@ -60,6 +84,7 @@ export class NickServ extends Service {
     SET: (from, words) => this.set(from, words),
     DROP: (from, words) => this.drop(from, words),
     LOGOUT: (from) => this.logout(from),
+    CERT: (from, words) => this.cert(from, words),
   };
 
   constructor(
@@ -137,7 +162,7 @@ export class NickServ extends Service {
     for (const lines of Object.values(HELP)) this.reply(from, lines[0] as string);
     this.reply(
       from,
-      "IRC clients may also log in with SASL (PLAIN, SCRAM-SHA-256) and register with REGISTER.",
+      "IRC clients may also log in with SASL (PLAIN, SCRAM-SHA-256, EXTERNAL) and register with REGISTER.",
     );
   }
 
@@ -244,6 +269,54 @@ export class NickServ extends Service {
       if (!user.frontend.remote && user.account !== null && fold(user.account) === fold(account))
         this.registry.setAccount(user, null);
     this.reply(from, `Account ${account} dropped.`);
+  }
+
+  // CERT ADD [fingerprint] | CERT DEL <fingerprint> | CERT LIST
+  private async cert(from: User, words: string[]): Promise<void> {
+    const [what, given, ...rest] = words;
+    const sub = what?.toUpperCase();
+    const fits =
+      rest.length === 0 &&
+      (sub === "ADD" || (sub === "DEL" && given !== undefined) || (sub === "LIST" && given === undefined));
+    if (!fits) {
+      this.reply(from, CERT_SYNTAX);
+      return;
+    }
+    const account = from.account;
+    if (account === null) {
+      this.reply(from, "You are not logged in.");
+      return;
+    }
+    if (sub === "LIST") {
+      const certificates = await this.accounts.certificates(account);
+      if (certificates.length === 0) {
+        this.reply(from, `${account} has no certificates: CERT ADD adds this connection's.`);
+        return;
+      }
+      this.reply(from, `Certificates that log in to ${account}:`);
+      for (const { fingerprint, addedAt } of certificates)
+        this.reply(from, `${fingerprint} (added ${new Date(addedAt).toUTCString()})`);
+      return;
+    }
+    const fingerprint = given ?? this.options.certificateOf(from);
+    if (fingerprint === null) {
+      this.reply(from, "This connection has no client certificate: name a fingerprint, or connect with one.");
+      return;
+    }
+    const result =
+      sub === "ADD"
+        ? await this.accounts.addCertificate(account, fingerprint)
+        : await this.accounts.deleteCertificate(account, fingerprint);
+    if (!result.ok) {
+      this.reply(from, describeCertificateError(result.error, fingerprint));
+      return;
+    }
+    this.reply(
+      from,
+      sub === "ADD"
+        ? `${result.value} now logs in to ${account} (SASL EXTERNAL).`
+        : `${result.value} no longer logs in to ${account}.`,
+    );
   }
 
   private logout(from: User): void {

@@ -51,7 +51,7 @@ describe("accounts over IRC", { timeout: 120_000 }, () => {
       c.send("CAP LS 302");
       const line = await c.expect(/ CAP \* LS /);
       for (const cap of [
-        "sasl=PLAIN,SCRAM-SHA-256",
+        "sasl=PLAIN,SCRAM-SHA-256,EXTERNAL",
         "draft/account-registration=before-connect",
         "account-notify",
         "account-tag",
@@ -180,10 +180,10 @@ describe("accounts over IRC", { timeout: 120_000 }, () => {
       assert.equal(await c.expect(/ 904 /), ":irc.test 904 frank :SASL authentication failed");
       await scramLogin(c, "frank", "not-franks");
       assert.equal(await c.expect(/ 904 /), ":irc.test 904 frank :SASL authentication failed");
-      c.send("AUTHENTICATE EXTERNAL");
+      c.send("AUTHENTICATE ANONYMOUS");
       assert.equal(
         await c.expect(/ 908 /),
-        ":irc.test 908 frank PLAIN,SCRAM-SHA-256 :are available SASL mechanisms",
+        ":irc.test 908 frank PLAIN,SCRAM-SHA-256,EXTERNAL :are available SASL mechanisms",
       );
       assert.equal(await c.expect(/ 904 /), ":irc.test 904 frank :SASL authentication failed");
       // An account that does not exist fails the same way, after the same challenge.
@@ -242,7 +242,7 @@ describe("accounts over IRC", { timeout: 120_000 }, () => {
       c.send("AUTHENTICATE +");
       assert.equal(
         await c.expect(/ 90\d /),
-        ":irc.test 908 garbler PLAIN,SCRAM-SHA-256 :are available SASL mechanisms",
+        ":irc.test 908 garbler PLAIN,SCRAM-SHA-256,EXTERNAL :are available SASL mechanisms",
       );
       assert.equal(await c.expect(/ 90\d /), ":irc.test 904 garbler :SASL authentication failed");
       // A client gone in the middle of an exchange leaves nothing behind.
