@@ -41,6 +41,8 @@ export class LineFramer {
   private lfSeen = false;
   /** Some line has ended in CR LF. */
   private crlfSeen = false;
+  /** The last byte before the line's end so far is a CR (held, or skipped with an overlong line). */
+  private crHeld = false;
 
   constructor(
     private readonly maxLineBytes: number,
@@ -72,8 +74,8 @@ export class LineFramer {
         return;
       }
       this.lfSeen = true;
-      if (!this.crlfSeen && (lf > start ? chunk[lf - 1] === CR : this.pending?.at(-1) === CR))
-        this.crlfSeen = true;
+      if (!this.crlfSeen && (lf > start ? chunk[lf - 1] === CR : this.crHeld)) this.crlfSeen = true;
+      this.crHeld = false;
       if (this.skipping) {
         this.skipping = false;
         this.tellOverlong(true);
@@ -103,6 +105,7 @@ export class LineFramer {
     const rest = this.pending;
     this.pending = null;
     this.skipping = false;
+    this.crHeld = false;
     this.tellOverlong(false);
     if (rest !== null && rest.length > 0) this.emit(rest, 0, rest.length, false);
   }
@@ -140,6 +143,7 @@ export class LineFramer {
   }
 
   private hold(chunk: Uint8Array, start: number): void {
+    this.crHeld = chunk[chunk.length - 1] === CR;
     if (this.skipping) return;
     const held = this.pending === null ? 0 : this.pending.length;
     const size = held + chunk.length - start;

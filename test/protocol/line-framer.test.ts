@@ -151,6 +151,9 @@ describe("LineFramer", () => {
       ["a\nb", true, false],
       ["a\r\n", true, true],
       ["x\ny\r\n", true, true],
+      // Past the limit of 16, cut between its CR and LF: the line is dropped, its end still counts.
+      [`${"o".repeat(20)}\r\n`, true, true],
+      ["a\r\rb\n", true, false],
     ] as const) {
       for (const chunks of cuts(Buffer.from(input))) {
         const framer = new LineFramer(16, { line() {}, lineError() {} });
