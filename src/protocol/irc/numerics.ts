@@ -142,3 +142,10 @@ export const RPL_INVEXLIST = "346";
 export const RPL_ENDOFINVEXLIST = "347";
 export const RPL_EXCEPTLIST = "348";
 export const RPL_ENDOFEXCEPTLIST = "349";
+// Metadata (IRCv3 draft/metadata-2)
+export const RPL_WHOISKEYVALUE = "760";
+export const RPL_KEYVALUE = "761";
+export const RPL_KEYNOTSET = "766";
+export const RPL_METADATASUBOK = "770";
+export const RPL_METADATAUNSUBOK = "771";
+export const RPL_METADATASUBS = "772";

@@ -2,7 +2,7 @@
 // turns an event into its own wire format once and writes it to every recipient it serves. `time` and `id`
 // are the operation's: the same on every node (a message's msgid and server-time).
 import type { MultilineLine } from "./multiline.js";
-import type { MemberRank, MessageKind } from "./operations.js";
+import type { MemberRank, MessageKind, MetadataChange } from "./operations.js";
 import type { Room, Topic } from "./room.js";
 import type { User } from "./user.js";
 
@@ -58,6 +58,8 @@ export type RoomEvent = (
   /** The room was renamed (`room.name` is the new name, `old` the one before). */
   | { type: "rename"; room: Room; by: Source; old: string; reason: string }
   | { type: "wallops"; from: Source; text: string }
+  /** Metadata of `user` or `room` changed, as applied (each change a real one). */
+  | { type: "metadata"; by: Source; user: User | null; room: Room | null; changes: readonly MetadataChange[] }
   /** An account's read marker for `target` moved to `read` (ms): told to that account's connections. */
   | { type: "markread"; target: string; read: number }
 ) & { time: number; id: string };

@@ -60,6 +60,8 @@ export interface UserInfo {
   wallops: boolean;
   /** +B; absent from nodes that do not know it. */
   bot?: boolean;
+  /** Its metadata (IRCv3 draft/metadata-2), key to value; absent for none. */
+  metadata?: Record<string, string>;
   /** Milliseconds since the epoch. */
   connectedAt: number;
   /** When the user took its nick (the stamp of that connect or nick): of two given one nick at once, the
@@ -79,7 +81,12 @@ export interface RoomSnapshot {
   /** +e and +I lists; absent from nodes that do not know them. */
   exceptions?: Ban[];
   inviteExceptions?: Ban[];
-  /** The stamp of each field's last change: "topic", a mode letter, or "b:" and a folded ban mask. */
+  /** Its metadata (IRCv3 draft/metadata-2); absent for none. */
+  metadata?: Record<string, string>;
+  /**
+   * The stamp of each field's last change: "topic", a mode letter, "b:" (or "e:", "I:") and a folded mask,
+   * "md:" and a metadata key.
+   */
   stamps: Record<string, Stamp>;
 }
 
@@ -173,6 +180,18 @@ export type OperationBody =
    * every node moves its marker forward and tells the account's connections there.
    */
   | { t: "markread"; account: string; target: string; read: number }
+  /**
+   * Metadata of a user or a room changed (IRCv3 draft/metadata-2): each key set to a value, or removed
+   * (null). A user's is decided on its own node; a room's by an operator anywhere, each key's latest winning.
+   */
+  | {
+      t: "metadata";
+      by: number | null;
+      user: number | null;
+      room: string | null;
+      created: Creation | null;
+      changes: MetadataChange[];
+    }
   | { t: "wallops"; from: number | null; text: string }
   /** Close a user's connection: its own node does, and then tells everyone it quit. */
   | { t: "kill"; by: number | null; user: number; reason: string }
@@ -188,6 +207,12 @@ export type OperationBody =
   | { t: "sapart"; by: number | null; user: number; room: string; reason: string };
 
 export type MessageKind = "privmsg" | "notice" | "tagmsg";
+
+/** One metadata key set to a value, or removed (null). */
+export interface MetadataChange {
+  key: string;
+  value: string | null;
+}
 
 export type RegistrationKind = "account" | "channel";
 

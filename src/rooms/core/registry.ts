@@ -19,6 +19,7 @@ import {
   type KickOperation,
   type MemberRank,
   type MessageKind,
+  type MetadataChange,
   type Operation,
   type RegistrationKind,
   type RoomSnapshot,
@@ -98,6 +99,12 @@ export interface MessageRecorder {
  * registered (ChanServ keeps it by its name).
  */
 export type RenameRefusal = RoomError | "invalid" | "in-use" | "registered";
+
+/**
+ * Why a metadata change is refused: not one's own or a room one operates (server operators may change any),
+ * more keys than the target may have, or a key to remove that is not set.
+ */
+export type MetadataRefusal = "permission" | "limit" | "not-set";
 
 /** Why a redaction is refused: not a target one may redact in, no such recent message, not one's own. */
 export type RedactRefusal = "target" | "unknown" | "forbidden";
@@ -762,6 +769,45 @@ export class RoomRegistry {
     return read;
   }
 
+  /**
+   * Change metadata (IRCv3 draft/metadata-2) of a user (itself, or anyone for a server operator) or a room
+   * (its operators, server operators): one operation on every node, the changes that change something only.
+   * A target holds at most `maxKeys` keys. A user not yet registered keeps its own until it registers.
+   */
+  setMetadata(
+    by: User,
+    target: User | Room,
+    changes: readonly MetadataChange[],
+    maxKeys: number,
+  ): MetadataRefusal | null {
+    const room = target instanceof Room ? target : null;
+    if (room ? !room.isOp(by) && !by.oper : target !== by && !by.oper) return "permission";
+    const current = target.metadata;
+    if (changes.some((change) => change.value === null && !current?.has(change.key))) return "not-set";
+    const real = changes.filter((change) => (current?.get(change.key) ?? null) !== change.value);
+    const after = new Map(current ?? []);
+    for (const { key, value } of real) {
+      if (value === null) after.delete(key);
+      else after.set(key, value);
+    }
+    if (after.size > maxKeys && after.size > (current?.size ?? 0)) return "limit";
+    if (real.length === 0) return null;
+    if (!room && !this.isRegistered(target as User)) {
+      target.metadata = after.size > 0 ? after : null;
+      return null;
+    }
+    this.submit({
+      t: "metadata",
+      by: by.id,
+      user: room ? null : (target as User).id,
+      room: room ? room.name : null,
+      created: room ? room.created : null,
+      changes: real.map((change) => ({ ...change })),
+      ...this.stamp(),
+    });
+    return null;
+  }
+
   /** A message to every operator and every user with +w, on every node. */
   wallops(from: Source, text: string): RoomError | null {
     if (from && !from.oper) return RoomError.NotServerOperator;
@@ -980,6 +1026,9 @@ export class RoomRegistry {
         );
         return;
       }
+      case "metadata":
+        this.applyMetadata(op);
+        return;
       case "wallops": {
         const recipients: User[] = [];
         for (const user of this.usersById.values()) if (user.wallops || user.oper) recipients.push(user);
@@ -1058,6 +1107,7 @@ export class RoomRegistry {
           known.username = info.username;
           known.hostname = info.hostname;
           known.account = info.account ?? null;
+          known.metadata = info.metadata ? new Map(Object.entries(info.metadata)) : null;
         });
         // A nick change not heard of here (during an outage), with the stamp it was given then.
         if (known.nick !== info.nick)
@@ -1412,6 +1462,35 @@ export class RoomRegistry {
     this.recorder?.rename?.(old, op.name, op.origin === this.origin);
   }
 
+  /**
+   * A user's metadata (told to it and those who share a room with it) or a room's (told to its members),
+   * each change applied unless a later one to its key holds already (rooms: stamps per key).
+   */
+  private applyMetadata(op: Extract<Operation, { t: "metadata" }>): void {
+    const by = this.source(op.by);
+    if (op.user !== null) {
+      const user = this.usersById.get(op.user);
+      if (!user) return;
+      const changes = changeMetadata(user, op.changes);
+      if (changes.length > 0)
+        this.emit(
+          { type: "metadata", by, user, room: null, changes, time: op.time, id: op.id },
+          this.audience(user, true),
+        );
+      return;
+    }
+    if (op.room === null || op.created === null) return;
+    const room = this.roomFor(op.room, op.created, false);
+    if (!room) return;
+    const latest = op.changes.filter((change) => newer(room, `md:${change.key}`, op));
+    const changes = changeMetadata(room, latest);
+    if (changes.length > 0)
+      this.emit(
+        { type: "metadata", by, user: null, room, changes, time: op.time, id: op.id },
+        room.members.keys(),
+      );
+  }
+
   private applyRedact(op: Extract<Operation, { t: "redact" }>): void {
     const by = this.source(op.by);
     const { msgid, reason, time, id } = op;
@@ -1639,6 +1718,23 @@ function newer(room: Room, field: string, stamp: Stamp): boolean {
   return true;
 }
 
+/** Apply metadata changes to a user or room; the ones that changed something. */
+function changeMetadata(target: User | Room, changes: readonly MetadataChange[]): MetadataChange[] {
+  const applied: MetadataChange[] = [];
+  for (const change of changes) {
+    const current = target.metadata?.get(change.key) ?? null;
+    if (current === change.value) continue;
+    if (change.value === null) target.metadata?.delete(change.key);
+    else {
+      target.metadata ??= new Map();
+      target.metadata.set(change.key, change.value);
+    }
+    applied.push(change);
+  }
+  if (target.metadata?.size === 0) target.metadata = null;
+  return applied;
+}
+
 /** A room's state with its stamps, as a join carries it. */
 export function snapshotOf(room: Room): RoomSnapshot {
   return {
@@ -1650,6 +1746,7 @@ export function snapshotOf(room: Room): RoomSnapshot {
     bans: room.bans.map((ban) => ({ ...ban })),
     exceptions: room.exceptions.map((entry) => ({ ...entry })),
     inviteExceptions: room.inviteExceptions.map((entry) => ({ ...entry })),
+    ...(room.metadata ? { metadata: Object.fromEntries(room.metadata) } : {}),
     stamps: Object.fromEntries(room.stamps),
   };
 }
@@ -1701,6 +1798,8 @@ function merge(room: Room, snapshot: RoomSnapshot): void {
     if (field === "topic") room.topic = snapshot.topic ? { ...snapshot.topic } : null;
     else if (field === "k") room.modes.key = snapshot.modes.key;
     else if (field === "l") room.modes.limit = snapshot.modes.limit;
+    else if (field.startsWith("md:"))
+      changeMetadata(room, [{ key: field.slice(3), value: snapshot.metadata?.[field.slice(3)] ?? null }]);
     else if (field.startsWith("b:") || field.startsWith("e:") || field.startsWith("I:")) {
       const key = field.slice(2);
       const letter = field[0] as ListMode;
@@ -1746,6 +1845,7 @@ export function describeUser(user: User): UserInfo {
     oper: user.oper,
     wallops: user.wallops,
     bot: user.bot,
+    ...(user.metadata ? { metadata: Object.fromEntries(user.metadata) } : {}),
     connectedAt: user.connectedAt * 1000,
     ...(since ? { since } : {}),
   };

@@ -24,5 +24,6 @@ export class RemoteUser extends User {
     this.wallops = info.wallops;
     this.bot = info.bot === true;
     this.account = info.account ?? null;
+    if (info.metadata) this.metadata = new Map(Object.entries(info.metadata));
   }
 }

@@ -93,6 +93,8 @@ export class Room {
   readonly members = new Map<User, MemberStatus>();
   /** The stamp of each field's last change: "topic", a mode letter, "b:" and a folded ban mask. */
   readonly stamps = new Map<string, Stamp>();
+  /** Its metadata (IRCv3 draft/metadata-2), key to value; null until one is set. */
+  metadata: Map<string, string> | null = null;
   /** Its last messages, for redaction; made with the first. */
   recent: RecentMessages | null = null;
 
@@ -120,6 +122,7 @@ export class Room {
     this.bans.length = 0;
     this.exceptions.length = 0;
     this.inviteExceptions.length = 0;
+    this.metadata = null;
     this.invited.clear();
     this.usedInvites.clear();
     this.stamps.clear();
@@ -136,6 +139,7 @@ export class Room {
     this.topic = kept.topic;
     Object.assign(this.modes, kept.modes);
     this.bans.push(...kept.bans);
+    if (kept.metadata) this.metadata = new Map(kept.metadata);
     for (const [user, ids] of kept.invited) this.invited.set(user, ids);
     for (const id of kept.usedInvites) this.usedInvites.add(id);
     for (const [field, stamp] of kept.stamps) this.stamps.set(field, stamp);

@@ -26,6 +26,8 @@ export class User {
   wallops = false;
   /** +B: a bot (IRCv3 bot mode). */
   bot = false;
+  /** Its metadata (IRCv3 draft/metadata-2), key to value; null until one is set. */
+  metadata: Map<string, string> | null = null;
   /** The stamp of the operation that gave this user its nick, once registered. */
   nickSince: Stamp | null = null;
   /** Null until the first join: most of thousands of idle users may never join a room. */

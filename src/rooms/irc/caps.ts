@@ -1,5 +1,11 @@
 // IRCv3 capabilities this server offers, as bits: the fan-out picks a line variant by masking them.
-import { MULTILINE_MAX_BYTES, MULTILINE_MAX_LINES } from "./limits.js";
+import {
+  METADATA_MAX_KEYS,
+  METADATA_MAX_SUBS,
+  METADATA_MAX_VALUE_BYTES,
+  MULTILINE_MAX_BYTES,
+  MULTILINE_MAX_LINES,
+} from "./limits.js";
 
 export const Cap = {
   ServerTime: 1,
@@ -26,6 +32,7 @@ export const Cap = {
   Redaction: 2097152,
   ChannelRename: 4194304,
   ReadMarker: 8388608,
+  Metadata: 16777216,
 } as const;
 
 /** The capabilities offered in CAP LS, by name, in the order listed. */
@@ -40,6 +47,7 @@ export const CAPABILITIES: ReadonlyMap<string, number> = new Map([
   ["draft/channel-rename", Cap.ChannelRename],
   ["draft/chathistory", Cap.Chathistory],
   ["draft/message-redaction", Cap.Redaction],
+  ["draft/metadata-2", Cap.Metadata],
   ["draft/multiline", Cap.Multiline],
   ["draft/read-marker", Cap.ReadMarker],
   ["echo-message", Cap.EchoMessage],
@@ -67,6 +75,10 @@ export function capNames(caps: number): string {
 export const CAP_VALUES: ReadonlyMap<string, string> = new Map([
   // REGISTER works before connection registration; the account is the nick.
   ["draft/account-registration", "before-connect"],
+  [
+    "draft/metadata-2",
+    `before-connect,max-subs=${METADATA_MAX_SUBS},max-keys=${METADATA_MAX_KEYS},max-value-bytes=${METADATA_MAX_VALUE_BYTES}`,
+  ],
   ["draft/multiline", `max-bytes=${MULTILINE_MAX_BYTES},max-lines=${MULTILINE_MAX_LINES}`],
   ["sasl", "PLAIN,SCRAM-SHA-256,EXTERNAL"],
 ]);

@@ -56,6 +56,8 @@ export class IrcClient implements RoomsClient, OverflowListener {
   batching = false;
   /** Lines flood control is still to count: a multiline batch's cost past its first line (RoomsClient). */
   owed = 0;
+  /** Metadata keys this connection subscribed to (METADATA SUB, metadata.ts); null for none yet. */
+  metadataSubs: Set<string> | null = null;
   /** Read markers of a client logged in to no account, by folded target (read-markers.ts); null for none. */
   readMarkers: Map<string, number> | null = null;
   /** The SASL exchange under way, if any. */

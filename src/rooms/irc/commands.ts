@@ -6,6 +6,7 @@ import { channelCommands } from "./channels.js";
 import { chathistoryCommands } from "./chathistory.js";
 import type { IrcClient } from "./client.js";
 import { messageCommands } from "./messages.js";
+import { metadataCommands } from "./metadata.js";
 import { monitorCommands } from "./monitor.js";
 import { multilineCommands } from "./multiline.js";
 import { operatorCommands } from "./operators.js";
@@ -36,6 +37,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...accountCommands,
     ...channelCommands,
     ...messageCommands,
+    ...metadataCommands,
     ...monitorCommands,
     ...multilineCommands,
     ...queryCommands,

@@ -11,6 +11,7 @@ import { Cap } from "./caps.js";
 import { replayOnJoin } from "./chathistory.js";
 import type { IrcClient, IrcUser } from "./client.js";
 import type { IrcFrontend } from "./frontend.js";
+import { deliverMetadata, sendJoinMetadata } from "./metadata.js";
 import { MultilineLines } from "./multiline.js";
 import { markreadLine, sendJoinMarker } from "./read-markers.js";
 import { deliverRename } from "./rename.js";
@@ -306,6 +307,9 @@ export function deliverEvent(frontend: IrcFrontend, event: RoomEvent, recipients
       }
       return;
     }
+    case "metadata":
+      deliverMetadata(frontend.serverName, event, recipients);
+      return;
     case "markread": {
       // To the account's connections that asked for draft/read-marker.
       const line = markreadLine(frontend.serverName, event.target, event.read);
@@ -343,10 +347,11 @@ function fanOut(recipients: readonly IrcUser[], body: string, time: number, sour
   for (const user of recipients) user.client.sendRaw(line.for(user.client.caps));
 }
 
-/** What a client is told after its own JOIN line: its read marker, the topic and the names. */
+/** What a client is told after its own JOIN line: its read marker, the topic, the names and the metadata. */
 function joined(client: IrcClient, room: Room, time: number): void {
   sendJoinMarker(client, room);
   sendTopic(client, room, false);
   sendNames(client, room);
+  sendJoinMetadata(client, room);
   replayOnJoin(client, room, time);
 }

@@ -34,6 +34,10 @@ const TEXT: Record<string, string[]> = {
     "MARKREAD <target> [timestamp=<time>]",
     "Read or move forward how far you have read a channel or a conversation (draft/read-marker).",
   ],
+  METADATA: [
+    "METADATA <target> GET <key>... | LIST | SET <key> [:<value>] | CLEAR | SYNC | METADATA * SUB|UNSUB <key>... | SUBS",
+    "Read and change the metadata of yourself (*), a nick or a channel, and choose the keys you hear of (draft/metadata-2).",
+  ],
   MODE: [
     "MODE <channel> [<modes> [<parameters>]] | MODE <nick> [<modes>]",
     "Channel modes b e I i k l m n s t o v (a:<account>, m:<mask> in b e I); user modes i o w B.",

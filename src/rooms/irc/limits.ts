@@ -28,3 +28,11 @@ export const CHATHISTORY_MAX = 1000;
  */
 export const MULTILINE_MAX_BYTES = 4096;
 export const MULTILINE_MAX_LINES = 100;
+
+/**
+ * IRCv3 draft/metadata-2, told as the capability's value: keys one connection may subscribe to, keys one
+ * user or channel may hold, and the longest value in bytes (a key and its value fit one 761 line).
+ */
+export const METADATA_MAX_SUBS = 50;
+export const METADATA_MAX_KEYS = 20;
+export const METADATA_MAX_VALUE_BYTES = 300;

@@ -33,6 +33,7 @@ import { Cap } from "./caps.js";
 import { type IrcClient, IrcUser } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { MAX_WHO_REPLIES } from "./limits.js";
+import { sendWhoisMetadata } from "./metadata.js";
 import { ircHostname, prefixOf, sendIsupport, sendLusers, sendMotd } from "./replies.js";
 
 /** A host as a parameter of its own: IPv6 must not start with ':'. */
@@ -181,6 +182,7 @@ function whois(client: IrcClient, params: string[]): void {
   if (target.frontend.service) client.numeric(RPL_WHOISOPERATOR, target.nick, "is a network service");
   if (target.account !== null)
     client.numeric(RPL_WHOISACCOUNT, target.nick, target.account, "is logged in as");
+  sendWhoisMetadata(client, target);
   const idle = Math.max(0, unixSeconds(client.frontend.context.clock.now()) - target.lastActiveAt);
   const signon = target.connectedAt;
   client.numeric(RPL_WHOISIDLE, target.nick, String(idle), String(signon), "seconds idle, signon time");

@@ -20,6 +20,7 @@ import { CAPABILITIES, capList, capNames } from "./caps.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { QUIT_LENGTH, REALNAME_LENGTH, USER_LENGTH } from "./limits.js";
+import { sendOwnMetadata } from "./metadata.js";
 import { sameSecret, sendIsupport, sendLusers, sendMotd, withText } from "./replies.js";
 import { stsCapability } from "./sts.js";
 
@@ -247,6 +248,7 @@ function welcome(client: IrcClient): void {
   sendLusers(client);
   sendMotd(client);
   if (user.invisible) client.send(`:${user.mask} MODE ${user.nick} :+i`);
+  sendOwnMetadata(client);
 }
 
 export const registrationCommands: CommandTable = {

@@ -162,6 +162,7 @@ export class SeedFrontend implements RoomsFrontend {
       case "redact":
       case "rename":
       case "markread":
+      case "metadata":
         return;
     }
   }

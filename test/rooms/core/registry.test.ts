@@ -210,6 +210,61 @@ describe("rooms core: rooms", () => {
     assert.equal(room.inviteExceptions.length, 1);
   });
 
+  it("changes metadata as operations: its own or an operated room's, within the limit, each key's latest winning", () => {
+    const { registry, ops, user, frontend } = recordingRegistry();
+    const op = user("mdop");
+    const member = user("mdmember");
+    const room = (registry.join(op, "#md") as { room: Room }).room;
+    registry.join(member, "#md");
+    frontend.clear();
+    assert.equal(registry.setMetadata(member, op, [{ key: "k", value: "v" }], 5), "permission");
+    assert.equal(registry.setMetadata(member, room, [{ key: "k", value: "v" }], 5), "permission");
+    assert.equal(registry.setMetadata(op, op, [{ key: "k", value: null }], 5), "not-set");
+    assert.equal(registry.setMetadata(op, op, [{ key: "display-name", value: "Op" }], 5), null);
+    assert.deepEqual(
+      frontend.of("metadata").map((d) => [d.to.sort(), d.event.changes]),
+      [[["mdmember", "mdop"], [{ key: "display-name", value: "Op" }]]],
+    );
+    // The same value again changes nothing: no operation.
+    const count = ops.length;
+    assert.equal(registry.setMetadata(op, op, [{ key: "display-name", value: "Op" }], 5), null);
+    assert.equal(ops.length, count);
+    assert.equal(
+      registry.setMetadata(
+        op,
+        room,
+        [
+          { key: "a", value: "1" },
+          { key: "b", value: "2" },
+        ],
+        2,
+      ),
+      null,
+    );
+    assert.equal(registry.setMetadata(op, room, [{ key: "c", value: "3" }], 2), "limit");
+    assert.equal(registry.setMetadata(op, room, [{ key: "a", value: "one" }], 2), null);
+    assert.deepEqual(Object.fromEntries(room.metadata ?? []), { a: "one", b: "2" });
+    // Another node's older change to a key loses; a later one wins.
+    const last = ops.at(-1) as Operation;
+    const other = { t: "metadata", by: null, user: null, room: "#md", created: room.created } as const;
+    registry.apply({
+      ...other,
+      changes: [{ key: "a", value: "old" }],
+      time: last.time - 1,
+      origin: "x",
+      id: "x1",
+    });
+    assert.equal(room.metadata?.get("a"), "one");
+    registry.apply({
+      ...other,
+      changes: [{ key: "a", value: null }],
+      time: last.time + 1,
+      origin: "x",
+      id: "x2",
+    });
+    assert.deepEqual(Object.fromEntries(room.metadata ?? []), { b: "2" });
+  });
+
   it("parts and kicks: membership checked, the room goes with its last member", () => {
     const { registry, user, frontend } = recordingRegistry();
     const a = user("a");
