@@ -41,6 +41,8 @@ export const SECTIONS: Readonly<Record<string, readonly string[]>> = {
     "max-threads",
     "max-clients-per-ip",
     "limit-loopback",
+    "max-clients",
+    "registration-timeout",
     "max-rooms-per-user",
     "max-members-per-room",
     "flood-limit",

@@ -20,6 +20,8 @@ const LIVE_ROOMS: ReadonlyArray<[keyof RoomsConfig, string]> = [
   ["motd", "motd-file"],
   ["maxClientsPerIp", "max-clients-per-ip"],
   ["limitLoopback", "limit-loopback"],
+  ["maxClients", "max-clients"],
+  ["registrationTimeoutMs", "registration-timeout"],
   ["flood", "flood-limit, flood-burst, flood-rate"],
   ["allowKill", "allow-kill"],
   ["studentId", "student-id"],

@@ -17,6 +17,8 @@ export interface RoomsFlags {
   motdFile?: string;
   maxClientsPerIp?: number;
   limitLoopback?: boolean;
+  maxClients?: number;
+  registrationTimeout?: number;
   maxRoomsPerUser?: number;
   maxMembersPerRoom?: number;
   floodLimit?: boolean;
@@ -116,6 +118,16 @@ export function addRoomsOptions(command: Command): Command {
     )
     .option("--limit-loopback", "rooms: apply --max-clients-per-ip to loopback too")
     .option(
+      "--max-clients <n>",
+      `rooms: connections at once on this server, 0 for no cap (default: ${d.maxClients})`,
+      parseWhole,
+    )
+    .option(
+      "--registration-timeout <seconds>",
+      `rooms: close a connection that has not registered within this long, 0 for never (default: ${d.registrationTimeoutMs / 1000})`,
+      parseSeconds,
+    )
+    .option(
       "--max-rooms-per-user <n>",
       `rooms: rooms one user may be in (default: ${d.limits.maxRoomsPerUser})`,
       parseCount,
@@ -205,6 +217,11 @@ export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean, storeDefa
       : null,
     maxClientsPerIp: flags.maxClientsPerIp ?? config.maxClientsPerIp,
     limitLoopback: flags.limitLoopback ?? false,
+    maxClients: flags.maxClients ?? config.maxClients,
+    registrationTimeoutMs:
+      flags.registrationTimeout !== undefined
+        ? Math.round(flags.registrationTimeout * 1000)
+        : config.registrationTimeoutMs,
     limits: {
       ...config.limits,
       maxRoomsPerUser: flags.maxRoomsPerUser ?? config.limits.maxRoomsPerUser,

@@ -5,6 +5,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from "node:
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
 import type { LogOptions } from "../log.js";
+import type { Clock } from "../rooms/core/clock.js";
 import { createService, type ServiceConfig } from "../services/index.js";
 import { BUSY_REPLY, SHUTDOWN_REPLY } from "../services/line-rules.js";
 import type { ConsoleIO } from "../services/operator.js";
@@ -52,6 +53,8 @@ export interface ServerConfig {
   plain?: boolean;
   /** The HTTP listener: WebSocket clients and the web endpoints; none when absent. */
   web?: WebListenerConfig | null;
+  /** The rooms' time and timers, in the main thread; the system's unless a test drives them. */
+  clock?: Clock;
 }
 
 /** A socket the server listens on, as the command line announces it. */
@@ -118,7 +121,11 @@ export abstract class LineServer implements RunningServer, ConnectionOwner, WebS
   constructor(protected readonly config: ServerConfig) {
     this.log = config.log;
     this.framing = framingFor(config.service);
-    this.service = createService(config.service, { log: config.log, console: config.console });
+    this.service = createService(config.service, {
+      log: config.log,
+      console: config.console,
+      clock: config.clock,
+    });
     this.hub = this.service.createHub?.({ stopServer: () => void this.shutdown() }) ?? null;
     this.server = this.newListener();
     if (config.tls) this.tlsServer = this.newTlsListener(config.tls);

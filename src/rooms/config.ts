@@ -37,6 +37,13 @@ export interface RoomsConfig {
   maxClientsPerIp: number;
   /** Loopback is exempt from the per-IP limit unless this is set (a local gateway or benchmark). */
   limitLoopback: boolean;
+  /** Connections at once on this node, from anywhere; 0 for no cap. */
+  maxClients: number;
+  /**
+   * A connection must register within this long (IRC: NICK, USER and CAP END; the seed protocol: its first
+   * JOIN_CHATROOM), however many bytes it trickles in; 0 for no bound.
+   */
+  registrationTimeoutMs: number;
   flood: FloodConfig;
   /** Idle IRC clients are sent PING after this long, and closed if no reply comes within it again. */
   pingIntervalMs: number;
@@ -90,6 +97,8 @@ export function defaultRoomsConfig(): RoomsConfig {
     limits: { ...DEFAULT_ROOM_LIMITS },
     maxClientsPerIp: 10,
     limitLoopback: false,
+    maxClients: 10_000,
+    registrationTimeoutMs: 30_000,
     flood: { enabled: true, burst: 10, perSecond: 2 },
     pingIntervalMs: 120_000,
     console: false,

@@ -32,6 +32,10 @@ export interface RoomsClient {
   shutdown(): void;
   /** Close the connection for `reason` (a flood), told in the protocol's words; the user leaves at once. */
   drop(reason: string): void;
+  /** Registered (IRC: welcomed; the seed protocol: named by its first join): no registration deadline. */
+  readonly registered: boolean;
+  /** The registration deadline passed: close, saying so in the protocol's words. */
+  timedOut(): void;
   /** The client's lines belong to one message being built (an IRC multiline batch): not counted one by one. */
   readonly batching?: boolean;
   /** Lines flood control is still to count for what the client just sent (a multiline batch as a whole). */
@@ -81,6 +85,8 @@ class Slot implements HubAttachment {
   /** Lines held back by flood control, oldest first; null while there are none. */
   backlog: RoomsInput[] | null = null;
   timer: Timer | null = null;
+  /** Closes the connection unless it has registered by then (--registration-timeout). */
+  deadline: Timer | null = null;
   detached = false;
   /** Where it is counted in the metrics' connection gauge. */
   counted: number;
@@ -111,6 +117,8 @@ const BANNED: RoomsClient = {
   closed() {},
   shutdown() {},
   drop() {},
+  registered: false,
+  timedOut() {},
 };
 
 /** The attachment of a connection refused at once (too many from its address): it hears nothing more. */
@@ -129,6 +137,11 @@ export class RoomsHub implements Hub {
   attach(conn: LineConnection): HubAttachment {
     const { config } = this.context;
     const ip = conn.peer.address;
+    if (config.maxClients > 0 && this.slots.size >= config.maxClients) {
+      this.context.log.warn({ conn: conn.id, ip }, "server full (%d connections): refused", this.slots.size);
+      this.frontend("irc").refuse(conn, "Too many connections on this server");
+      return REFUSED;
+    }
     const count = (this.perIp.get(ip) ?? 0) + 1;
     if (count > config.maxClientsPerIp && (config.limitLoopback || !isLoopback(ip))) {
       // Refused connections are not counted, so a burst of refusals cannot keep the address locked out.
@@ -144,7 +157,24 @@ export class RoomsHub implements Hub {
       flood.enabled ? new TokenBucket(flood.burst, flood.perSecond, () => this.context.clock.now()) : null,
     );
     this.slots.add(slot);
+    if (config.registrationTimeoutMs > 0)
+      slot.deadline = this.context.clock.after(config.registrationTimeoutMs, () => this.timedOut(slot));
     return slot;
+  }
+
+  /**
+   * The registration deadline: a connection still unregistered is closed, however many bytes it has sent
+   * (a line never finished counts for nothing). Before its protocol is known, in IRC's words.
+   */
+  private timedOut(slot: Slot): void {
+    slot.deadline = null;
+    if (slot.detached || slot.client?.registered) return;
+    this.context.log.info({ conn: slot.conn.id, ip: slot.conn.peer.address }, "registration timed out");
+    if (slot.client) slot.client.timedOut();
+    else {
+      const host = slot.conn.peer.address;
+      this.frontend("irc").refuse(slot.conn, `Closing Link: ${host} (Registration timed out)`);
+    }
   }
 
   message(slot: Slot, post: RoomsPost): void {
@@ -156,6 +186,10 @@ export class RoomsHub implements Hub {
       case "line-error":
         this.clientOf(slot, "irc").lineError(post.error);
         return;
+      case "seed":
+        // The first line of a seed request: its client from now on, though the request is not complete.
+        this.clientOf(slot, "seed");
+        return;
     }
   }
 
@@ -165,6 +199,7 @@ export class RoomsHub implements Hub {
     this.slots.delete(slot);
     countConnection(slot.counted, -1);
     slot.timer?.cancel();
+    slot.deadline?.cancel();
     const ip = slot.conn.peer.address;
     const count = (this.perIp.get(ip) ?? 1) - 1;
     if (count <= 0) this.perIp.delete(ip);
@@ -205,6 +240,10 @@ export class RoomsHub implements Hub {
       if (client.owed) {
         slot.bucket?.charge(client.owed);
         client.owed = 0;
+      }
+      if (slot.deadline !== null && client.registered) {
+        slot.deadline.cancel();
+        slot.deadline = null;
       }
     }
   }
@@ -256,7 +295,11 @@ export class RoomsHub implements Hub {
 }
 
 /** What a rooms session posts to the hub. Plain data: it may cross a MessagePort. */
-export type RoomsPost = { t: "input"; input: RoomsInput } | { t: "line-error"; error: LineError };
+export type RoomsPost =
+  | { t: "input"; input: RoomsInput }
+  | { t: "line-error"; error: LineError }
+  /** The client's first line is the seed protocol's (sent once, before its first request is complete). */
+  | { t: "seed" };
 
 export function isLoopback(address: string): boolean {
   return address.startsWith("127.") || address === "::1" || address.startsWith("::ffff:127.");

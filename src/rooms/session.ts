@@ -37,7 +37,11 @@ class RoomsSession implements Session {
   }
 
   line(text: string): void {
-    this.protocol ??= detectProtocol(text);
+    if (this.protocol === null) {
+      this.protocol = detectProtocol(text);
+      // A seed request takes several lines: its front-end speaks to the client from the first.
+      if (this.protocol === "seed") this.post({ t: "seed" });
+    }
     if (this.protocol === "seed") {
       this.seed ??= new SeedReader();
       for (const request of this.seed.push(text))

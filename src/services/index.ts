@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import type { CalcLimits } from "../protocol/calc/index.js";
 import { defaultRoomsConfig, type RoomsConfig } from "../rooms/config.js";
+import type { Clock } from "../rooms/core/clock.js";
 import { calcService } from "./calc.js";
 import { echoService } from "./echo.js";
 import { DEFAULT_GREETING, type GreetThen, greetService } from "./greet.js";
@@ -41,6 +42,8 @@ export interface ServiceEnv {
   replyPrefix?: string;
   /** The thread that runs the sessions, for a wording that names it. */
   threadId?: number;
+  /** The rooms' time and timers; the system's unless a test drives them. */
+  clock?: Clock;
 }
 
 export function createService(config: ServiceConfig, env: ServiceEnv): Service {

@@ -7,7 +7,7 @@ import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "./redis.js";
 import { startTestServer, type TestServerOptions } from "./servers.js";
 import { DEFAULT_WAIT_MS } from "./timing.js";
 
-/** A rooms server on 127.0.0.1:0 named `irc.test`, flood control off unless asked for. */
+/** A rooms server on 127.0.0.1:0 named `irc.test`, flood control and the registration deadline off unless asked for. */
 export function startRoomsServer(
   model: ModelName = "evented",
   rooms: Partial<RoomsConfig> = {},
@@ -24,6 +24,8 @@ export function startRoomsServer(
         serverName: "irc.test",
         studentId: "s-test",
         flood: { enabled: false, burst: 10, perSecond: 2 },
+        // Suites that open many connections before registering them take longer on a busy machine.
+        registrationTimeoutMs: 0,
         ...rooms,
       },
     },

@@ -305,6 +305,11 @@ export class IrcClient implements RoomsClient, OverflowListener {
     this.disconnect(reason, reason);
   }
 
+  timedOut(): void {
+    const reason = "Registration timed out";
+    this.disconnect(reason, `Closing Link: ${this.user.hostname} (${reason})`);
+  }
+
   /**
    * Leave: everyone who shares a room is told `reason` now, the client gets `ERROR :<error>`, and the
    * connection closes. Once only.

@@ -117,6 +117,16 @@ export class SeedClient implements RoomsClient, OverflowListener {
     this.closeWith(reason, SeedError.TooManyRequests, `${reason}: too many requests too fast`);
   }
 
+  /** No JOIN_CHATROOM (which names the connection) within --registration-timeout. */
+  timedOut(): void {
+    const seconds = this.frontend.context.config.registrationTimeoutMs / 1000;
+    this.closeWith(
+      "Registration timed out",
+      SeedError.Disconnected,
+      `disconnected by the server (registration timed out: no JOIN_CHATROOM within ${seconds} s)`,
+    );
+  }
+
   /** Leave (the others are told `reason`), then close with the error `code`. */
   closeWith(reason: string, code: SeedError, description: string): void {
     if (this.closing) return;
