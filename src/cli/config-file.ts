@@ -42,6 +42,7 @@ export const SECTIONS: Readonly<Record<string, readonly string[]>> = {
     "max-clients-per-ip",
     "limit-loopback",
     "max-clients",
+    "connect-rate",
     "registration-timeout",
     "max-rooms-per-user",
     "max-members-per-room",

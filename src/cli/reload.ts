@@ -21,6 +21,7 @@ const LIVE_ROOMS: ReadonlyArray<[keyof RoomsConfig, string]> = [
   ["maxClientsPerIp", "max-clients-per-ip"],
   ["limitLoopback", "limit-loopback"],
   ["maxClients", "max-clients"],
+  ["connectRate", "connect-rate"],
   ["registrationTimeoutMs", "registration-timeout"],
   ["flood", "flood-limit, flood-burst, flood-rate"],
   ["allowKill", "allow-kill"],

@@ -18,6 +18,7 @@ export interface RoomsFlags {
   maxClientsPerIp?: number;
   limitLoopback?: boolean;
   maxClients?: number;
+  connectRate?: number;
   registrationTimeout?: number;
   maxRoomsPerUser?: number;
   maxMembersPerRoom?: number;
@@ -116,7 +117,12 @@ export function addRoomsOptions(command: Command): Command {
       `rooms: connections at once from one address; loopback is exempt (default: ${d.maxClientsPerIp})`,
       parseCount,
     )
-    .option("--limit-loopback", "rooms: apply --max-clients-per-ip to loopback too")
+    .option("--limit-loopback", "rooms: apply --max-clients-per-ip and --connect-rate to loopback too")
+    .option(
+      "--connect-rate <n>",
+      `rooms: connections one address may open in 10 s, loopback exempt; 0 for no limit (default: ${d.connectRate})`,
+      parseWhole,
+    )
     .option(
       "--max-clients <n>",
       `rooms: connections at once on this server, 0 for no cap (default: ${d.maxClients})`,
@@ -218,6 +224,7 @@ export function roomsConfig(flags: RoomsFlags, consoleWanted: boolean, storeDefa
     maxClientsPerIp: flags.maxClientsPerIp ?? config.maxClientsPerIp,
     limitLoopback: flags.limitLoopback ?? false,
     maxClients: flags.maxClients ?? config.maxClients,
+    connectRate: flags.connectRate ?? config.connectRate,
     registrationTimeoutMs:
       flags.registrationTimeout !== undefined
         ? Math.round(flags.registrationTimeout * 1000)

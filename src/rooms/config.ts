@@ -37,6 +37,8 @@ export interface RoomsConfig {
   maxClientsPerIp: number;
   /** Loopback is exempt from the per-IP limit unless this is set (a local gateway or benchmark). */
   limitLoopback: boolean;
+  /** Connections one address may open in 10 s (loopback exempt unless limitLoopback); 0 for no limit. */
+  connectRate: number;
   /** Connections at once on this node, from anywhere; 0 for no cap. */
   maxClients: number;
   /**
@@ -97,6 +99,7 @@ export function defaultRoomsConfig(): RoomsConfig {
     limits: { ...DEFAULT_ROOM_LIMITS },
     maxClientsPerIp: 10,
     limitLoopback: false,
+    connectRate: 20,
     maxClients: 10_000,
     registrationTimeoutMs: 30_000,
     flood: { enabled: true, burst: 10, perSecond: 2 },

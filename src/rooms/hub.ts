@@ -8,6 +8,7 @@ import type { Hub, HubAttachment } from "../services/service.js";
 import type { LineConnection } from "../transport/line-connection.js";
 import type { Accounts } from "./accounts/accounts.js";
 import type { RoomsConfig } from "./config.js";
+import { ConnectRate } from "./connect-rate.js";
 import type { Clock, Timer } from "./core/clock.js";
 import type { Frontend } from "./core/events.js";
 import type { RoomRegistry } from "./core/registry.js";
@@ -127,6 +128,7 @@ const REFUSED: HubAttachment = { post() {}, detach() {} };
 export class RoomsHub implements Hub {
   private readonly slots = new Set<Slot>();
   private readonly perIp = new Map<string, number>();
+  private readonly connectRate = new ConnectRate();
   private readonly frontends = new Map<"seed" | "irc", RoomsFrontend>();
 
   constructor(
@@ -142,8 +144,21 @@ export class RoomsHub implements Hub {
       this.frontend("irc").refuse(conn, "Too many connections on this server");
       return REFUSED;
     }
+    const limited = config.limitLoopback || !isLoopback(ip);
+    if (
+      limited &&
+      config.connectRate > 0 &&
+      !this.connectRate.allow(ip, config.connectRate, this.context.clock.now())
+    ) {
+      this.context.log.info({ conn: conn.id, ip }, "connecting too fast: %s", ip);
+      this.frontend("irc").refuse(
+        conn,
+        "Connecting too fast from your IP address: try again in a few seconds",
+      );
+      return REFUSED;
+    }
     const count = (this.perIp.get(ip) ?? 0) + 1;
-    if (count > config.maxClientsPerIp && (config.limitLoopback || !isLoopback(ip))) {
+    if (count > config.maxClientsPerIp && limited) {
       // Refused connections are not counted, so a burst of refusals cannot keep the address locked out.
       this.context.log.info({ conn: conn.id, ip }, "too many connections from %s", ip);
       this.frontend("irc").refuse(conn, "Too many connections from your IP address");
