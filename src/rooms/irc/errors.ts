@@ -1,5 +1,7 @@
 // The one table from a core refusal to the IRC numeric that tells it, with its text. Handlers name the
 // subject (the channel, the nick, the mode letter, the command); the numeric's shape comes from here.
+
+import { needsTrailing } from "../../protocol/irc/message.js";
 import {
   ERR_BADCHANMASK,
   ERR_BADCHANNELKEY,
@@ -99,10 +101,18 @@ export const IRC_ERRORS: Readonly<Record<Refusal, Reply>> = {
     "INVALID_UTF8",
     "Message rejected, your IRC software MUST use UTF-8 encoding on this network",
   ],
-  "invalid-format": (s) => [ERR_UNKNOWNERROR, s.command ?? "*", s.detail ?? "Malformed message"],
-  "unknown-command": (s) => [ERR_UNKNOWNCOMMAND, s.command ?? "*", "Unknown command"],
+  "invalid-format": (s) => [ERR_UNKNOWNERROR, echoed(s.command), s.detail ?? "Malformed message"],
+  "unknown-command": (s) => [ERR_UNKNOWNCOMMAND, echoed(s.command), "Unknown command"],
   "not-registered": () => [ERR_NOTREGISTERED, "You have not registered"],
 };
+
+/**
+ * A client's command word as a reply's middle parameter: after an empty source (`: :x`) the word may start
+ * with ':', which would turn the rest of the reply into one parameter; such a word is `*`.
+ */
+function echoed(command: string | undefined): string {
+  return command === undefined || needsTrailing(command) ? "*" : command;
+}
 
 /** The numeric and its parameters (after the client's nick) for `error`. */
 export function ircError(error: Refusal, subject: ErrorSubject): [code: string, ...params: string[]] {

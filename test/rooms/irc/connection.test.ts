@@ -258,6 +258,12 @@ describe("IRC connections", { timeout: 60_000 }, () => {
       assert.deepEqual(await c.drain(), [":irc.test 400 edgy PRIVMSG :Messages may not contain NUL or CR"]);
       c.raw.write("\r\n\r\n   \r\n:edgy!fake@host PRIVMSG   #edge   :spaced source\r\n");
       assert.equal(await w.expect(/PRIVMSG/), ":edgy!edgy@127.0.0.1 PRIVMSG #edge :spaced source");
+      // A command word that cannot be a middle parameter (after an empty source) is echoed as *.
+      c.raw.write(": :odd word\r\n: @\r\n");
+      assert.deepEqual(await c.drain(), [
+        ":irc.test 421 edgy * :Unknown command",
+        ":irc.test 421 edgy @ :Unknown command",
+      ]);
       c.send("privmsg #edge :lower case command");
       assert.match(await w.expect(/PRIVMSG/), /:lower case command$/);
       assert.deepEqual(await c.drain(), []);
