@@ -33,3 +33,9 @@ export function cutAt(bytes: Uint8Array, places: number[] | "every byte"): Uint8
 export function joinBytes(pieces: ReadonlyArray<string | Uint8Array>): Uint8Array {
   return Buffer.concat(pieces.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
 }
+
+/**
+ * The longest error the seed reader makes of a line: it quotes at most 60 characters of it (each at most 6
+ * wide once escaped, as \u0000), however long the line, so an error never echoes a flood back.
+ */
+export const MAX_SEED_ERROR_DETAIL = 450;
