@@ -37,6 +37,8 @@ export interface RoomsClient {
   readonly registered: boolean;
   /** The registration deadline passed: close, saying so in the protocol's words. */
   timedOut(): void;
+  /** Something the client sent made the server fail: close it alone, saying so in the protocol's words. */
+  failed(): void;
   /** The client's lines belong to one message being built (an IRC multiline batch): not counted one by one. */
   readonly batching?: boolean;
   /** Lines flood control is still to count for what the client just sent (a multiline batch as a whole). */
@@ -120,6 +122,7 @@ const BANNED: RoomsClient = {
   drop() {},
   registered: false,
   timedOut() {},
+  failed() {},
 };
 
 /** The attachment of a connection refused at once (too many from its address): it hears nothing more. */
@@ -194,6 +197,14 @@ export class RoomsHub implements Hub {
 
   message(slot: Slot, post: RoomsPost): void {
     if (slot.detached) return;
+    try {
+      this.take(slot, post);
+    } catch (err) {
+      this.failed(slot, err);
+    }
+  }
+
+  private take(slot: Slot, post: RoomsPost): void {
     switch (post.t) {
       case "input":
         this.input(slot, post.input);
@@ -246,6 +257,24 @@ export class RoomsHub implements Hub {
     this.dispatch(slot, input);
   }
 
+  /**
+   * A bug met by one client's input: the stack is logged once, that client alone is closed (told so), and
+   * the server and everyone else carry on.
+   */
+  private failed(slot: Slot, err: unknown): void {
+    this.context.log.error(
+      { err, conn: slot.conn.id, ip: slot.conn.peer.address },
+      "a client's input failed: closing that connection",
+    );
+    try {
+      if (slot.client) slot.client.failed();
+      else this.frontend("irc").refuse(slot.conn, "Internal server error");
+    } catch {
+      // Even saying so failed: the connection goes without a word.
+      slot.conn.close();
+    }
+  }
+
   private dispatch(slot: Slot, input: RoomsInput): void {
     // The end of input waits behind a flood backlog like any line, so nothing is answered out of order.
     if (input.protocol === "end") this.clientOf(slot, "irc").end();
@@ -271,7 +300,12 @@ export class RoomsHub implements Hub {
       while (slot.backlog !== null && (slot.client?.batching || slot.bucket?.take())) {
         const next = slot.backlog.shift() as RoomsInput;
         if (slot.backlog.length === 0) slot.backlog = null;
-        this.dispatch(slot, next);
+        try {
+          this.dispatch(slot, next);
+        } catch (err) {
+          this.failed(slot, err);
+          return;
+        }
       }
       if (slot.backlog !== null) this.schedule(slot);
     });

@@ -305,6 +305,11 @@ export class IrcClient implements RoomsClient, OverflowListener {
     this.disconnect(reason, reason);
   }
 
+  failed(): void {
+    const reason = "Internal server error";
+    this.disconnect(reason, `Closing Link: ${this.user.hostname} (${reason})`);
+  }
+
   timedOut(): void {
     const reason = "Registration timed out";
     this.disconnect(reason, `Closing Link: ${this.user.hostname} (${reason})`);

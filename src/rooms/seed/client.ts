@@ -117,6 +117,14 @@ export class SeedClient implements RoomsClient, OverflowListener {
     this.closeWith(reason, SeedError.TooManyRequests, `${reason}: too many requests too fast`);
   }
 
+  failed(): void {
+    this.closeWith(
+      "Internal server error",
+      SeedError.Disconnected,
+      "disconnected by the server (internal error)",
+    );
+  }
+
   /** No JOIN_CHATROOM (which names the connection) within --registration-timeout. */
   timedOut(): void {
     const seconds = this.frontend.context.config.registrationTimeoutMs / 1000;
