@@ -17,6 +17,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Command>> = {
   config: async () => (await import("./cli/config.js")).configCommand(),
   passwd: async () => (await import("./cli/passwd.js")).passwdCommand(),
   cert: async () => (await import("./cli/cert.js")).certCommand(),
+  account: async () => (await import("./cli/account.js")).accountCommand(),
 };
 
 const program = new Command("tcpchat")

@@ -70,8 +70,9 @@ function firstLine(input: NodeJS.ReadStream): Promise<string | null> {
 /** A line typed on the terminal without echoing it; null on Ctrl-C or Ctrl-D. */
 function askHidden(prompt: string): Promise<string | null> {
   const input = process.stdin;
-  process.stderr.write(prompt);
+  // Echo off before the prompt shows: what is typed as soon as it shows is not echoed either.
   input.setRawMode(true);
+  process.stderr.write(prompt);
   input.setEncoding("utf8");
   input.resume();
   return new Promise((resolve) => {

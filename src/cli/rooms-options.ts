@@ -50,7 +50,7 @@ function collectOper(text: string, previous: OperCredential[] = []): OperCredent
 }
 
 /** $TCPCHAT_STORE, when it names a store (an invalid one is refused as --store would be). */
-function envStore(): string | undefined {
+export function envStore(): string | undefined {
   const value = process.env.TCPCHAT_STORE;
   if (!value) return undefined;
   if (storeKind(value) === null)
@@ -65,7 +65,7 @@ function parseBusUrl(text: string): string {
   return text;
 }
 
-function parseStore(text: string): string {
+export function parseStore(text: string): string {
   if (storeKind(text) === null)
     throw new InvalidArgumentError("expected sqlite, memory or postgres://user:pass@host:port/db");
   return text;

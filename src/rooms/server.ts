@@ -31,9 +31,7 @@ import { ServerBanKeeper } from "./server-bans-store.js";
 import type { ChannelStore } from "./services/channels-store.js";
 import { ChanServ } from "./services/chanserv.js";
 import { NickServ } from "./services/nickserv.js";
-
-/** Nicks of this node's service users: nobody may register them. */
-export const SERVICE_NICKS = ["NickServ", "ChanServ"];
+import { SERVICE_NICKS } from "./services/service-user.js";
 
 /** How often the names of accounts are read again (some may be added or dropped by `tcpchat account`). */
 const ACCOUNT_NAMES_REFRESH_MS = 60_000;

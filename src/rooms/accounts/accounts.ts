@@ -128,9 +128,14 @@ export class Accounts {
 
   /** What is wrong with a new account's name, email or password; null when nothing. */
   check(name: string, email: string | null, password: string): AccountError | null {
+    return this.checkName(name, email) ?? checkPassword(password);
+  }
+
+  /** What is wrong with a new account's name or email; null when nothing. */
+  checkName(name: string, email: string | null): AccountError | null {
     if (!this.options.isValidName(name) || this.reserved.has(fold(name))) return AccountError.BadName;
     if (email !== null && !validEmail(email)) return AccountError.BadEmail;
-    return checkPassword(password);
+    return null;
   }
 
   async register(name: string, email: string | null, password: string): Promise<Outcome<AccountRecord>> {

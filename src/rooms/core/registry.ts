@@ -128,6 +128,11 @@ export const DORMANT_MS = 60_000;
 
 // RFC 2812 nicknames: a letter or special first, then letters, digits, specials and '-'.
 const NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]*$/;
+
+/** Whether `nick` may be a nickname (and so an account's name) under `limits`. */
+export function isValidNickname(nick: string, limits: RoomLimits = DEFAULT_ROOM_LIMITS): boolean {
+  return nick.length > 0 && nick.length <= limits.nickLength && NICK.test(nick);
+}
 // Channels: '#', then anything but NUL, BEL, CR, LF, space, comma and colon.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it excludes
 const ROOM_NAME = /^#[^\0\x07\r\n ,:]+$/;
@@ -238,7 +243,7 @@ export class RoomRegistry {
   // ---- names and lookups
 
   isValidNick(nick: string): boolean {
-    return nick.length > 0 && nick.length <= this.limits.nickLength && NICK.test(nick);
+    return isValidNickname(nick, this.limits);
   }
 
   isValidRoomName(name: string): boolean {

@@ -9,6 +9,9 @@ const SERVICE_ID_BASE = 9_999_000;
 
 export const SERVICES_HOST = "services.";
 
+/** Nicks of each node's service users: nobody may register them as accounts. */
+export const SERVICE_NICKS: readonly string[] = ["NickServ", "ChanServ"];
+
 export type ServiceCommand = (from: User, words: string[]) => void | Promise<void>;
 
 /** A service's commands by upper-case name. */
