@@ -52,6 +52,14 @@ export function isValidKey(key: string): boolean {
   return key.length > 0 && key.length <= KEY_LENGTH && !/[\0-\x20,\x7f]/.test(key) && key[0] !== ":";
 }
 
+/**
+ * Invitations a room holds: users invited and not yet joined (the oldest forgotten past this), ids per
+ * user (an INVITE repeated keeps the newest), and ids of used invitations still to arrive.
+ */
+export const MAX_INVITED = 100;
+export const MAX_INVITES_PER_USER = 4;
+export const MAX_USED_INVITES = 1000;
+
 /** The mask lists: bans (b), ban exceptions (e), invite exceptions (I). */
 export type ListMode = "b" | "e" | "I";
 
@@ -152,8 +160,10 @@ export class Room {
     if (!ids) {
       ids = new Set();
       this.invited.set(user, ids);
+      if (this.invited.size > MAX_INVITED) forgetOldest(this.invited);
     }
     ids.add(id);
+    if (ids.size > MAX_INVITES_PER_USER) forgetOldest(ids);
   }
 
   /** Use up invitations by id; those not here yet are remembered, to be dropped when they come. */
@@ -161,6 +171,7 @@ export class Room {
     const held = this.invited.get(user);
     for (const id of ids) if (!held?.delete(id)) this.usedInvites.add(id);
     if (held?.size === 0) this.invited.delete(user);
+    while (this.usedInvites.size > MAX_USED_INVITES) forgetOldest(this.usedInvites);
   }
 
   isOp(user: User): boolean {
@@ -173,5 +184,13 @@ export class Room {
     if (!status) return user.nick;
     if (all) return `${status.op ? "@" : ""}${status.voice ? "+" : ""}${user.nick}`;
     return `${status.op ? "@" : status.voice ? "+" : ""}${user.nick}`;
+  }
+}
+
+/** Drop the first entry of a Map or Set (they keep insertion order: the oldest). */
+function forgetOldest(collection: Map<unknown, unknown> | Set<unknown>): void {
+  for (const key of collection.keys()) {
+    collection.delete(key);
+    return;
   }
 }
