@@ -68,4 +68,69 @@ describe("rooms on a manual clock", () => {
       lines.join("\n"),
     );
   });
+  it("refuses a redaction older than the window with REDACT_WINDOW_EXPIRED; a server operator may still", () => {
+    // No keepalive in the way: the clock moves by hours.
+    const { clock, connect } = server({
+      opers: [{ name: "boss", password: "pw" }],
+      pingIntervalMs: 86_400_000,
+    });
+    const client = (nick: string) => {
+      const c = connect();
+      c.say(
+        "CAP REQ :message-tags draft/message-redaction",
+        `NICK ${nick}`,
+        `USER ${nick} 0 * :${nick}`,
+        "CAP END",
+      );
+      c.say("JOIN #r");
+      c.conn.take();
+      return c;
+    };
+    const author = client("author");
+    const reader = client("reader");
+    const boss = client("boss");
+    boss.say("OPER boss pw");
+    author.say("PRIVMSG #r :old", "PRIVMSG #r :older");
+    author.conn.take();
+    boss.conn.take();
+    const ids = reader.conn.take().flatMap((line) => /^@msgid=(\S+) .* PRIVMSG #r /.exec(line)?.[1] ?? []);
+    assert.equal(ids.length, 2);
+    const [first, second] = ids as [string, string];
+    clock.advance(3_600_000);
+    author.say(`REDACT #r ${first}`);
+    const untagged = (got: string[]) => got.map((line) => line.replace(/^@\S+ /, ""));
+    assert.deepEqual(untagged(reader.conn.take()), [`:author!author@127.0.0.1 REDACT #r ${first}`]);
+    clock.advance(1);
+    author.say(`REDACT #r ${second}`);
+    assert.deepEqual(author.conn.take(), [
+      `:irc.test FAIL REDACT REDACT_WINDOW_EXPIRED #r ${second} 3600 :You can no longer delete this message`,
+    ]);
+    assert.deepEqual(reader.conn.take(), []);
+    boss.say(`REDACT #r ${second} :spam`);
+    assert.deepEqual(untagged(reader.conn.take()), [`:boss!boss@127.0.0.1 REDACT #r ${second} :spam`]);
+  });
+
+  it("redirects a join to a renamed channel's old name for an hour: FAIL with the capability, 470 without", () => {
+    const { clock, connect, register } = server({ pingIntervalMs: 86_400_000 });
+    const op = register("renamer");
+    op.say("JOIN #was", "RENAME #was #is", "RENAME #is #now");
+    op.conn.take();
+    const plain = register("plain");
+    plain.say("JOIN #was");
+    const lines = plain.conn.take();
+    assert.deepEqual(lines.slice(0, 2), [
+      ":irc.test 470 plain #was #now :The channel has been renamed",
+      ":plain!plain@127.0.0.1 JOIN #now",
+    ]);
+    const capable = connect();
+    capable.say("CAP REQ :draft/channel-rename", "NICK capable", "USER capable 0 * :capable", "CAP END");
+    capable.conn.take();
+    capable.say("JOIN #is");
+    assert.deepEqual(capable.conn.take(), [
+      ":irc.test FAIL JOIN CHANNEL_RENAMED #is #now :The channel has been renamed",
+    ]);
+    clock.advance(3_600_000);
+    capable.say("JOIN #is");
+    assert.equal(capable.conn.take()[0], ":capable!capable@127.0.0.1 JOIN #is");
+  });
 });

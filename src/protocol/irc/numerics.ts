@@ -89,6 +89,7 @@ export const ERR_NEEDMOREPARAMS = "461";
 export const ERR_ALREADYREGISTERED = "462";
 export const ERR_PASSWDMISMATCH = "464";
 export const ERR_YOUREBANNEDCREEP = "465";
+export const ERR_LINKCHANNEL = "470";
 export const ERR_CHANNELISFULL = "471";
 export const ERR_UNKNOWNMODE = "472";
 export const ERR_INVITEONLYCHAN = "473";

@@ -7,34 +7,41 @@
 export const RECENT_PER_ROOM = 256;
 /** Private messages a node remembers for redaction. */
 export const RECENT_PRIVATE = 1024;
+/** How long after it was sent a message may be redacted, but by a server operator. */
+export const REDACTION_WINDOW_MS = 3_600_000;
 
 export interface RecentMessage {
   /** The sender's id; null for the server. */
   from: number | null;
   /** The recipient's id for a private message; null in a room. */
   to: number | null;
+  /** When it was sent, in milliseconds. */
+  time: number;
 }
 
 export class RecentMessages {
   private readonly ids: string[] = [];
   private readonly froms: Array<number | null> = [];
   private readonly tos: Array<number | null> = [];
+  private readonly times: number[] = [];
   private next = 0;
 
   constructor(private readonly size: number) {}
 
-  /** On the fan-out path: three stores, nothing allocated once the ring is full. */
-  add(id: string, from: number | null, to: number | null): void {
+  /** On the fan-out path: four stores, nothing allocated once the ring is full. */
+  add(id: string, from: number | null, to: number | null, time: number): void {
     const at = this.next;
     this.ids[at] = id;
     this.froms[at] = from;
     this.tos[at] = to;
+    this.times[at] = time;
     this.next = at + 1 === this.size ? 0 : at + 1;
   }
 
   find(id: string): RecentMessage | undefined {
     const at = this.ids.indexOf(id);
-    return at === -1 ? undefined : { from: this.froms[at] ?? null, to: this.tos[at] ?? null };
+    if (at === -1) return undefined;
+    return { from: this.froms[at] ?? null, to: this.tos[at] ?? null, time: this.times[at] ?? 0 };
   }
 
   /** Forget a message (redacted): it cannot be redacted twice. */

@@ -28,7 +28,7 @@ import {
   type UserInfo,
 } from "./operations.js";
 import { ReadMarkers } from "./read-markers.js";
-import { RECENT_PER_ROOM, RECENT_PRIVATE, RecentMessages } from "./recent.js";
+import { RECENT_PER_ROOM, RECENT_PRIVATE, REDACTION_WINDOW_MS, RecentMessages } from "./recent.js";
 import { RemoteUser } from "./remote.js";
 import { defaultModes, isListMode, isValidKey, type ListMode, maskList, Room } from "./room.js";
 import { type BanSubject, banNotice, type ServerBan, ServerBanList, type StampedBan } from "./server-bans.js";
@@ -106,8 +106,11 @@ export type RenameRefusal = RoomError | "invalid" | "in-use" | "registered";
  */
 export type MetadataRefusal = "permission" | "limit" | "not-set";
 
-/** Why a redaction is refused: not a target one may redact in, no such recent message, not one's own. */
-export type RedactRefusal = "target" | "unknown" | "forbidden";
+/**
+ * Why a redaction is refused: not a target one may redact in, no such recent message, not one's own, or
+ * sent longer ago than REDACTION_WINDOW_MS (server operators have no window).
+ */
+export type RedactRefusal = "target" | "unknown" | "forbidden" | "expired";
 
 /** User modes a user changes on itself. */
 export interface UserModes {
@@ -125,6 +128,9 @@ export const NODE_SPAN = 10_000_000;
  * members arrive within the bus's delay, and a join decided there brings it back as they left it.
  */
 export const DORMANT_MS = 60_000;
+
+/** How long joins to the name a room was renamed from are redirected to its new name (draft/channel-rename). */
+export const RENAME_REDIRECT_MS = 3_600_000;
 
 // RFC 2812 nicknames: a letter or special first, then letters, digits, specials and '-'.
 const NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]*$/;
@@ -178,6 +184,11 @@ export class RoomRegistry {
    * may be about one that has ended: a part and a kick at once), oldest first.
    */
   private readonly early = new Map<string, { ops: Operation[]; since: number }>();
+  /**
+   * Names rooms were renamed from, by folded name: the room's name now, and until when a join to the old
+   * name is redirected to it. Kept on every node (each applies the renames).
+   */
+  private readonly renamedFrom = new Map<string, { name: string; until: number }>();
   /** Another node's ROOM_REF for a room that has one here already (both nodes created it at once). */
   private readonly aliases = new Map<number, Room>();
   private lastRef = 0;
@@ -288,6 +299,19 @@ export class RoomRegistry {
 
   roomByRef(ref: number): Room | undefined {
     return this.byRef.get(ref) ?? this.aliases.get(ref);
+  }
+
+  /**
+   * The name a room renamed from `name` bears now, while joins to the old name are redirected
+   * (RENAME_REDIRECT_MS after the rename); null when there is none, or a room of the old name exists again.
+   */
+  renamedTo(name: string): string | null {
+    const key = fold(name);
+    const entry = this.renamedFrom.get(key);
+    if (!entry || this.rooms.has(key)) return null;
+    if (entry.until > this.clock.now()) return entry.name;
+    this.renamedFrom.delete(key);
+    return null;
   }
 
   /** Whether `ref` was ever given to a room (its room may be gone: rooms without members are dropped). */
@@ -745,6 +769,7 @@ export class RoomRegistry {
       const found = target.recent?.find(msgid);
       if (!found) return "unknown";
       if (found.from !== by.id && !target.isOp(by) && !by.oper) return "forbidden";
+      if (!by.oper && this.clock.now() - found.time > REDACTION_WINDOW_MS) return "expired";
       this.submit({ t: "redact", by: by.id, room: target.name, to: null, msgid, reason, ...this.stamp() });
       return null;
     }
@@ -755,6 +780,7 @@ export class RoomRegistry {
     // A message of another conversation is unknown here, not forbidden: its existence is not told.
     if (!found || !between) return "unknown";
     if (found.from !== by.id && !by.oper) return "forbidden";
+    if (!by.oper && this.clock.now() - found.time > REDACTION_WINDOW_MS) return "expired";
     this.submit({ t: "redact", by: by.id, room: null, to: target.id, msgid, reason, ...this.stamp() });
     return null;
   }
@@ -1407,7 +1433,7 @@ export class RoomRegistry {
       };
       if (op.lines) event.lines = op.lines;
       room.recent ??= new RecentMessages(RECENT_PER_ROOM);
-      room.recent.add(op.id, op.from, null);
+      room.recent.add(op.id, op.from, null, op.time);
       if (op.status === undefined) {
         this.emit(event, room.members.keys());
         this.recorder?.message(op, from, room, null, op.origin === this.origin);
@@ -1436,7 +1462,7 @@ export class RoomRegistry {
       id: op.id,
     };
     if (op.lines) event.lines = op.lines;
-    this.recentPrivate.add(op.id, op.from, op.to);
+    this.recentPrivate.add(op.id, op.from, op.to, op.time);
     this.emit(event, recipients);
     this.recorder?.message(op, from, null, to, op.origin === this.origin);
   }
@@ -1458,6 +1484,7 @@ export class RoomRegistry {
     this.rooms.set(key, room);
     // Its ROOM_REF goes with it; a room made again under the old name is another room, with another ref.
     if (fold(old) !== key) this.refs.delete(fold(old));
+    this.redirect(fold(old), op.name, op.time + RENAME_REDIRECT_MS);
     this.refs.set(key, room.ref);
     const by = this.source(op.by);
     this.emit(
@@ -1494,6 +1521,21 @@ export class RoomRegistry {
         { type: "metadata", by, user: null, room, changes, time: op.time, id: op.id },
         room.members.keys(),
       );
+  }
+
+  /**
+   * A room renamed from `old` (folded) to `name`: names it was renamed from before follow it there, and
+   * joins to `old` go to `name` until `until` (not for a change of case).
+   */
+  private redirect(old: string, name: string, until: number): void {
+    const now = this.clock.now();
+    for (const [from, entry] of this.renamedFrom) {
+      if (entry.until <= now) this.renamedFrom.delete(from);
+      else if (fold(entry.name) === old) entry.name = name;
+    }
+    if (fold(name) === old) return;
+    this.renamedFrom.delete(fold(name));
+    this.renamedFrom.set(old, { name, until });
   }
 
   private applyRedact(op: Extract<Operation, { t: "redact" }>): void {

@@ -5,6 +5,7 @@ import { parseChannelModes, parseUserModes } from "../../protocol/irc/modes.js";
 import {
   ERR_BANLISTFULL,
   ERR_INVALIDMODEPARAM,
+  ERR_LINKCHANNEL,
   ERR_NEEDMOREPARAMS,
   ERR_NOTONCHANNEL,
   ERR_UMODEUNKNOWNFLAG,
@@ -32,6 +33,7 @@ import { fold } from "../core/casemap.js";
 import type { ModeChange } from "../core/events.js";
 import { globMatch, RoomError, type UserModes } from "../core/registry.js";
 import { isListMode, type ListMode, maskList, type Room } from "../core/room.js";
+import { Cap } from "./caps.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { KICK_LENGTH, MAX_BANS, MAX_MODES, MAX_TARGETS } from "./limits.js";
@@ -45,14 +47,31 @@ function join(client: IrcClient, params: string[]): void {
     return;
   }
   const keys = (params[1] ?? "").split(",");
-  (params[0] as string).split(",").forEach((name, i) => {
-    if (name === "") return;
-    if (!checkRoomName(client, name)) return;
+  (params[0] as string).split(",").forEach((asked, i) => {
+    if (asked === "") return;
+    if (!checkRoomName(client, asked)) return;
+    const name = renamed(client, asked);
+    if (name === null) return;
     const result = registry.join(user, name, { key: keys[i] || undefined });
     if ("room" in result) return; // the JOIN line, topic and names went out with the event
     // Joined already: as other servers, nothing to say.
     if (result.error !== RoomError.AlreadyInRoom) client.refuse(result.error, { channel: name });
   });
+}
+
+/**
+ * A channel renamed lately (draft/channel-rename's redirection): a client with the capability is told
+ * `FAIL JOIN CHANNEL_RENAMED` and joins nothing (null); one without it is told 470 and joins the new name.
+ */
+function renamed(client: IrcClient, name: string): string | null {
+  const now = client.registry.renamedTo(name);
+  if (now === null) return name;
+  if (client.has(Cap.ChannelRename)) {
+    client.standardReply("FAIL", "JOIN", "CHANNEL_RENAMED", name, now, "The channel has been renamed");
+    return null;
+  }
+  client.numeric(ERR_LINKCHANNEL, name, now, "The channel has been renamed");
+  return now;
 }
 
 // PART <channel>{,<channel>} [<reason>]

@@ -2,6 +2,7 @@
 // in a room its operators; server operators) among the messages it still remembers; the redaction is an
 // operation on every node, told to clients with the capability and dropped from the history.
 import { truncateUtf8 } from "../../protocol/irc/message.js";
+import { REDACTION_WINDOW_MS } from "../core/recent.js";
 import type { IrcClient } from "./client.js";
 import type { CommandTable } from "./commands.js";
 import { KICK_LENGTH } from "./limits.js";
@@ -27,6 +28,15 @@ function redact(client: IrcClient, params: string[]): void {
       return;
     case "forbidden":
       fail("REDACT_FORBIDDEN", name, msgid, "You are not authorised to delete this message");
+      return;
+    case "expired":
+      fail(
+        "REDACT_WINDOW_EXPIRED",
+        name,
+        msgid,
+        String(REDACTION_WINDOW_MS / 1000),
+        "You can no longer delete this message",
+      );
       return;
   }
 }

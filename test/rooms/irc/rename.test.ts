@@ -143,6 +143,22 @@ describe("IRC draft/channel-rename", { timeout: 60_000 }, () => {
       "nothing renamed",
     );
   });
+
+  it("redirects a join to an old name to the channel's name now, through every rename and change of case", async () => {
+    const late = await connect("late", CAPS);
+    late.send("JOIN #old");
+    late.send("JOIN #new");
+    assert.deepEqual(await late.drain(), [
+      ":irc.test FAIL JOIN CHANNEL_RENAMED #old #NEWER :The channel has been renamed",
+      ":irc.test FAIL JOIN CHANNEL_RENAMED #new #NEWER :The channel has been renamed",
+    ]);
+    const plain = await connect("plainlate", null);
+    const lines = await plain.join("#old");
+    assert.deepEqual(lines.slice(0, 2), [
+      ":irc.test 470 plainlate #old #NEWER :The channel has been renamed",
+      ":plainlate!plainlate@127.0.0.1 JOIN #NEWER",
+    ]);
+  });
 });
 
 for (const backend of await nodesBackends("rename")) {
@@ -172,16 +188,26 @@ for (const backend of await nodesBackends("rename")) {
       }
       await a.until(/plainer!\S+ JOIN #a/);
       await b.until(/plainer!\S+ JOIN #a/);
+      // The third node may hear of withcap's join after its own client's: wait for it there too.
+      await untilNamesShow(c, "#a", "withcap");
       a.send("RENAME #a #b :moving\r");
       const told = ":renamer!renamer@127.0.0.1 RENAME #a #b :moving";
       assert.equal(withoutCr((await b.until(/ RENAME /)).at(-1) as string), told);
       const fallback = (await c.until(/ 366 /)).map(withoutCr);
-      assert.deepEqual(fallback, [
+      const shown = fallback.map((line) => line.replace(/( 353 plainer = #b :).*/, "$1NAMES"));
+      assert.deepEqual(shown, [
         ":plainer!plainer@127.0.0.1 PART #a :moving",
         ":plainer!plainer@127.0.0.1 JOIN #b",
-        ":irc.test 353 plainer = #b :@renamer withcap plainer",
+        ":irc.test 353 plainer = #b :NAMES",
         ":irc.test 366 plainer #b :End of /NAMES list",
       ]);
+      // The members in the order that node heard of them.
+      const names = fallback
+        .find((line) => / 353 /.test(line))
+        ?.split(" :")[1]
+        ?.split(" ")
+        .sort();
+      assert.deepEqual(names, ["@renamer", "plainer", "withcap"]);
       c.send("PRIVMSG #b :after\r");
       assert.equal(
         withoutCr((await a.until(/ PRIVMSG /)).at(-1) as string),
@@ -192,6 +218,19 @@ for (const backend of await nodesBackends("rename")) {
         withoutCr((await b.until(/ 366 /)).at(-1) as string),
         ":irc.test 366 withcap #a :End of /NAMES list",
       );
+      // Joins to the old name are redirected on every node: told so with the capability, moved without.
+      b.send("JOIN #a\r");
+      assert.equal(
+        withoutCr((await b.until(/ FAIL /)).at(-1) as string),
+        ":irc.test FAIL JOIN CHANNEL_RENAMED #a #b :The channel has been renamed",
+      );
+      c.send("PART #b\r");
+      c.send("JOIN #a\r");
+      const moved = (await c.until(/ 366 /)).map(withoutCr);
+      assert.deepEqual(moved.slice(-4, -2), [
+        ":irc.test 470 plainer #a #b :The channel has been renamed",
+        ":plainer!plainer@127.0.0.1 JOIN #b",
+      ]);
     });
   });
 }
