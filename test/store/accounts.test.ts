@@ -12,8 +12,8 @@ import { openStore, type StoreConfig } from "../../src/store/index.js";
 import { ask, type SaslMechanism, saslConnect } from "../support/accounts.js";
 import { cliSuite } from "../support/cli.js";
 import { Irc } from "../support/irc.js";
-import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
-import { startRoomsServer } from "../support/rooms.js";
+import { redisSkipReason } from "../support/redis.js";
+import { sharedStoreNodes } from "../support/shared-store-nodes.js";
 import { StoredServer } from "../support/stored-server.js";
 import { storeBackends, type TestStore } from "../support/stores.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
@@ -194,25 +194,12 @@ describe("accounts of nodes sharing PostgreSQL over the Redis bus", {
   timeout: SUITE_TIMEOUT_MS,
   skip: postgres?.skip || redisSkip,
 }, () => {
-  const nodes: RunningServer[] = [];
-  const clients: Irc[] = [];
-  let made: TestStore | null = null;
-  const prefix = testPrefix("accounts-nodes");
-  after(async () => {
-    for (const client of clients) client.close();
-    await Promise.all(nodes.map((node) => node.shutdown()));
-    await made?.remove();
-    await dropPrefix(REDIS_URL, prefix);
-  });
+  assert.ok(postgres);
+  const shared = sharedStoreNodes(postgres, "accounts-nodes");
+  const clients = shared.clients;
 
   it("an account registered, changed or dropped on one node is so on the other at once", async () => {
-    assert.ok(postgres);
-    made = await postgres.create("accounts-nodes");
-    for (let i = 0; i < 2; i++)
-      nodes.push(
-        await startRoomsServer("evented", { bus: REDIS_URL, busPrefix: prefix, store: made.config.store }),
-      );
-    const [a, b] = nodes as [RunningServer, RunningServer];
+    const [a, b] = (await shared.start(2)) as [RunningServer, RunningServer];
     const alice = await Irc.register(a.port, "alice");
     clients.push(alice);
     assert.equal(

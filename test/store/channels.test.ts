@@ -17,8 +17,8 @@ import { openStore } from "../../src/store/index.js";
 import { ask, saslConnect } from "../support/accounts.js";
 import { cliSuite } from "../support/cli.js";
 import { Irc } from "../support/irc.js";
-import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../support/redis.js";
-import { startRoomsServer } from "../support/rooms.js";
+import { redisSkipReason } from "../support/redis.js";
+import { sharedStoreNodes } from "../support/shared-store-nodes.js";
 import { StoredServer } from "../support/stored-server.js";
 import { storeBackends, type TestStore } from "../support/stores.js";
 import { DEFAULT_WAIT_MS, SUITE_TIMEOUT_MS } from "../support/timing.js";
@@ -229,25 +229,12 @@ describe("registered channels of nodes sharing PostgreSQL over the Redis bus", {
   timeout: SUITE_TIMEOUT_MS,
   skip: postgres?.skip || redisSkip,
 }, () => {
-  const nodes: RunningServer[] = [];
-  const clients: Irc[] = [];
-  let made: TestStore | null = null;
-  const prefix = testPrefix("channels-nodes");
-  after(async () => {
-    for (const client of clients) client.close();
-    await Promise.all(nodes.map((node) => node.shutdown()));
-    await made?.remove();
-    await dropPrefix(REDIS_URL, prefix);
-  });
+  assert.ok(postgres);
+  const shared = sharedStoreNodes(postgres, "channels-nodes");
+  const clients = shared.clients;
 
   it("a channel registered on one node is registered on the other, with changes from either", async () => {
-    assert.ok(postgres);
-    made = await postgres.create("channels-nodes");
-    for (let i = 0; i < 2; i++)
-      nodes.push(
-        await startRoomsServer("evented", { bus: REDIS_URL, busPrefix: prefix, store: made.config.store }),
-      );
-    const [a, b] = nodes as [RunningServer, RunningServer];
+    const [a, b] = (await shared.start(2)) as [RunningServer, RunningServer];
     const alice = await Irc.register(a.port, "alice");
     clients.push(alice);
     assert.match(await ask(alice, "REGISTER alice-password"), /^Account alice registered/);
@@ -268,11 +255,10 @@ describe("registered channels of nodes sharing PostgreSQL over the Redis bus", {
     await alice.expect(/ TOPIC #shared :set on B/);
     alice.send("MODE #shared +k fromA");
     await aliceOnB.c.expect(/ MODE #shared \+k fromA/);
-    await Promise.all(nodes.splice(0).map((node) => node.shutdown()));
+    await shared.stop();
 
     // A node started later on the same store, alone, has the channel as both left it.
-    const later = await startRoomsServer("evented", { store: made.config.store });
-    nodes.push(later);
+    const later = await shared.startOffBus();
     const carol = await Irc.register(later.port, "carol");
     clients.push(carol);
     carol.send("JOIN #shared");
