@@ -136,34 +136,33 @@ export class RoomHistory implements MessageRecorder {
       // A message to one user is kept when both ends are logged in: only their accounts can read it back.
       if (!from?.account || !to?.account) return;
       const parties = [fold(from.account), fold(to.account)].sort() as [string, string];
-      const target = conversationTarget(parties[0], parties[1]);
-      this.written.add(target);
-      this.queue.push({
-        msgid: op.id,
-        target,
-        kind: op.kind,
-        time: op.time,
-        sender: from.mask,
-        account: from.account,
-        text: op.text,
-        tags: op.tags ?? null,
-        recipient: to.nick,
-        parties,
-      });
+      const kept = this.stored(op, op.kind, conversationTarget(parties[0], parties[1]), from);
+      kept.recipient = to.nick;
+      kept.parties = parties;
+      this.queue.push(kept);
       return;
     }
-    const target = room.key;
+    this.queue.push(this.stored(op, op.kind, room.key, from));
+  }
+
+  /** The message as the store keeps it, under `target` (noted as written to). */
+  private stored(
+    op: Extract<Operation, { t: "message" }>,
+    kind: StoredMessage["kind"],
+    target: string,
+    from: Source,
+  ): StoredMessage {
     this.written.add(target);
-    this.queue.push({
+    return {
       msgid: op.id,
       target,
-      kind: op.kind,
+      kind,
       time: op.time,
       sender: from ? from.mask : this.options.serverName,
       account: from?.account ?? null,
       text: op.text,
       tags: op.lines ? multilineTags(op.tags, op.lines) : (op.tags ?? null),
-    });
+    };
   }
 
   /** Write what waits (tests, shutdown). */
