@@ -15,7 +15,7 @@ import { Irc } from "../support/irc.js";
 import { redisSkipReason } from "../support/redis.js";
 import { sharedStoreNodes } from "../support/shared-store-nodes.js";
 import { StoredServer } from "../support/stored-server.js";
-import { storeBackends, type TestStore } from "../support/stores.js";
+import { storeBackends, type TestStore, withFreshStore } from "../support/stores.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 const SCRAM = { salt: "c2FsdA==", iterations: 4096, storedKey: "c3RvcmVk", serverKey: "c2VydmVy" };
@@ -80,14 +80,9 @@ describe("account store in memory", () => {
 for (const backend of allBackends) {
   describe(`account rows over ${backend.name}`, { skip: backend.skip }, () => {
     it("keep records by folded name and certificates one account's each, dropped with it", async () => {
-      const made = await backend.create("account-rows");
-      const store = await openStore(made.config);
-      try {
+      await withFreshStore(backend, "account-rows", async (store) => {
         await conforms(new SqlAccountStore(store.db));
-      } finally {
-        await store.close();
-        await made.remove();
-      }
+      });
     });
   });
 }

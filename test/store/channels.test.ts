@@ -13,14 +13,13 @@ import {
   type RegisteredChannel,
 } from "../../src/rooms/services/channels-store.js";
 import { SqlChannelStore } from "../../src/store/channels.js";
-import { openStore } from "../../src/store/index.js";
 import { ask, saslConnect } from "../support/accounts.js";
 import { cliSuite } from "../support/cli.js";
 import { Irc } from "../support/irc.js";
 import { redisSkipReason } from "../support/redis.js";
 import { sharedStoreNodes } from "../support/shared-store-nodes.js";
 import { StoredServer } from "../support/stored-server.js";
-import { storeBackends, type TestStore } from "../support/stores.js";
+import { storeBackends, type TestStore, withFreshStore } from "../support/stores.js";
 import { DEFAULT_WAIT_MS, SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 const KEPT: RegisteredChannel = {
@@ -91,14 +90,9 @@ describe("channel store in memory", () => {
 for (const backend of allBackends) {
   describe(`channel rows over ${backend.name}`, { skip: backend.skip }, () => {
     it("keep a channel whole, its lists in order, replaced by each save", async () => {
-      const made = await backend.create("channel-rows");
-      const store = await openStore(made.config);
-      try {
+      await withFreshStore(backend, "channel-rows", async (store) => {
         await conforms(new SqlChannelStore(store.db));
-      } finally {
-        await store.close();
-        await made.remove();
-      }
+      });
     });
   });
 }

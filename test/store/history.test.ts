@@ -10,7 +10,7 @@ import {
   type StoredMessage,
 } from "../../src/store/history.js";
 import { openStore, type Store } from "../../src/store/index.js";
-import { storeBackends, type TestStore } from "../support/stores.js";
+import { storeBackends, type TestStore, withFreshStore } from "../support/stores.js";
 
 /** Ten messages in #a, one a second from t=1000 (two share t=5000), and a few in #b. */
 function message(n: number, target = "#a", time = 1000 * n): StoredMessage {
@@ -151,9 +151,7 @@ for (const backend of await storeBackends()) {
     });
 
     it("retention: older than a moment everywhere, and each room's excess over its cap", async () => {
-      const made2 = await backend.create("prune");
-      const store2 = await openStore(made2.config);
-      try {
+      await withFreshStore(backend, "prune", async (store2) => {
         const h = new History(store2.db, store2.sqlite);
         await h.append([...A, ...B]);
         assert.equal(await h.prune(3000, 100, []), 2);
@@ -171,16 +169,11 @@ for (const backend of await storeBackends()) {
         assert.deepEqual(ids(await h.latest("#a", null, 100)), ["m8", "m9", "m10"]);
         assert.equal(await h.count("#b"), 2);
         assert.equal(await h.prune(null, 3, ["#a", "#b"]), 0);
-      } finally {
-        await store2.close();
-        await made2.remove();
-      }
+      });
     });
 
     it("writes many rows in one call (more than one INSERT's worth)", async () => {
-      const made2 = await backend.create("bulk");
-      const store2 = await openStore(made2.config);
-      try {
+      await withFreshStore(backend, "bulk", async (store2) => {
         const h = new History(store2.db, store2.sqlite);
         const many = Array.from({ length: 1234 }, (_, i) => message(i + 1, "#bulk", 1_000_000 + i));
         await h.append(many);
@@ -189,10 +182,7 @@ for (const backend of await storeBackends()) {
           (await h.latest("#bulk", null, 2)).map((m) => m.msgid),
           ["#bulk-m1233", "#bulk-m1234"],
         );
-      } finally {
-        await store2.close();
-        await made2.remove();
-      }
+      });
     });
   });
 }

@@ -9,7 +9,7 @@ import { ReadMarkers } from "../../src/rooms/core/read-markers.js";
 import { ReadMarkerKeeper } from "../../src/rooms/read-markers-store.js";
 import { openStore } from "../../src/store/index.js";
 import { ReadMarkerRows } from "../../src/store/read-markers.js";
-import { storeBackends } from "../support/stores.js";
+import { storeBackends, withFreshStore } from "../support/stores.js";
 import { SUITE_TIMEOUT_MS } from "../support/timing.js";
 
 const log = pino({ level: "silent" });
@@ -17,9 +17,7 @@ const log = pino({ level: "silent" });
 for (const backend of await storeBackends()) {
   describe(`read markers over ${backend.name}`, { timeout: SUITE_TIMEOUT_MS, skip: backend.skip }, () => {
     it("keep the latest time of each account and target, whatever order they are written in", async () => {
-      const made = await backend.create("read-marker-rows");
-      const store = await openStore(made.config);
-      try {
+      await withFreshStore(backend, "read-marker-rows", async (store) => {
         const rows = new ReadMarkerRows(store.db);
         await rows.write([
           { account: "ann", target: "#a", time: 20 },
@@ -41,10 +39,7 @@ for (const backend of await storeBackends()) {
           (await rows.load()).find((row) => row.target === "#a" && row.account === "ann")?.time,
           1_800_000_000_000,
         );
-      } finally {
-        await store.close();
-        await made.remove();
-      }
+      });
     });
 
     it("are written by the keeper as they move, only this node's on a shared store, and load again", async () => {

@@ -1,6 +1,10 @@
 // Rooms servers and clients for tests: a server with test-friendly settings, and a seed-protocol client.
 import { after, before } from "node:test";
+import { pino } from "pino";
 import type { ModelName, RunningServer } from "../../src/models/index.js";
+import { MemoryNetwork } from "../../src/rooms/bus/memory.js";
+import { RedisTransport } from "../../src/rooms/bus/redis.js";
+import type { BusTransport } from "../../src/rooms/bus/transport.js";
 import { defaultRoomsConfig, type RoomsConfig } from "../../src/rooms/config.js";
 import { LineClient, withoutCr } from "./line-client.js";
 import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "./redis.js";
@@ -186,6 +190,39 @@ export async function nodesBackends(name: string): Promise<NodesBackend[]> {
       skip: await redisSkipReason(),
       bus: () => ({ bus: REDIS_URL, busPrefix: testPrefix(name) }),
       cleanup: (prefix) => dropPrefix(REDIS_URL, prefix),
+    },
+  ];
+}
+
+/** A bus for replicators in the test's process: each `open()` is a network of its own, `cleanup` its keys. */
+export interface TransportBackend {
+  name: string;
+  skip: string | false;
+  open(): { transport(): BusTransport; cleanup(): Promise<void> };
+}
+
+/** The in-memory bus and the Redis bus as transports, named for suite `name`, for the core's bus tests. */
+export async function transportBackends(name: string): Promise<TransportBackend[]> {
+  const log = pino({ level: "silent" });
+  return [
+    {
+      name: "in-memory bus",
+      skip: false,
+      open: () => {
+        const network = new MemoryNetwork();
+        return { transport: () => network.transport(), cleanup: async () => {} };
+      },
+    },
+    {
+      name: "Redis bus",
+      skip: await redisSkipReason(),
+      open: () => {
+        const prefix = testPrefix(name);
+        return {
+          transport: () => new RedisTransport(REDIS_URL, prefix, log),
+          cleanup: () => dropPrefix(REDIS_URL, prefix),
+        };
+      },
     },
   ];
 }

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { StoreConfig } from "../../src/store/index.js";
+import { openStore, type Store, type StoreConfig } from "../../src/store/index.js";
 import { createTestSchema, postgresSkipReason } from "./postgres.js";
 
 export interface TestStore {
@@ -46,4 +46,20 @@ export function sqliteStore(): TestStore {
     config: { store: "sqlite", dataDir: join(root, "data") },
     remove: async () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** A fresh store of `backend`, opened for `use`, then closed and removed whatever `use` did. */
+export async function withFreshStore<T>(
+  backend: StoreBackend,
+  label: string,
+  use: (store: Store) => Promise<T>,
+): Promise<T> {
+  const made = await backend.create(label);
+  const store = await openStore(made.config);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+    await made.remove();
+  }
 }

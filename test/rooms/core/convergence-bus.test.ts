@@ -5,8 +5,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { pino } from "pino";
-import { MemoryNetwork } from "../../../src/rooms/bus/memory.js";
-import { RedisTransport } from "../../../src/rooms/bus/redis.js";
 import { Replicator } from "../../../src/rooms/bus/replicator.js";
 import type { BusTransport } from "../../../src/rooms/bus/transport.js";
 import { compareStamps, type Operation } from "../../../src/rooms/core/operations.js";
@@ -16,7 +14,7 @@ import {
   RoomRegistry,
 } from "../../../src/rooms/core/registry.js";
 import { User } from "../../../src/rooms/core/user.js";
-import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../../support/redis.js";
+import { transportBackends } from "../../support/rooms.js";
 import { eventually } from "../../support/wait.js";
 import {
   checkConverged,
@@ -106,27 +104,7 @@ class BusNodes implements Nodes {
   }
 }
 
-const BACKENDS = [
-  {
-    name: "in-memory bus",
-    skip: false as string | false,
-    open: () => {
-      const network = new MemoryNetwork();
-      return { transport: () => network.transport() as BusTransport, cleanup: async () => {} };
-    },
-  },
-  {
-    name: "Redis bus",
-    skip: await redisSkipReason(),
-    open: () => {
-      const prefix = testPrefix("convergence");
-      return {
-        transport: () => new RedisTransport(REDIS_URL, prefix, log) as BusTransport,
-        cleanup: () => dropPrefix(REDIS_URL, prefix),
-      };
-    },
-  },
-];
+const BACKENDS = await transportBackends("convergence");
 
 for (const backend of BACKENDS) {
   describe(`rooms core: convergence over the ${backend.name}`, { timeout: 90_000 }, () => {

@@ -4,15 +4,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { pino } from "pino";
-import { MemoryNetwork } from "../../../src/rooms/bus/memory.js";
-import { RedisTransport } from "../../../src/rooms/bus/redis.js";
 import { Replicator } from "../../../src/rooms/bus/replicator.js";
-import type { BusTransport } from "../../../src/rooms/bus/transport.js";
 import { ManualClock } from "../../../src/rooms/core/clock.js";
 import type { ReadMarker } from "../../../src/rooms/core/read-markers.js";
 import { DEFAULT_ROOM_LIMITS, RoomRegistry } from "../../../src/rooms/core/registry.js";
 import { User } from "../../../src/rooms/core/user.js";
-import { dropPrefix, REDIS_URL, redisSkipReason, testPrefix } from "../../support/redis.js";
+import { transportBackends } from "../../support/rooms.js";
 import { eventually } from "../../support/wait.js";
 import { RecordingFrontend, recordingRegistry } from "./recorder.js";
 
@@ -102,27 +99,7 @@ describe("rooms core: read markers", () => {
   });
 });
 
-const BACKENDS = [
-  {
-    name: "in-memory bus",
-    skip: false as string | false,
-    open: () => {
-      const network = new MemoryNetwork();
-      return { transport: () => network.transport() as BusTransport, cleanup: async () => {} };
-    },
-  },
-  {
-    name: "Redis bus",
-    skip: await redisSkipReason(),
-    open: () => {
-      const prefix = testPrefix("read-markers");
-      return {
-        transport: () => new RedisTransport(REDIS_URL, prefix, log) as BusTransport,
-        cleanup: () => dropPrefix(REDIS_URL, prefix),
-      };
-    },
-  },
-];
+const BACKENDS = await transportBackends("read-markers");
 
 for (const backend of BACKENDS) {
   describe(`rooms core: read markers across nodes (${backend.name})`, { timeout: 30_000 }, () => {
